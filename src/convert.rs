@@ -1,0 +1,288 @@
+//! `grecfg convert`: inputs → model → output files, with every warning
+//! pointing at the input line it concerns. Nothing here writes files.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Failure, Severity, Source};
+use crate::format::{
+    self, Companions, DirCompanions, Format, NoCompanions, OutputFile, Parsed, WriteOptions,
+};
+use crate::formats;
+use crate::model::Tunnel;
+
+/// Why a command failed, which decides the exit status.
+#[derive(Debug)]
+pub enum Fail {
+    /// Bad input or usage (exit 2).
+    Input(Failure),
+    /// A file could not be read or written (exit 3).
+    Io(Failure),
+}
+
+impl Fail {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Fail::Input(_) => 2,
+            Fail::Io(_) => 3,
+        }
+    }
+
+    pub fn failure(&self) -> &Failure {
+        match self {
+            Fail::Input(f) | Fail::Io(f) => f,
+        }
+    }
+}
+
+/// One input text, its format and where its companion files are.
+pub struct Input {
+    pub source: Source,
+    pub format: Format,
+    pub companions: Box<dyn Companions>,
+}
+
+/// File names in a directory that initscripts ignores.
+const SKIPPED_SUFFIXES: [&str; 8] = [
+    ".bak", "~", ".orig", ".rej", ".rpmnew", ".rpmsave", ".augnew", ".augtmp",
+];
+
+/// Read the inputs named on the command line. Directories yield their
+/// tunnel `ifcfg-*` files; the notes say what was skipped and why.
+pub fn load_inputs(paths: &[PathBuf], from: Option<Format>) -> Result<(Vec<Input>, Vec<Diagnostic>), Fail> {
+    let mut inputs = Vec::new();
+    let mut notes = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(|e| {
+                Fail::Io(Diagnostic::error(format!("cannot read standard input: {e}")).into())
+            })?;
+            let source = Source::new("<stdin>", None, text);
+            let format = resolve_format(from, &source)?;
+            inputs.push(Input {
+                source,
+                format,
+                companions: Box::new(NoCompanions),
+            });
+        } else if path.is_dir() {
+            if from.is_some_and(|f| f != Format::Ifcfg) {
+                return Err(Fail::Input(
+                    Diagnostic::error(format!(
+                        "{}: is a directory; only --from ifcfg reads directories",
+                        path.display()
+                    ))
+                    .into(),
+                ));
+            }
+            let mut names: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| {
+                    Fail::Io(Diagnostic::error(format!("cannot read {}: {e}", path.display())).into())
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            names.sort();
+            let before = inputs.len();
+            for file in names {
+                let Some(base) = file.file_name().and_then(|n| n.to_str()) else {
+                    continue;
+                };
+                if !base.starts_with("ifcfg-")
+                    || SKIPPED_SUFFIXES.iter().any(|s| base.ends_with(s))
+                    || !file.is_file()
+                {
+                    continue;
+                }
+                let source = read_file(&file)?;
+                if !formats::ifcfg::is_tunnel(&source.text) {
+                    notes.push(
+                        Diagnostic::note(
+                            "skipped: not a tunnel (TYPE is not GRE, GRE6, IPIP, IPIP6 or EXTERNAL)",
+                        )
+                        .at(source.whole()),
+                    );
+                    continue;
+                }
+                inputs.push(Input {
+                    companions: companions_of(&file),
+                    source,
+                    format: Format::Ifcfg,
+                });
+            }
+            if inputs.len() == before {
+                notes.push(Diagnostic::warning(format!(
+                    "{}: no tunnel ifcfg files found",
+                    path.display()
+                )));
+            }
+        } else {
+            let source = read_file(path)?;
+            let format = resolve_format(from, &source)?;
+            inputs.push(Input {
+                companions: companions_of(path),
+                source,
+                format,
+            });
+        }
+    }
+    Ok((inputs, notes))
+}
+
+fn companions_of(path: &Path) -> Box<dyn Companions> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    Box::new(DirCompanions {
+        dir: dir.to_path_buf(),
+    })
+}
+
+fn read_file(path: &Path) -> Result<Source, Fail> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Fail::Io(Diagnostic::error(format!("cannot read {}: {e}", path.display())).into()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let src = Source::new(
+            path.display().to_string(),
+            None,
+            String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        );
+        let off = e.utf8_error().valid_up_to();
+        Fail::Input(Diagnostic::error("not valid UTF-8").at(src.loc_at(off, 1)).into())
+    })?;
+    Ok(Source::new(
+        path.display().to_string(),
+        Some(path.to_path_buf()),
+        text,
+    ))
+}
+
+fn resolve_format(from: Option<Format>, src: &Source) -> Result<Format, Fail> {
+    if let Some(f) = from {
+        return Ok(f);
+    }
+    let name = src.path.as_ref().and_then(|p| p.to_str());
+    Format::detect(name, &src.text).ok_or_else(|| {
+        Fail::Input(
+            Diagnostic::error("cannot tell the format of this input")
+                .at(src.whole())
+                .hint("name it with --from (ifcfg, nm or model)")
+                .into(),
+        )
+    })
+}
+
+/// Options of one conversion.
+#[derive(Debug, Clone, Default)]
+pub struct ConvertOptions {
+    pub strict: bool,
+    pub uuid: format::UuidPolicy,
+    pub template_dir: Option<PathBuf>,
+}
+
+/// One converted tunnel: the model after lowering and its files.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub tunnel: Tunnel,
+    pub files: Vec<OutputFile>,
+}
+
+/// The result of a conversion that succeeded.
+#[derive(Debug, Clone, Default)]
+pub struct Conversion {
+    pub items: Vec<Item>,
+    /// Warnings and notes, in input order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Conversion {
+    pub fn files(&self) -> impl Iterator<Item = &OutputFile> {
+        self.items.iter().flat_map(|i| i.files.iter())
+    }
+}
+
+/// Convert every input. Every input is read and checked before the first
+/// error is returned, so the user sees all problems at once.
+pub fn convert(inputs: &[Input], to: Format, opts: &ConvertOptions) -> Result<Conversion, Fail> {
+    let mut out = Conversion::default();
+    for input in inputs {
+        let parsed = match format::read(input.format, &input.source, input.companions.as_ref()) {
+            Ok(p) => p,
+            Err(f) => {
+                out.diagnostics.extend(f.diagnostics);
+                continue;
+            }
+        };
+        for p in parsed {
+            convert_one(p, &input.source, to, opts, &mut out);
+        }
+    }
+    let mut diagnostics = std::mem::take(&mut out.diagnostics);
+    if opts.strict {
+        for d in &mut diagnostics {
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+                d.message.push_str(" (--strict)");
+            }
+        }
+    }
+    check_collisions(&out.items, &mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Fail::Input(Failure::new(diagnostics)));
+    }
+    out.diagnostics = diagnostics;
+    Ok(out)
+}
+
+fn convert_one(p: Parsed, source: &Source, to: Format, opts: &ConvertOptions, out: &mut Conversion) {
+    let Parsed {
+        tunnel,
+        origins,
+        warnings,
+    } = p;
+    out.diagnostics.extend(warnings);
+    let problems = tunnel.validate();
+    if !problems.is_empty() {
+        out.diagnostics
+            .extend(problems.iter().map(|p| origins.diagnose(Severity::Error, p)));
+        return;
+    }
+    let wopts = WriteOptions {
+        uuid: opts.uuid,
+        source_path: source.path.clone(),
+        template_dir: opts.template_dir.clone(),
+    };
+    match format::write(to, &tunnel, &wopts) {
+        Ok(written) => {
+            out.diagnostics.extend(
+                written
+                    .warnings
+                    .iter()
+                    .map(|w| origins.diagnose(Severity::Warning, w)),
+            );
+            out.items.push(Item {
+                tunnel: written.tunnel,
+                files: written.files,
+            });
+        }
+        Err(errors) => {
+            out.diagnostics.extend(errors.iter().map(|e| {
+                let mut d = origins.diagnose(Severity::Error, e);
+                d.message = format!("cannot write {} as {}: {}", tunnel.name, to.name(), d.message);
+                d
+            }));
+        }
+    }
+}
+
+fn check_collisions(items: &[Item], diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for f in items.iter().flat_map(|i| &i.files) {
+        if !seen.insert(f.name.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(format!("two inputs would both be written to {}", f.name))
+                    .hint("convert them separately, or give the tunnels different names"),
+            );
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! Diagnostics: where in which input something is wrong, and how to say it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+/// A problem found in the model, naming the field it concerns (`name`,
+/// `input_key`, `addresses[0]`, ...) so that the caller can point at the
+/// input line the field came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub field: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            field: Some(field.into()),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn general(message: impl Into<String>) -> Problem {
+        Problem {
+            field: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Problem {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// One input text and the name it is shown under (`-` is `<stdin>`).
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// What diagnostics call the input: the path as the user gave it.
+    pub name: String,
+    /// Where it was read from, if a file (used to find companion files).
+    pub path: Option<PathBuf>,
+    pub text: String,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, path: Option<PathBuf>, text: impl Into<String>) -> Source {
+        Source {
+            name: name.into(),
+            path,
+            text: text.into(),
+        }
+    }
+
+    /// A location at 1-based `line`, 1-based `column` (in characters),
+    /// spanning `len` characters (at least one caret is drawn).
+    pub fn loc(&self, line: usize, column: usize, len: usize) -> Location {
+        let text = self
+            .text
+            .split('\n')
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_string();
+        Location {
+            file: self.name.clone(),
+            line,
+            column,
+            len,
+            line_text: Some(text),
+        }
+    }
+
+    /// A location from a byte offset into `text`.
+    pub fn loc_at(&self, offset: usize, len_bytes: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = self.text[line_start..offset].chars().count() + 1;
+        let end = (offset + len_bytes).min(self.text.len());
+        let len = self.text.get(offset..end).map_or(1, |s| s.chars().count());
+        self.loc(line, column, len)
+    }
+
+    /// A location naming the file only.
+    pub fn whole(&self) -> Location {
+        Location {
+            file: self.name.clone(),
+            line: 0,
+            column: 0,
+            len: 0,
+            line_text: None,
+        }
+    }
+}
+
+/// A place in an input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    /// 1-based; 0 when the diagnostic concerns the whole file.
+    pub line: usize,
+    /// 1-based, in characters; 0 when the whole line is meant.
+    pub column: usize,
+    pub len: usize,
+    pub line_text: Option<String>,
+}
+
+/// Which input line each model field came from, as recorded by a reader.
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    map: BTreeMap<String, Location>,
+    /// Where the tunnel as a whole is defined (the file, or the command
+    /// that created it).
+    pub whole: Option<Location>,
+}
+
+impl Origins {
+    pub fn new(whole: Location) -> Origins {
+        Origins {
+            map: BTreeMap::new(),
+            whole: Some(whole),
+        }
+    }
+
+    pub fn set(&mut self, field: impl Into<String>, loc: Location) {
+        self.map.insert(field.into(), loc);
+    }
+
+    /// The location of `field`, falling back to its parent
+    /// (`addresses[0].peer` → `addresses[0]` → `addresses`) and then to the
+    /// whole input.
+    pub fn get(&self, field: Option<&str>) -> Option<&Location> {
+        let mut f = field;
+        while let Some(name) = f {
+            if let Some(l) = self.map.get(name) {
+                return Some(l);
+            }
+            f = name.rfind(['.', '[']).map(|i| &name[..i]);
+        }
+        self.whole.as_ref()
+    }
+
+    /// Turn a model problem into a diagnostic pointing at the input.
+    pub fn diagnose(&self, severity: Severity, problem: &Problem) -> Diagnostic {
+        Diagnostic {
+            severity,
+            message: problem.message.clone(),
+            location: self.get(problem.field.as_deref()).cloned(),
+            hint: problem.hint.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A message for the user, optionally at a place in an input, with a hint
+/// when the fix is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub location: Option<Location>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            hint: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            message: message.into(),
+            location: None,
+            hint: None,
+        }
+    }
+
+    pub fn note(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Note,
+            message: message.into(),
+            location: None,
+            hint: None,
+        }
+    }
+
+    pub fn at(mut self, loc: Location) -> Diagnostic {
+        self.location = Some(loc);
+        self
+    }
+
+    pub fn at_opt(mut self, loc: Option<Location>) -> Diagnostic {
+        self.location = loc;
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Renders as
+/// ```text
+/// ifcfg-tun0:8:5: error: KEY=lichenhao is not a GRE key
+///     8 | KEY=lichenhao
+///       |     ^^^^^^^^^
+///   hint: a GRE key is a 32-bit number ...
+/// ```
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Some(l) if l.line > 0 && l.column > 0 => write!(f, "{}:{}:{}: ", l.file, l.line, l.column)?,
+            Some(l) if l.line > 0 => write!(f, "{}:{}: ", l.file, l.line)?,
+            Some(l) => write!(f, "{}: ", l.file)?,
+            None => {}
+        }
+        write!(f, "{}: {}", self.severity.word(), self.message)?;
+        if let Some(l) = &self.location {
+            if let (true, Some(text)) = (l.line > 0, &l.line_text) {
+                let num = l.line.to_string();
+                let pad = " ".repeat(num.len());
+                // Tabs would misplace the caret; show them as one space.
+                let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+                write!(f, "\n {num} | {shown}")?;
+                if l.column > 0 {
+                    let carets = "^".repeat(l.len.max(1));
+                    write!(f, "\n {pad} | {}{carets}", " ".repeat(l.column - 1))?;
+                }
+            }
+        }
+        if let Some(h) = &self.hint {
+            write!(f, "\n  hint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Errors (and the warnings found before them) that stop a conversion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Failure {
+    pub fn new(diagnostics: Vec<Diagnostic>) -> Failure {
+        Failure { diagnostics }
+    }
+
+    pub fn one(d: Diagnostic) -> Failure {
+        Failure { diagnostics: vec![d] }
+    }
+}
+
+impl From<Diagnostic> for Failure {
+    fn from(d: Diagnostic) -> Failure {
+        Failure::one(d)
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Failure {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_location_caret_and_hint() {
+        let src = Source::new("ifcfg-tun0", None, "DEVICE=tun0\nKEY=lichenhao\n");
+        let d = Diagnostic::error("not a GRE key")
+            .at(src.loc(2, 5, 9))
+            .hint("use a number");
+        assert_eq!(
+            d.to_string(),
+            "ifcfg-tun0:2:5: error: not a GRE key\n 2 | KEY=lichenhao\n   |     ^^^^^^^^^\n  hint: use a number"
+        );
+    }
+
+    #[test]
+    fn byte_offsets_become_character_columns() {
+        let src = Source::new("f", None, "a=1\nNAME=\"ä\" $X\n");
+        let off = src.text.find('$').unwrap();
+        let l = src.loc_at(off, 2);
+        assert_eq!((l.line, l.column, l.len), (2, 10, 2));
+    }
+
+    #[test]
+    fn origins_fall_back_to_parent_then_whole() {
+        let src = Source::new("f", None, "x\ny\n");
+        let mut o = Origins::new(src.whole());
+        o.set("addresses[0]", src.loc(2, 1, 1));
+        assert_eq!(o.get(Some("addresses[0].peer")).unwrap().line, 2);
+        assert_eq!(o.get(Some("ttl")).unwrap().line, 0);
+    }
+}

@@ -1,0 +1,2784 @@
+//! Shell scripts that set tunnels up with `ip` (iproute2) and net-tools
+//! commands: a bare list of commands as people paste them, or a whole
+//! `rc.local`. FORMATS.md §2 has the command semantics.
+//!
+//! grecfg never runs anything. It reads the simple commands in source order
+//! (also inside `if`, `{ ...; }`, `( ... )`, `&&`/`||` lists and pipelines),
+//! expands the variables the script itself assigns, and interprets `ip`,
+//! `route` and `ifconfig`. Firewall, module and sysctl commands are kept as
+//! extras; everything else is listed as ignored. What a shell would do
+//! differently from what the author meant (a typo such as `Ip`, a blank
+//! after a continuation backslash) is read as meant and reported.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use super::shell::{self, LexError, Op, Piece, ScriptToken, ScriptWord};
+use super::values::{self, ValueError};
+use crate::diag::{Diagnostic, Failure, Location, Origins, Severity, Source};
+use crate::format::Parsed;
+use crate::model::{flags, Extra, Family, InnerAddress, Mode, Neighbour, Route, Tunnel};
+
+/// How the input is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// Commands as pasted from a terminal: interactive prompts
+    /// (`[root@host ~]# `, `$ `) at the start of a line are dropped.
+    Iproute2,
+    /// A whole script (`/etc/rc.local`, `/etc/rc.d/rc.local`, `*.sh`).
+    RcLocal,
+}
+
+/// Commands kept as extras: they matter to the tunnel but no other format
+/// can carry them.
+const EXTRA_COMMANDS: [&str; 6] = [
+    "modprobe",
+    "sysctl",
+    "iptables",
+    "ip6tables",
+    "nft",
+    "firewall-cmd",
+];
+
+/// Shell words that open or close a compound command; the simple command
+/// follows them.
+const RESERVED: [&str; 12] = [
+    "if", "then", "elif", "else", "fi", "{", "}", "!", "do", "done", "while", "until",
+];
+
+/// Real commands one edit away from `ip`/`route`: never typos.
+const NOT_TYPOS: [&str; 12] = [
+    "cp", "id", "if", "in", "up", "op", "sp", "ipa", "tip", "rout", "routef", "iq",
+];
+
+/// A word after expansion, with where it was written.
+#[derive(Debug, Clone)]
+struct Arg {
+    text: String,
+    offset: usize,
+    len: usize,
+    /// Only blanks, from a `\ ` at the end of a line.
+    stray_blank: bool,
+}
+
+/// One simple command as written.
+struct Command {
+    words: Vec<ScriptWord>,
+    start: usize,
+    end: usize,
+}
+
+/// A variable assigned by the script.
+struct Var {
+    value: Result<String, (LexError, Location)>,
+}
+
+/// A tunnel being built, with where each field came from.
+struct Building {
+    tunnel: Tunnel,
+    whole: Location,
+    fields: BTreeMap<String, Location>,
+    addresses: Vec<Location>,
+    routes: Vec<Location>,
+    neighbours: Vec<Location>,
+    extras: Vec<Location>,
+    deleted: bool,
+}
+
+impl Building {
+    fn set(&mut self, field: &str, loc: Location) {
+        self.fields.insert(field.to_string(), loc);
+    }
+}
+
+/// A diagnostic, where it is (for ordering) and which tunnel it concerns.
+struct Diag {
+    offset: usize,
+    tunnel: Option<usize>,
+    d: Diagnostic,
+}
+
+/// A command kept as an extra, assigned to a tunnel at the end.
+struct PendingExtra {
+    key: String,
+    value: String,
+    words: Vec<String>,
+    loc: Location,
+    offset: usize,
+}
+
+struct Reader<'a> {
+    src: &'a Source,
+    vars: BTreeMap<String, Var>,
+    tunnels: Vec<Building>,
+    diags: Vec<Diag>,
+    extras: Vec<PendingExtra>,
+    escaped_blanks: Vec<usize>,
+    comment_lines: Vec<usize>,
+    /// Assignment errors already reported (by assignment offset).
+    reported_vars: Vec<usize>,
+}
+
+/// Read every tunnel a script defines, in order of creation.
+pub fn read(src: &Source, dialect: Dialect) -> Result<Vec<Parsed>, Failure> {
+    let text = match dialect {
+        Dialect::Iproute2 => strip_prompts(&src.text),
+        Dialect::RcLocal => src.text.clone(),
+    };
+    let lexed = shell::lex_script(&text);
+    let mut r = Reader {
+        src,
+        vars: BTreeMap::new(),
+        tunnels: Vec::new(),
+        diags: Vec::new(),
+        extras: Vec::new(),
+        escaped_blanks: lexed.escaped_blanks.clone(),
+        comment_lines: lexed.comment_lines.clone(),
+        reported_vars: Vec::new(),
+    };
+    for cmd in split_commands(lexed.tokens) {
+        r.command(cmd);
+    }
+    r.finish()
+}
+
+/// Blank out interactive prompts (`[user@host dir]# `, `$ `) at line
+/// starts, keeping every byte offset.
+fn strip_prompts(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let body = &line[indent..];
+        let prompt = if body.starts_with('[') {
+            body.find(']').and_then(|e| {
+                {
+                    let after = &body[e + 1..];
+                    (after.starts_with('#') || after.starts_with('$')) && body[..e].contains('@')
+                }
+                .then_some(e + 2)
+            })
+        } else if body.starts_with("$ ") || body == "$" {
+            Some(1)
+        } else {
+            None
+        };
+        match prompt {
+            Some(n) => {
+                out.push_str(&line[..indent]);
+                out.extend(std::iter::repeat_n(' ', n));
+                out.push_str(&body[n..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Cut the token stream into simple commands, dropping the reserved words
+/// of compound commands so that what they contain is read in order.
+fn split_commands(tokens: Vec<ScriptToken>) -> Vec<Command> {
+    let mut cmds = Vec::new();
+    let mut words: Vec<ScriptWord> = Vec::new();
+    let mut flush = |words: &mut Vec<ScriptWord>| {
+        if words.is_empty() {
+            return;
+        }
+        let w = std::mem::take(words);
+        let start = w[0].offset;
+        let end = w.last().map_or(start, |l| l.offset + l.len);
+        cmds.push(Command { words: w, start, end });
+    };
+    for t in tokens {
+        match t {
+            ScriptToken::Word(w) => {
+                let reserved = w.pieces.is_ok() && RESERVED.contains(&w.raw.as_str());
+                if words.is_empty() && reserved {
+                    continue;
+                }
+                words.push(w);
+            }
+            ScriptToken::Op(_, _) | ScriptToken::Newline(_) => flush(&mut words),
+        }
+    }
+    flush(&mut words);
+    let _ = Op::Semi;
+    cmds
+}
+
+fn is_assignment(w: &ScriptWord) -> Option<(String, usize)> {
+    let eq = w.raw.find('=')?;
+    let name = &w.raw[..eq];
+    shell::is_name(name).then(|| (name.to_string(), eq))
+}
+
+fn basename(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    // Optimal string alignment: a swap of two neighbours (`rotue`) is one edit.
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The known command `name` stands for, and whether it is a typo of it.
+fn known_command(name: &str) -> Option<(&'static str, bool)> {
+    let base = basename(name);
+    for k in ["ip", "route", "ifconfig"] {
+        if base == k {
+            return Some((k, false));
+        }
+    }
+    if NOT_TYPOS.contains(&base) || base.len() > 10 {
+        return None;
+    }
+    for k in ["ip", "route", "ifconfig"] {
+        if base.eq_ignore_ascii_case(k) || edit_distance(&base.to_ascii_lowercase(), k) == 1 {
+            return Some((k, true));
+        }
+    }
+    None
+}
+
+/// iproute2's `matches`: `word` is a non-empty prefix of `full`.
+fn matches(word: &str, full: &str) -> bool {
+    !word.is_empty() && full.starts_with(word)
+}
+
+/// The `ip` object a word selects, in iproute2's table order.
+fn ip_object(word: &str) -> Option<&'static str> {
+    const OBJECTS: [&str; 35] = [
+        "address",
+        "addrlabel",
+        "maddress",
+        "route",
+        "rule",
+        "neighbor",
+        "neighbour",
+        "ntable",
+        "ntbl",
+        "link",
+        "l2tp",
+        "fou",
+        "ila",
+        "macsec",
+        "tunnel",
+        "tunl",
+        "tuntap",
+        "tap",
+        "token",
+        "tcpmetrics",
+        "tcp_metrics",
+        "monitor",
+        "xfrm",
+        "mroute",
+        "mrule",
+        "netns",
+        "netconf",
+        "vrf",
+        "sr",
+        "nexthop",
+        "mptcp",
+        "ioam",
+        "stats",
+        "help",
+        "neigh",
+    ];
+    OBJECTS
+        .iter()
+        .copied()
+        .find(|o| matches(word, o))
+        .map(|o| match o {
+            "neighbour" | "neigh" => "neighbor",
+            "tunl" => "tunnel",
+            o => o,
+        })
+}
+
+fn is_ipv6_mode(word: &str) -> bool {
+    matches!(
+        word,
+        "ip6ip6"
+            | "ipv6/ipv6"
+            | "ipip6"
+            | "ip4ip6"
+            | "ip/ipv6"
+            | "ipv4/ipv6"
+            | "ip6gre"
+            | "gre/ipv6"
+            | "vti6"
+            | "any"
+            | "any/ipv6"
+    )
+}
+
+/// What the `ip` options say about the address family.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fam {
+    Any,
+    V4,
+    V6,
+}
+
+impl<'a> Reader<'a> {
+    fn loc(&self, offset: usize, len: usize) -> Location {
+        self.src.loc_at(offset, len)
+    }
+
+    /// The location of a command: its first line, from its first word.
+    fn cmd_loc(&self, c: &Command) -> Location {
+        let text = &self.src.text;
+        let line_end = text[c.start..].find('\n').map_or(text.len(), |i| c.start + i);
+        let end = c.end.min(line_end);
+        let mut l = self.loc(c.start, end.saturating_sub(c.start).max(1));
+        l.len = l.len.max(1);
+        l
+    }
+
+    fn push(&mut self, offset: usize, tunnel: Option<usize>, d: Diagnostic) {
+        self.diags.push(Diag { offset, tunnel, d });
+    }
+
+    fn arg_loc(&self, a: &Arg) -> Location {
+        self.loc(a.offset, a.len)
+    }
+
+    fn command(&mut self, c: Command) {
+        // Assignments before a command name apply to that command only.
+        let first_cmd = c.words.iter().position(|w| is_assignment(w).is_none());
+        let Some(first) = first_cmd else {
+            for w in &c.words {
+                self.assign(w);
+            }
+            return;
+        };
+        let mut words: Vec<ScriptWord> = c.words[first..].to_vec();
+        // `export A=b`, `readonly A=b`, `local A=b`, `declare A=b`.
+        if matches!(words[0].raw.as_str(), "export" | "readonly" | "local" | "declare") {
+            for w in &words[1..] {
+                if is_assignment(w).is_some() {
+                    self.assign(w);
+                }
+            }
+            return;
+        }
+        // `sudo [-E] [-u user] cmd`
+        if words[0].raw == "sudo" {
+            let mut i = 1;
+            while i < words.len() && words[i].raw.starts_with('-') {
+                if matches!(words[i].raw.as_str(), "-u" | "-g") {
+                    i += 1;
+                }
+                i += 1;
+            }
+            if i >= words.len() {
+                self.ignored(&c, "sudo");
+                return;
+            }
+            words.drain(..i);
+        }
+        let name = words[0].raw.clone();
+        let cmd = Command {
+            start: words[0].offset,
+            end: c.end,
+            words,
+        };
+        match known_command(&name) {
+            Some((known, typo)) => {
+                if typo {
+                    let w = &cmd.words[0];
+                    self.push(
+                        w.offset,
+                        None,
+                        Diagnostic::warning(format!("`{name}` is read as `{known}`"))
+                            .at(self.loc(w.offset, w.len))
+                            .hint(format!(
+                                "a shell would fail here: `{name}` is not `{known}` (commands are case-sensitive); \
+                                 fix the script"
+                            )),
+                    );
+                }
+                let Some(args) = self.expand(&cmd) else {
+                    return;
+                };
+                let loc = self.cmd_loc(&cmd);
+                match known {
+                    "ip" => self.ip(&cmd, &args[1..], loc),
+                    "route" => self.net_route(&cmd, &args[1..], loc),
+                    _ => self.ifconfig(&cmd, &args[1..], loc),
+                }
+            }
+            None => {
+                let base = basename(&name).to_string();
+                if EXTRA_COMMANDS.contains(&base.as_str()) {
+                    let value = self.src.text[cmd.start..cmd.end].to_string();
+                    let words = cmd.words.iter().map(|w| w.raw.clone()).collect();
+                    let loc = self.cmd_loc(&cmd);
+                    self.extras.push(PendingExtra {
+                        key: base,
+                        value,
+                        words,
+                        loc,
+                        offset: cmd.start,
+                    });
+                } else {
+                    self.ignored(&cmd, &base);
+                }
+            }
+        }
+    }
+
+    fn ignored(&mut self, c: &Command, name: &str) {
+        let loc = self.cmd_loc(c);
+        let line = loc.line;
+        let first = c.words[0].raw.chars().next().unwrap_or(' ');
+        let wrapped_comment = line > 1
+            && self.comment_lines.contains(&(line - 1))
+            && !first.is_ascii_alphanumeric()
+            && !matches!(first, '/' | '.' | '_' | '$' | '"' | '\'');
+        if c.words[0].raw.chars().all(char::is_whitespace) {
+            self.push(
+                c.start,
+                None,
+                Diagnostic::warning(format!(
+                    "line {line} holds only a non-breaking or other unusual blank"
+                ))
+                .at(loc)
+                .hint("a shell would try to run it as a command and fail; delete the line"),
+            );
+            return;
+        }
+        if wrapped_comment {
+            self.push(
+                c.start,
+                None,
+                Diagnostic::warning(format!(
+                    "line {line} looks like the rest of the comment on line {}, but it is not commented out",
+                    line - 1
+                ))
+                .at(loc)
+                .hint("a shell would try to run it as a command and fail; start the line with #"),
+            );
+            return;
+        }
+        let name = if name.is_empty() {
+            c.words[0].raw.as_str()
+        } else {
+            name
+        };
+        self.push(
+            c.start,
+            None,
+            Diagnostic::note(format!("`{name}` does not configure a tunnel; ignored")).at(loc),
+        );
+    }
+
+    /// `NAME=value`: expand the value now, as the shell does; keep an error
+    /// for later, when a command uses the variable.
+    fn assign(&mut self, w: &ScriptWord) {
+        let Some((name, eq)) = is_assignment(w) else {
+            return;
+        };
+        let value = match &w.pieces {
+            Err(e) => Err((e.clone(), self.loc(e.offset, e.len))),
+            Ok(pieces) => {
+                // The first piece starts with `NAME=`.
+                let mut pieces = pieces.clone();
+                if let Some(Piece::Text(t)) = pieces.first_mut() {
+                    t.drain(..(eq + 1).min(t.len()));
+                }
+                self.expand_pieces(&pieces, w).map_err(|e| {
+                    let l = self.loc(e.offset, e.len);
+                    (e, l)
+                })
+            }
+        };
+        self.vars.insert(name, Var { value });
+    }
+
+    fn expand_pieces(&self, pieces: &[Piece], w: &ScriptWord) -> Result<String, LexError> {
+        let mut bytes = Vec::new();
+        for p in pieces {
+            match p {
+                Piece::Text(t) => bytes.extend_from_slice(t),
+                Piece::Param { name, offset, len } => {
+                    let err = |message: String, hint: &str| LexError {
+                        offset: *offset,
+                        len: *len,
+                        message,
+                        hint: Some(hint.to_string()),
+                    };
+                    if !shell::is_name(name) {
+                        return Err(err(
+                            format!("${name} is set when the script runs; grecfg cannot know its value"),
+                            "write the value itself",
+                        ));
+                    }
+                    match self.vars.get(name) {
+                        Some(Var { value: Ok(v) }) => bytes.extend_from_slice(v.as_bytes()),
+                        // Reported where the assignment is, once.
+                        Some(Var { value: Err((e, _)) }) => return Err(e.clone()),
+                        None => {
+                            return Err(err(
+                                format!("variable ${name} is not assigned in this script"),
+                                "assign it before this line (NAME=value) or write the value itself",
+                            ))
+                        }
+                    }
+                }
+            }
+        }
+        String::from_utf8(bytes).map_err(|_| LexError {
+            offset: w.offset,
+            len: w.len,
+            message: "the word is not valid UTF-8 after unescaping".into(),
+            hint: None,
+        })
+    }
+
+    /// Expand every word of an interpreted command; `None` (with the
+    /// errors reported) when one cannot be read.
+    fn expand(&mut self, c: &Command) -> Option<Vec<Arg>> {
+        let mut out = Vec::new();
+        let mut failed = false;
+        for w in &c.words {
+            let res = match &w.pieces {
+                Ok(p) => self.expand_pieces(p, w),
+                Err(e) => Err(e.clone()),
+            };
+            match res {
+                Ok(text) => {
+                    let stray_blank = !text.is_empty()
+                        && text.chars().all(|c| c == ' ' || c == '\t')
+                        && self
+                            .escaped_blanks
+                            .iter()
+                            .any(|&o| o >= w.offset && o < w.offset + w.len);
+                    out.push(Arg {
+                        text,
+                        offset: w.offset,
+                        len: w.len,
+                        stray_blank,
+                    });
+                }
+                Err(e) => {
+                    failed = true;
+                    self.word_error(w, e);
+                }
+            }
+        }
+        (!failed).then_some(out)
+    }
+
+    fn word_error(&mut self, w: &ScriptWord, e: LexError) {
+        // `${interface name}`: a placeholder from documentation.
+        if let Some(i) = w.raw.find("${") {
+            if let Some(j) = w.raw[i..].find('}') {
+                let inner = &w.raw[i + 2..i + j];
+                if inner.contains([' ', '\t']) || !inner.is_ascii() {
+                    let off = w.offset + i;
+                    self.push(
+                        off,
+                        None,
+                        Diagnostic::error(format!("`${{{inner}}}` is a placeholder, not a value"))
+                            .at(self.loc(off, j + 1))
+                            .hint("replace the placeholder with a value"),
+                    );
+                    return;
+                }
+            }
+        }
+        // Report an assignment's own error once, at the assignment.
+        let d = Diagnostic::error(e.message.clone()).at(self.loc(e.offset, e.len));
+        let d = match &e.hint {
+            Some(h) => d.hint(h),
+            None => d,
+        };
+        if !self.reported_vars.contains(&e.offset) {
+            self.reported_vars.push(e.offset);
+            self.push(e.offset, None, d);
+        }
+    }
+
+    fn tunnel_index(&self, name: &str) -> Option<usize> {
+        self.tunnels
+            .iter()
+            .rposition(|t| !t.deleted && t.tunnel.name == name)
+    }
+
+    fn value_error(&mut self, a: &Arg, what: &str, e: ValueError, tunnel: Option<usize>) {
+        let d = Diagnostic::error(match e.message.strip_prefix(&format!("{:?}", a.text)) {
+            Some(rest) => format!("{what} {}{rest}", a.text),
+            None => format!("{what}: {}", e.message),
+        })
+        .at(self.arg_loc(a));
+        let d = match e.hint {
+            Some(h) => d.hint(h),
+            None => d,
+        };
+        self.push(a.offset, tunnel, d);
+    }
+
+    fn warn_at(&mut self, a: &Arg, tunnel: Option<usize>, msg: String, hint: Option<&str>) {
+        let d = Diagnostic::warning(msg).at(self.arg_loc(a));
+        let d = match hint {
+            Some(h) => d.hint(h),
+            None => d,
+        };
+        self.push(a.offset, tunnel, d);
+    }
+
+    fn note_cmd(&mut self, c: &Command, tunnel: Option<usize>, msg: String) {
+        let loc = self.cmd_loc(c);
+        self.push(c.start, tunnel, Diagnostic::note(msg).at(loc));
+    }
+
+    fn stray_blank(&mut self, a: &Arg) {
+        let line = self.loc(a.offset, 1).line;
+        self.push(
+            a.offset,
+            None,
+            Diagnostic::warning(format!(
+                "the backslash at the end of line {line} is followed by a blank, so it escapes the blank and \
+                 does not continue the line"
+            ))
+            .at(self.loc(a.offset, a.len))
+            .hint(format!(
+                "a shell passes ' ' as one more argument here and runs line {} as a separate command; \
+                 grecfg drops the ' ' and does not read line {} into this command. Delete the blank after \
+                 the backslash",
+                line + 1,
+                line + 1
+            )),
+        );
+    }
+
+    // ----- ip --------------------------------------------------------------
+
+    fn ip(&mut self, c: &Command, args: &[Arg], loc: Location) {
+        let mut fam = Fam::Any;
+        let mut i = 0;
+        while i < args.len() && args[i].text.starts_with('-') && args[i].text.len() > 1 {
+            let o = args[i].text.trim_start_matches('-');
+            match o {
+                "4" => fam = Fam::V4,
+                "6" => fam = Fam::V6,
+                "f" | "family" => {
+                    i += 1;
+                    match args.get(i).map(|a| a.text.as_str()) {
+                        Some("inet") => fam = Fam::V4,
+                        Some("inet6") => fam = Fam::V6,
+                        _ => {}
+                    }
+                }
+                _ if matches(o, "details") || matches(o, "stats") || matches(o, "statistics") => {}
+                "o" | "oneline" | "c" | "color" | "br" | "brief" | "j" | "json" | "p" | "pretty" | "h"
+                | "human" | "r" | "resolve" => {}
+                _ => {
+                    let a = args[i].clone();
+                    self.warn_at(
+                        &a,
+                        None,
+                        format!("ip option {} is not understood; ignored", a.text),
+                        None,
+                    );
+                    if matches!(o, "n" | "netns" | "b" | "batch" | "rc" | "rcvbuf") {
+                        i += 1;
+                    }
+                }
+            }
+            i += 1;
+        }
+        let Some(obj_arg) = args.get(i) else {
+            self.note_cmd(
+                c,
+                None,
+                "`ip` without an object only prints its usage; ignored".into(),
+            );
+            return;
+        };
+        let rest = &args[i + 1..];
+        match ip_object(&obj_arg.text) {
+            Some("tunnel") => self.ip_tunnel(c, rest, fam, loc),
+            Some("link") => self.ip_link(c, rest, fam, loc),
+            Some("address") => self.ip_addr(c, rest, loc),
+            Some("route") => self.ip_route(c, rest, fam, loc),
+            Some("neighbor") => self.ip_neigh(c, rest, loc),
+            Some(o) => self.note_cmd(c, None, format!("`ip {o}` does not configure a tunnel; ignored")),
+            None => {
+                let a = obj_arg.clone();
+                self.warn_at(
+                    &a,
+                    None,
+                    format!(
+                        "`ip {}` is not an ip object; ip would fail, grecfg ignores the command",
+                        a.text
+                    ),
+                    None,
+                );
+            }
+        }
+    }
+
+    fn ip_tunnel(&mut self, c: &Command, args: &[Arg], mut fam: Fam, loc: Location) {
+        let Some(verb) = args.first() else {
+            self.note_cmd(c, None, "`ip tunnel` lists tunnels; ignored".into());
+            return;
+        };
+        let v = verb.text.as_str();
+        let (verb, rest) = if matches(v, "add") {
+            ("add", &args[1..])
+        } else if matches(v, "change") {
+            ("change", &args[1..])
+        } else if matches(v, "delete") {
+            ("del", &args[1..])
+        } else if matches(v, "show") || matches(v, "list") || matches(v, "lst") {
+            self.note_cmd(c, None, "`ip tunnel show` only displays; ignored".into());
+            return;
+        } else if matches(v, "prl") || matches(v, "6rd") || matches(v, "help") {
+            self.note_cmd(c, None, format!("`ip tunnel {v}` is not read by grecfg; ignored"));
+            return;
+        } else {
+            let a = verb.clone();
+            self.warn_at(
+                &a,
+                None,
+                format!("`ip tunnel {v}`: `{v}` is not an ip tunnel command; read as `ip tunnel add {v}`"),
+                Some("ip would fail here (\"Command is unknown\"): write `ip tunnel add NAME ...`"),
+            );
+            ("add", args)
+        };
+        // Modern iproute2 switches to `ip -6 tunnel` for an IPv6 mode.
+        if fam == Fam::Any {
+            if let Some(p) = rest.iter().position(|a| a.text == "mode") {
+                if rest.get(p + 1).is_some_and(|m| is_ipv6_mode(&m.text)) {
+                    fam = Fam::V6;
+                }
+            }
+        }
+        let ip6 = fam == Fam::V6;
+        let mut p = TunnelArgs::default();
+        let mut i = 0;
+        let mut ok = true;
+        while i < rest.len() {
+            let a = &rest[i];
+            if a.stray_blank {
+                self.stray_blank(a);
+                i += 1;
+                continue;
+            }
+            let w = a.text.as_str();
+            let takes_value = matches!(
+                w,
+                "mode"
+                    | "key"
+                    | "ikey"
+                    | "okey"
+                    | "remote"
+                    | "local"
+                    | "dev"
+                    | "ttl"
+                    | "hoplimit"
+                    | "hlim"
+                    | "tos"
+                    | "tclass"
+                    | "tc"
+                    | "encaplimit"
+                    | "flowlabel"
+                    | "fl"
+                    | "dscp"
+                    | "name"
+            ) || matches(w, "dsfield");
+            if takes_value {
+                let Some(val) = rest.get(i + 1) else {
+                    self.push(
+                        a.offset,
+                        None,
+                        Diagnostic::error(format!("`{w}` needs a value")).at(self.arg_loc(a)),
+                    );
+                    return;
+                };
+                if w == "name" {
+                    if !self.tunnel_name(&mut p, val) {
+                        ok = false;
+                    }
+                } else {
+                    p.opts.push((a.clone(), Some(val.clone())));
+                }
+                i += 2;
+                continue;
+            }
+            match w {
+                "seq" | "iseq" | "oseq" | "csum" | "icsum" | "ocsum" | "pmtudisc" | "nopmtudisc" => {
+                    p.opts.push((a.clone(), None))
+                }
+                _ => {
+                    if !self.tunnel_name(&mut p, a) {
+                        ok = false;
+                    }
+                }
+            }
+            i += 1;
+        }
+        if !ok {
+            return;
+        }
+        let Some(name) = p.name.clone() else {
+            self.push(
+                c.start,
+                None,
+                Diagnostic::error(format!("`ip tunnel {verb}` without a tunnel name")).at(loc),
+            );
+            return;
+        };
+        match verb {
+            "del" => self.delete(c, &name),
+            "change" => match self.tunnel_index(&name.text) {
+                Some(t) => {
+                    self.tunnel_opts(t, &p.opts, ip6, false);
+                }
+                None => self.note_cmd(
+                    c,
+                    None,
+                    format!(
+                        "`ip tunnel change {}` changes a tunnel this script does not create; ignored",
+                        name.text
+                    ),
+                ),
+            },
+            _ => {
+                let mode_arg = p
+                    .opts
+                    .iter()
+                    .find(|(k, _)| k.text == "mode")
+                    .and_then(|(_, v)| v.clone());
+                let mode = match &mode_arg {
+                    Some(m) => match tunnel_mode(&m.text, ip6) {
+                        Ok(mode) => mode,
+                        Err(msg) => {
+                            self.push(
+                                m.offset,
+                                None,
+                                Diagnostic::error(msg).at(self.arg_loc(m)).hint(if ip6 {
+                                    "ip -6 tunnel modes: ip6ip6, ipip6, ip6gre, vti6"
+                                } else {
+                                    "ip tunnel modes: ipip, gre, sit, isatap, vti (ip -6 tunnel for IPv6 underlays)"
+                                }),
+                            );
+                            return;
+                        }
+                    },
+                    None if ip6 => Mode::Ip6ip6,
+                    None => {
+                        // iproute2 guesses the mode from the name's prefix.
+                        let n = name.text.as_str();
+                        let guess = [
+                            ("gre", Mode::Gre),
+                            ("ipip", Mode::Ipip),
+                            ("sit", Mode::Sit),
+                            ("isatap", Mode::Isatap),
+                            ("vti", Mode::Vti),
+                        ]
+                        .into_iter()
+                        .find(|(p, _)| n.starts_with(p))
+                        .map(|(_, m)| m);
+                        match guess {
+                            Some(m) => {
+                                self.warn_at(
+                                    &name,
+                                    None,
+                                    format!("no mode: ip takes mode {m} from the name {n}"),
+                                    Some("write the mode explicitly"),
+                                );
+                                m
+                            }
+                            None => {
+                                self.push(
+                                    c.start,
+                                    None,
+                                    Diagnostic::error(format!("`ip tunnel add {n}` without a mode"))
+                                        .at(loc)
+                                        .hint("ip cannot determine the tunnel mode either: add `mode gre` (or ipip, sit, vti)"),
+                                );
+                                return;
+                            }
+                        }
+                    }
+                };
+                let t = self.create(&name, mode, loc, mode_arg.as_ref());
+                if ip6 {
+                    // ip -6 tunnel's defaults, explicit in the model.
+                    let b = &mut self.tunnels[t];
+                    b.tunnel.ttl = 64;
+                    b.tunnel.encapsulation_limit = 4;
+                }
+                self.tunnel_opts(t, &p.opts, ip6, false);
+            }
+        }
+    }
+
+    /// A bare word of `ip tunnel`: the name, or a second name (an error, as
+    /// in iproute2).
+    fn tunnel_name(&mut self, p: &mut TunnelArgs, a: &Arg) -> bool {
+        if a.stray_blank {
+            self.stray_blank(a);
+            return true;
+        }
+        if let Some(prev) = &p.name {
+            let msg = format!(
+                "`{}` is not an ip tunnel option; ip would take it as a second name after `{}` and fail",
+                a.text, prev.text
+            );
+            self.push(
+                a.offset,
+                None,
+                Diagnostic::error(msg)
+                    .at(self.arg_loc(a))
+                    .hint("options are mode, remote, local, key, ikey, okey, ttl, tos, [no]pmtudisc, dev"),
+            );
+            return false;
+        }
+        p.name = Some(a.clone());
+        true
+    }
+
+    fn create(&mut self, name: &Arg, mode: Mode, loc: Location, mode_arg: Option<&Arg>) -> usize {
+        if let Some(old) = self.tunnel_index(&name.text) {
+            let l = self.tunnels[old].whole.line;
+            self.warn_at(
+                name,
+                Some(old),
+                format!(
+                    "{} is created again (first on line {l}); ip would fail with \"File exists\"",
+                    name.text
+                ),
+                Some("delete the first definition or give the tunnels different names"),
+            );
+            self.tunnels[old].deleted = true;
+        }
+        let mut b = Building {
+            tunnel: Tunnel::new(name.text.clone(), mode),
+            whole: loc.clone(),
+            fields: BTreeMap::new(),
+            addresses: Vec::new(),
+            routes: Vec::new(),
+            neighbours: Vec::new(),
+            extras: Vec::new(),
+            deleted: false,
+        };
+        b.set("name", self.arg_loc(name));
+        b.set("mode", mode_arg.map_or(loc, |m| self.arg_loc(m)));
+        self.tunnels.push(b);
+        self.tunnels.len() - 1
+    }
+
+    fn delete(&mut self, c: &Command, name: &Arg) {
+        match self.tunnel_index(&name.text) {
+            Some(t) => {
+                self.tunnels[t].deleted = true;
+                let line = self.tunnels[t].whole.line;
+                self.note_cmd(
+                    c,
+                    None,
+                    format!(
+                        "{} (created on line {line}) is deleted here; it is left out",
+                        name.text
+                    ),
+                );
+            }
+            None => self.note_cmd(
+                c,
+                None,
+                format!(
+                    "deletes {}, which this script does not create; ignored",
+                    name.text
+                ),
+            ),
+        }
+    }
+
+    /// Apply `ip tunnel` / `ip link ... type` options to tunnel `t`.
+    fn tunnel_opts(&mut self, t: usize, opts: &[(Arg, Option<Arg>)], ip6: bool, link: bool) {
+        for (k, v) in opts {
+            let key = k.text.as_str();
+            let here = match v {
+                Some(v) => self.loc(k.offset, v.offset + v.len - k.offset),
+                None => self.arg_loc(k),
+            };
+            let val = v.as_ref();
+            let field = |s: &str| s.to_string();
+            macro_rules! parse {
+                ($what:expr, $e:expr) => {
+                    match $e {
+                        Ok(x) => x,
+                        Err(e) => {
+                            self.value_error(val.unwrap(), $what, e, Some(t));
+                            continue;
+                        }
+                    }
+                };
+            }
+            match key {
+                "mode" => {}
+                "remote" | "local" => {
+                    let a = val.unwrap();
+                    let ip = if a.text == "any" {
+                        None
+                    } else {
+                        Some(parse!(key, values::parse_ip(&a.text)))
+                    };
+                    let b = &mut self.tunnels[t];
+                    if key == "remote" {
+                        b.tunnel.remote = ip;
+                    } else {
+                        b.tunnel.local = ip;
+                    }
+                    b.set(key, here);
+                }
+                "key" | "ikey" | "okey" => {
+                    let k = parse!(key, values::parse_key(&val.unwrap().text));
+                    let b = &mut self.tunnels[t];
+                    if key != "okey" {
+                        b.tunnel.input_key = Some(k);
+                        b.set("input_key", here.clone());
+                    }
+                    if key != "ikey" {
+                        b.tunnel.output_key = Some(k);
+                        b.set("output_key", here);
+                    }
+                }
+                "ttl" | "hoplimit" | "hlim" => {
+                    let v = parse!(key, values::parse_ttl(&val.unwrap().text));
+                    let b = &mut self.tunnels[t];
+                    b.tunnel.ttl = v;
+                    b.set("ttl", here);
+                }
+                "tos" | "tclass" | "tc" | "dsfield" | "dscp" if key != "dscp" || val.is_some() => {
+                    let a = val.unwrap();
+                    if key == "dscp" {
+                        if a.text == "inherit" {
+                            self.tunnels[t].tunnel.flags |= flags::RCV_DSCP_COPY;
+                            self.tunnels[t].set("flags", here);
+                        } else {
+                            self.value_error(
+                                a,
+                                "dscp",
+                                ValueError {
+                                    message: format!("{:?} is not inherit", a.text),
+                                    hint: Some("ip accepts only `dscp inherit`".into()),
+                                },
+                                Some(t),
+                            );
+                        }
+                        continue;
+                    }
+                    if ip6 && a.text == "inherit" {
+                        self.tunnels[t].tunnel.flags |= flags::USE_ORIG_TCLASS;
+                        self.tunnels[t].set("flags", here);
+                        continue;
+                    }
+                    let v = parse!(key, values::parse_tos(&a.text));
+                    if values::tos_is_bare_hex(&a.text) {
+                        self.warn_at(
+                            a,
+                            Some(t),
+                            format!(
+                                "{key} {} is read as hexadecimal 0x{v:02x}, as iproute2 does",
+                                a.text
+                            ),
+                            Some("write the value with 0x to make that explicit"),
+                        );
+                    }
+                    let b = &mut self.tunnels[t];
+                    b.tunnel.tos = v;
+                    b.set("tos", here);
+                }
+                "encaplimit" => {
+                    let a = val.unwrap();
+                    let b = &mut self.tunnels[t];
+                    if a.text == "none" {
+                        b.tunnel.flags |= flags::IGN_ENCAP_LIMIT;
+                        b.set("flags", here);
+                    } else {
+                        let v = parse!("encaplimit", values::parse_ttl(&a.text));
+                        let b = &mut self.tunnels[t];
+                        b.tunnel.encapsulation_limit = v;
+                        b.set("encapsulation_limit", here);
+                    }
+                }
+                "flowlabel" | "fl" => {
+                    let a = val.unwrap();
+                    if a.text == "inherit" {
+                        self.tunnels[t].tunnel.flags |= flags::USE_ORIG_FLOWLABEL;
+                        self.tunnels[t].set("flags", here);
+                        continue;
+                    }
+                    let digits = a.text.trim_start_matches("0x").trim_start_matches("0X");
+                    let v = parse!(
+                        "flowlabel",
+                        u32::from_str_radix(digits, 16)
+                            .ok()
+                            .filter(|v| *v <= 0xfffff)
+                            .ok_or(ValueError {
+                                message: format!(
+                                    "{:?} is not a flow label (hexadecimal, at most 0xfffff)",
+                                    a.text
+                                ),
+                                hint: None,
+                            })
+                    );
+                    let b = &mut self.tunnels[t];
+                    b.tunnel.flow_label = v;
+                    b.set("flow_label", here);
+                }
+                "pmtudisc" | "nopmtudisc" => {
+                    let b = &mut self.tunnels[t];
+                    b.tunnel.path_mtu_discovery = key == "pmtudisc";
+                    b.set("path_mtu_discovery", here);
+                }
+                "dev" => {
+                    let b = &mut self.tunnels[t];
+                    b.tunnel.parent = Some(val.unwrap().text.clone());
+                    b.set("parent", here);
+                }
+                "seq" | "iseq" | "oseq" | "csum" | "icsum" | "ocsum" => {
+                    let i = self.tunnels[t].tunnel.extras.len();
+                    let b = &mut self.tunnels[t];
+                    b.tunnel.extras.push(Extra {
+                        format: "iproute2".into(),
+                        key: key.into(),
+                        value: String::new(),
+                    });
+                    b.extras.push(here);
+                    let _ = i;
+                    self.warn_at(
+                        k,
+                        Some(t),
+                        format!("GRE {key} has no place in the tunnel model; kept for iproute2 output only"),
+                        Some("NetworkManager cannot set GRE sequence numbers or checksums"),
+                    );
+                }
+                _ => {
+                    let _ = (field, link);
+                }
+            }
+        }
+    }
+
+    fn ip_link(&mut self, c: &Command, args: &[Arg], fam: Fam, loc: Location) {
+        let Some(verb) = args.first() else {
+            self.note_cmd(c, None, "`ip link` lists links; ignored".into());
+            return;
+        };
+        let v = verb.text.as_str();
+        let rest = &args[1..];
+        if matches(v, "add") {
+            self.ip_link_add(c, rest, fam, loc);
+        } else if matches(v, "set") || matches(v, "change") {
+            self.ip_link_set(c, rest);
+        } else if matches(v, "delete") {
+            let name = rest.iter().find(|a| a.text != "dev");
+            match name {
+                Some(n) => {
+                    let n = n.clone();
+                    self.delete(c, &n)
+                }
+                None => self.note_cmd(c, None, "`ip link del` without a device; ignored".into()),
+            }
+        } else {
+            self.note_cmd(
+                c,
+                None,
+                format!("`ip link {v}` does not configure a tunnel; ignored"),
+            );
+        }
+    }
+
+    fn ip_link_add(&mut self, c: &Command, args: &[Arg], fam: Fam, loc: Location) {
+        let Some(tp) = args.iter().position(|a| a.text == "type") else {
+            self.note_cmd(c, None, "`ip link add` without a type; ignored".into());
+            return;
+        };
+        let Some(kind) = args.get(tp + 1) else {
+            self.push(c.start, None, Diagnostic::error("`type` needs a value").at(loc));
+            return;
+        };
+        let (mode, ip6) = match kind.text.as_str() {
+            "gre" => (Some(Mode::Gre), false),
+            "gretap" => (Some(Mode::Gretap), false),
+            "ip6gre" => (Some(Mode::Ip6gre), true),
+            "ip6gretap" => (Some(Mode::Ip6gretap), true),
+            "ipip" => (Some(Mode::Ipip), false),
+            "sit" => (Some(Mode::Sit), false),
+            "vti" => (Some(Mode::Vti), false),
+            "vti6" => (Some(Mode::Vti6), true),
+            "ip6tnl" => (None, true),
+            k => {
+                self.note_cmd(
+                    c,
+                    None,
+                    format!("`ip link add ... type {k}` is not a tunnel; ignored"),
+                );
+                return;
+            }
+        };
+        let _ = fam;
+        let mut name: Option<Arg> = None;
+        let mut mtu: Option<Arg> = None;
+        let mut i = 0;
+        while i < tp {
+            let a = &args[i];
+            match a.text.as_str() {
+                "name" | "dev" => {
+                    name = args.get(i + 1).filter(|_| i + 1 < tp).cloned();
+                    i += 2;
+                }
+                "mtu" => {
+                    mtu = args.get(i + 1).filter(|_| i + 1 < tp).cloned();
+                    i += 2;
+                }
+                "up" | "down" => i += 1,
+                "link" | "txqueuelen" | "txqlen" | "address" | "group" | "numtxqueues" | "numrxqueues" => {
+                    let a = a.clone();
+                    self.warn_at(
+                        &a,
+                        None,
+                        format!("`{}` is not read by grecfg; ignored", a.text),
+                        None,
+                    );
+                    i += 2;
+                }
+                _ => {
+                    name = Some(a.clone());
+                    i += 1;
+                }
+            }
+        }
+        let Some(name) = name else {
+            self.push(
+                c.start,
+                None,
+                Diagnostic::error("`ip link add` without a name").at(loc),
+            );
+            return;
+        };
+        let rest = &args[tp + 2..];
+        let mut opts = Vec::new();
+        let mut mode_arg = None;
+        let mut isatap = false;
+        let mut j = 0;
+        let mut ok = true;
+        while j < rest.len() {
+            let a = &rest[j];
+            if a.stray_blank {
+                self.stray_blank(a);
+                j += 1;
+                continue;
+            }
+            let w = a.text.as_str();
+            let takes_value = matches!(
+                w,
+                "mode"
+                    | "key"
+                    | "ikey"
+                    | "okey"
+                    | "remote"
+                    | "local"
+                    | "dev"
+                    | "ttl"
+                    | "hoplimit"
+                    | "hlim"
+                    | "tos"
+                    | "tclass"
+                    | "encaplimit"
+                    | "flowlabel"
+                    | "dscp"
+            ) || matches(w, "dsfield");
+            if takes_value {
+                let Some(v) = rest.get(j + 1) else {
+                    self.push(
+                        a.offset,
+                        None,
+                        Diagnostic::error(format!("`{w}` needs a value")).at(self.arg_loc(a)),
+                    );
+                    return;
+                };
+                if w == "mode" {
+                    mode_arg = Some(v.clone());
+                } else {
+                    opts.push((a.clone(), Some(v.clone())));
+                }
+                j += 2;
+                continue;
+            }
+            match w {
+                "seq" | "iseq" | "oseq" | "csum" | "icsum" | "ocsum" | "pmtudisc" | "nopmtudisc" => {
+                    opts.push((a.clone(), None))
+                }
+                "isatap" if kind.text == "sit" => isatap = true,
+                "external" => {
+                    self.push(
+                        a.offset,
+                        None,
+                        Diagnostic::error("an `external` (collect-metadata) tunnel has no model equivalent")
+                            .at(self.arg_loc(a))
+                            .hint("such a tunnel is driven by eBPF or OVS, not by a profile"),
+                    );
+                    ok = false;
+                }
+                _ => {
+                    self.push(
+                        a.offset,
+                        None,
+                        Diagnostic::error(format!("`{w}` is not a {} option grecfg knows", kind.text))
+                            .at(self.arg_loc(a))
+                            .hint("ip would refuse an unknown option too; check the spelling"),
+                    );
+                    ok = false;
+                }
+            }
+            j += 1;
+        }
+        if !ok {
+            return;
+        }
+        let mode = match (mode, &mode_arg) {
+            (Some(Mode::Sit), _) if isatap => Mode::Isatap,
+            (Some(m), None) => m,
+            (Some(m), Some(a)) => {
+                let ok = match m {
+                    Mode::Ipip => a.text == "ipip" || a.text == "ip4ip4",
+                    Mode::Sit => a.text == "ip6ip",
+                    _ => false,
+                };
+                if !ok {
+                    let a = a.clone();
+                    self.push(
+                        a.offset,
+                        None,
+                        Diagnostic::error(format!(
+                            "mode {} of type {} cannot be expressed in the model",
+                            a.text, kind.text
+                        ))
+                        .at(self.arg_loc(&a)),
+                    );
+                    return;
+                }
+                m
+            }
+            (None, Some(a)) if matches!(a.text.as_str(), "ip6ip6" | "ipv6/ipv6") => Mode::Ip6ip6,
+            (None, Some(a)) if matches!(a.text.as_str(), "ipip6" | "ip4ip6" | "ip/ipv6" | "ipv4/ipv6") => {
+                Mode::Ipip6
+            }
+            (None, a) => {
+                let at = a.clone().unwrap_or_else(|| kind.clone());
+                self.push(
+                    at.offset,
+                    None,
+                    Diagnostic::error("an ip6tnl tunnel without mode ip6ip6 or ipip6 carries any protocol")
+                        .at(self.arg_loc(&at))
+                        .hint("the model (and NetworkManager) need `mode ip6ip6` or `mode ipip6`"),
+                );
+                return;
+            }
+        };
+        let t = self.create(&name, mode, loc, mode_arg.as_ref().or(Some(kind)));
+        if ip6 && mode != Mode::Vti6 {
+            let b = &mut self.tunnels[t];
+            b.tunnel.ttl = 64;
+            b.tunnel.encapsulation_limit = 4;
+        }
+        if let Some(m) = mtu {
+            self.set_mtu(t, &m);
+        }
+        self.tunnel_opts(t, &opts, ip6, true);
+    }
+
+    fn set_mtu(&mut self, t: usize, a: &Arg) {
+        match values::parse_u32(&a.text, "mtu") {
+            Ok(v) => {
+                let l = self.arg_loc(a);
+                let b = &mut self.tunnels[t];
+                b.tunnel.mtu = Some(v);
+                b.set("mtu", l);
+            }
+            Err(e) => self.value_error(a, "mtu", e, Some(t)),
+        }
+    }
+
+    fn ip_link_set(&mut self, c: &Command, args: &[Arg]) {
+        let mut dev: Option<Arg> = None;
+        let mut i = 0;
+        let mut changes: Vec<(Arg, Option<Arg>)> = Vec::new();
+        while i < args.len() {
+            let a = &args[i];
+            match a.text.as_str() {
+                "dev" => {
+                    dev = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "up" | "down" => {
+                    changes.push((a.clone(), None));
+                    i += 1;
+                }
+                "mtu" | "name" | "address" | "txqueuelen" | "txqlen" | "arp" | "multicast" | "master"
+                | "alias" | "netns" | "group" | "allmulticast" | "promisc" => {
+                    changes.push((a.clone(), args.get(i + 1).cloned()));
+                    i += 2;
+                }
+                _ if dev.is_none() => {
+                    dev = Some(a.clone());
+                    i += 1;
+                }
+                _ => {
+                    changes.push((a.clone(), None));
+                    i += 1;
+                }
+            }
+        }
+        let Some(dev) = dev else {
+            self.note_cmd(c, None, "`ip link set` without a device; ignored".into());
+            return;
+        };
+        let Some(t) = self.tunnel_index(&dev.text) else {
+            self.note_cmd(
+                c,
+                None,
+                format!("{} is not a tunnel this script creates; ignored", dev.text),
+            );
+            return;
+        };
+        for (k, v) in changes {
+            match (k.text.as_str(), v) {
+                ("up", _) => {}
+                ("mtu", Some(v)) => self.set_mtu(t, &v),
+                ("down", _) => self.warn_at(
+                    &k,
+                    Some(t),
+                    format!(
+                        "{} is set down here; grecfg keeps it and profiles bring it up",
+                        dev.text
+                    ),
+                    None,
+                ),
+                (w, _) => self.warn_at(
+                    &k,
+                    Some(t),
+                    format!(
+                        "`ip link set {} {w}` has no place in the tunnel model; ignored",
+                        dev.text
+                    ),
+                    None,
+                ),
+            }
+        }
+    }
+
+    /// The tunnel named by `dev`, or a note that the command is about
+    /// something else.
+    fn dev_tunnel(&mut self, c: &Command, dev: Option<&Arg>, what: &str) -> Option<usize> {
+        let Some(dev) = dev else {
+            self.note_cmd(
+                c,
+                None,
+                format!("{what} without `dev`; ip would refuse it, grecfg ignores it"),
+            );
+            return None;
+        };
+        let t = self.tunnel_index(&dev.text);
+        if t.is_none() {
+            self.note_cmd(
+                c,
+                None,
+                format!("{} is not a tunnel this script creates; ignored", dev.text),
+            );
+        }
+        t
+    }
+
+    fn ip_addr(&mut self, c: &Command, args: &[Arg], loc: Location) {
+        let Some(verb) = args.first() else {
+            self.note_cmd(c, None, "`ip address` only displays; ignored".into());
+            return;
+        };
+        let v = verb.text.as_str();
+        let del = matches(v, "delete");
+        if !(matches(v, "add") || matches(v, "change") || matches(v, "replace") || del) {
+            let what = if matches(v, "show") || matches(v, "list") || matches(v, "lst") {
+                "only displays"
+            } else {
+                "does not configure a tunnel"
+            };
+            self.note_cmd(c, None, format!("`ip address {v}` {what}; ignored"));
+            return;
+        }
+        let mut local: Option<Arg> = None;
+        let mut peer: Option<Arg> = None;
+        let mut dev: Option<Arg> = None;
+        let mut others: Vec<Arg> = Vec::new();
+        let mut i = 1;
+        while i < args.len() {
+            let a = &args[i];
+            match a.text.as_str() {
+                "peer" | "remote" => {
+                    peer = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "local" => {
+                    local = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "dev" => {
+                    dev = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "broadcast" | "brd" | "label" | "scope" | "anycast" | "valid_lft" | "preferred_lft"
+                | "metric" | "priority" | "preference" | "proto" => {
+                    others.push(a.clone());
+                    i += 2;
+                }
+                _ if local.is_none() && !a.stray_blank => {
+                    local = Some(a.clone());
+                    i += 1;
+                }
+                _ => {
+                    others.push(a.clone());
+                    i += 1;
+                }
+            }
+        }
+        let Some(t) = self.dev_tunnel(c, dev.as_ref(), "`ip address`") else {
+            return;
+        };
+        let Some(local) = local else {
+            self.push(
+                c.start,
+                Some(t),
+                Diagnostic::error("`ip address` without an address").at(loc),
+            );
+            return;
+        };
+        let address = match values::parse_ip_net(&local.text) {
+            Ok(a) => a,
+            Err(e) => return self.value_error(&local, "address", e, Some(t)),
+        };
+        let peer = match &peer {
+            Some(p) => match values::parse_ip_net(&p.text) {
+                Ok(n) => Some(n),
+                Err(e) => return self.value_error(p, "peer", e, Some(t)),
+            },
+            None => None,
+        };
+        if del {
+            let b = &mut self.tunnels[t];
+            if let Some(i) = b
+                .tunnel
+                .addresses
+                .iter()
+                .position(|x| x.address.addr() == address.addr())
+            {
+                b.tunnel.addresses.remove(i);
+                b.addresses.remove(i);
+                self.note_cmd(
+                    c,
+                    Some(t),
+                    format!("address {} is removed again here", address.addr()),
+                );
+            } else {
+                self.note_cmd(
+                    c,
+                    Some(t),
+                    format!("address {} was not added by this script; ignored", address),
+                );
+            }
+            return;
+        }
+        for o in others {
+            if o.stray_blank {
+                self.stray_blank(&o);
+            } else {
+                self.warn_at(
+                    &o,
+                    Some(t),
+                    format!(
+                        "`{}` of ip address has no place in the tunnel model; ignored",
+                        o.text
+                    ),
+                    None,
+                );
+            }
+        }
+        let b = &mut self.tunnels[t];
+        if let Some(i) = b
+            .tunnel
+            .addresses
+            .iter()
+            .position(|x| x.address.addr() == address.addr())
+        {
+            // `replace`/`change` (or a repeated add) updates the address.
+            b.tunnel.addresses[i] = InnerAddress { address, peer };
+            b.addresses[i] = loc;
+        } else {
+            b.tunnel.addresses.push(InnerAddress { address, peer });
+            b.addresses.push(loc);
+        }
+    }
+
+    fn ip_route(&mut self, c: &Command, args: &[Arg], fam: Fam, loc: Location) {
+        let Some(verb) = args.first() else {
+            self.note_cmd(c, None, "`ip route` only displays; ignored".into());
+            return;
+        };
+        let v = verb.text.as_str();
+        let del = matches(v, "delete");
+        let adds = matches(v, "add")
+            || matches(v, "change")
+            || matches(v, "replace")
+            || matches(v, "append")
+            || matches(v, "prepend");
+        if !(adds || del) {
+            self.note_cmd(
+                c,
+                None,
+                format!("`ip route {v}` does not configure a tunnel; ignored"),
+            );
+            return;
+        }
+        let mut dest: Option<Arg> = None;
+        let mut via: Option<Arg> = None;
+        let mut dev: Option<Arg> = None;
+        let mut metric: Option<Arg> = None;
+        let mut table: Option<Arg> = None;
+        let mut others: Vec<Arg> = Vec::new();
+        let mut i = 1;
+        while i < args.len() {
+            let a = &args[i];
+            let w = a.text.as_str();
+            match w {
+                "via" | "gw" => {
+                    let mut j = i + 1;
+                    if matches!(args.get(j).map(|a| a.text.as_str()), Some("inet" | "inet6")) {
+                        j += 1;
+                    }
+                    via = args.get(j).cloned();
+                    i = j + 1;
+                }
+                "dev" | "oif" => {
+                    dev = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "metric" | "preference" | "priority" => {
+                    metric = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "table" => {
+                    table = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "to" => {
+                    dest = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "unicast" => i += 1,
+                "onlink" | "pervasive" => {
+                    others.push(a.clone());
+                    i += 1;
+                }
+                "proto" | "protocol" | "scope" | "src" | "mtu" | "advmss" | "realm" | "realms"
+                | "initcwnd" | "tos" | "dsfield" | "window" | "rtt" | "hoplimit" | "expires" | "from"
+                | "nexthop" | "weight" => {
+                    others.push(a.clone());
+                    i += 2;
+                }
+                "blackhole" | "unreachable" | "prohibit" | "throw" | "local" | "broadcast" | "multicast"
+                | "anycast" | "nat" => {
+                    let a = a.clone();
+                    self.note_cmd(
+                        c,
+                        None,
+                        format!("a {} route does not go through a tunnel; ignored", a.text),
+                    );
+                    return;
+                }
+                _ if dest.is_none() && !a.stray_blank => {
+                    dest = Some(a.clone());
+                    i += 1;
+                }
+                _ => {
+                    others.push(a.clone());
+                    i += 1;
+                }
+            }
+        }
+        let Some(dest) = dest else {
+            self.push(
+                c.start,
+                None,
+                Diagnostic::error("`ip route` without a destination").at(loc),
+            );
+            return;
+        };
+        let gateway = match &via {
+            Some(g) => match values::parse_ip(&g.text) {
+                Ok(ip) => Some(ip),
+                Err(e) => return self.value_error(g, "gateway", e, None),
+            },
+            None => None,
+        };
+        let destination = if dest.text == "default" || dest.text == "all" {
+            let v6 = fam == Fam::V6 || gateway.is_some_and(|g| g.is_ipv6());
+            if v6 {
+                "::/0".parse().expect("valid")
+            } else {
+                "0.0.0.0/0".parse().expect("valid")
+            }
+        } else {
+            match values::parse_ip_net(&dest.text) {
+                Ok(n) => n,
+                Err(e) => return self.value_error(&dest, "route destination", e, None),
+            }
+        };
+        let t = match &dev {
+            Some(_) => match self.dev_tunnel(c, dev.as_ref(), "`ip route`") {
+                Some(t) => t,
+                None => return,
+            },
+            None => match gateway.and_then(|g| self.tunnel_for_gateway(g)) {
+                Some(t) => t,
+                None => {
+                    self.push(
+                        c.start,
+                        None,
+                        Diagnostic::warning(match gateway {
+                            Some(g) => format!(
+                                "the route to {destination} via {g} does not belong to any tunnel of this script; ignored"
+                            ),
+                            None => format!("the route to {destination} names no device; ignored"),
+                        })
+                        .at(loc)
+                        .hint("add `dev NAME` if the route should go through a tunnel"),
+                    );
+                    return;
+                }
+            },
+        };
+        let metric = match &metric {
+            Some(m) => match values::parse_u32(&m.text, "metric") {
+                Ok(v) => Some(v),
+                Err(e) => return self.value_error(m, "metric", e, Some(t)),
+            },
+            None => None,
+        };
+        let table = match &table {
+            Some(tb) => match values::parse_table(&tb.text) {
+                Ok(254) => None,
+                Ok(v) => Some(v),
+                Err(e) => return self.value_error(tb, "table", e, Some(t)),
+            },
+            None => None,
+        };
+        let route = Route {
+            destination,
+            gateway,
+            metric,
+            table,
+        };
+        self.add_route(c, t, route, del, &others, loc);
+    }
+
+    fn add_route(&mut self, c: &Command, t: usize, route: Route, del: bool, others: &[Arg], loc: Location) {
+        if del {
+            let b = &mut self.tunnels[t];
+            if let Some(i) = b
+                .tunnel
+                .routes
+                .iter()
+                .position(|r| r.destination == route.destination)
+            {
+                b.tunnel.routes.remove(i);
+                b.routes.remove(i);
+                self.note_cmd(
+                    c,
+                    Some(t),
+                    format!("the route to {} is removed again here", route.destination),
+                );
+            } else {
+                self.note_cmd(
+                    c,
+                    Some(t),
+                    "deletes a route this script does not add; ignored".into(),
+                );
+            }
+            return;
+        }
+        for o in others {
+            if o.stray_blank {
+                self.stray_blank(o);
+            } else {
+                self.warn_at(
+                    o,
+                    Some(t),
+                    format!(
+                        "route option `{}` has no place in the tunnel model; ignored",
+                        o.text
+                    ),
+                    None,
+                );
+            }
+        }
+        let b = &mut self.tunnels[t];
+        b.tunnel.routes.push(route);
+        b.routes.push(loc);
+    }
+
+    /// The tunnel whose inner subnet (or peer) holds `gw`.
+    fn tunnel_for_gateway(&self, gw: IpAddr) -> Option<usize> {
+        self.tunnels.iter().rposition(|b| {
+            !b.deleted
+                && b.tunnel.addresses.iter().any(|a| {
+                    let subnet = match a.peer {
+                        Some(p) => p.trunc().contains(&gw) || p.addr() == gw,
+                        None => false,
+                    };
+                    subnet || a.address.trunc().contains(&gw)
+                })
+        })
+    }
+
+    fn ip_neigh(&mut self, c: &Command, args: &[Arg], loc: Location) {
+        let Some(verb) = args.first() else {
+            self.note_cmd(c, None, "`ip neighbour` only displays; ignored".into());
+            return;
+        };
+        let v = verb.text.as_str();
+        let del = matches(v, "delete");
+        if !(matches(v, "add") || matches(v, "change") || matches(v, "replace") || del) {
+            self.note_cmd(
+                c,
+                None,
+                format!("`ip neighbour {v}` does not configure a tunnel; ignored"),
+            );
+            return;
+        }
+        let mut inner: Option<Arg> = None;
+        let mut lladdr: Option<Arg> = None;
+        let mut dev: Option<Arg> = None;
+        let mut i = 1;
+        while i < args.len() {
+            let a = &args[i];
+            match a.text.as_str() {
+                "lladdr" => {
+                    lladdr = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "dev" => {
+                    dev = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "to" => {
+                    inner = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "nud" | "proxy" | "vni" | "port" | "protocol" => i += 2,
+                "router" | "extern_learn" | "permanent" | "noarp" | "reachable" | "stale" => i += 1,
+                _ => {
+                    if inner.is_none() {
+                        inner = Some(a.clone());
+                    }
+                    i += 1;
+                }
+            }
+        }
+        let Some(t) = self.dev_tunnel(c, dev.as_ref(), "`ip neighbour`") else {
+            return;
+        };
+        let Some(inner) = inner else {
+            self.push(
+                c.start,
+                Some(t),
+                Diagnostic::error("`ip neighbour` without an address").at(loc),
+            );
+            return;
+        };
+        let inner_ip = match values::parse_ip(&inner.text) {
+            Ok(ip) => ip,
+            Err(e) => return self.value_error(&inner, "neighbour", e, Some(t)),
+        };
+        if del {
+            let b = &mut self.tunnels[t];
+            if let Some(i) = b.tunnel.neighbours.iter().position(|n| n.inner == inner_ip) {
+                b.tunnel.neighbours.remove(i);
+                b.neighbours.remove(i);
+            }
+            self.note_cmd(c, Some(t), format!("the neighbour {inner_ip} is removed here"));
+            return;
+        }
+        let Some(lladdr) = lladdr else {
+            self.push(
+                c.start,
+                Some(t),
+                Diagnostic::error("`ip neighbour` without `lladdr`: the outer address is missing").at(loc),
+            );
+            return;
+        };
+        let outer = match values::parse_ip(&lladdr.text) {
+            Ok(ip) => ip,
+            Err(_) => {
+                self.warn_at(
+                    &lladdr,
+                    Some(t),
+                    format!("lladdr {} is not an IP address: not a static neighbour of a multipoint tunnel; ignored", lladdr.text),
+                    None,
+                );
+                return;
+            }
+        };
+        let b = &mut self.tunnels[t];
+        let n = Neighbour {
+            inner: inner_ip,
+            outer,
+        };
+        if let Some(i) = b.tunnel.neighbours.iter().position(|n| n.inner == inner_ip) {
+            b.tunnel.neighbours[i] = n;
+            b.neighbours[i] = loc;
+        } else {
+            b.tunnel.neighbours.push(n);
+            b.neighbours.push(loc);
+        }
+    }
+
+    // ----- net-tools -------------------------------------------------------
+
+    fn net_route(&mut self, c: &Command, args: &[Arg], loc: Location) {
+        let Some(verb) = args.first() else {
+            self.note_cmd(c, None, "`route` only displays; ignored".into());
+            return;
+        };
+        let del = verb.text == "del";
+        if verb.text != "add" && !del {
+            self.note_cmd(c, None, "`route` without add/del only displays; ignored".into());
+            return;
+        }
+        let mut target: Option<Arg> = None;
+        let mut host = false;
+        let mut netmask: Option<Arg> = None;
+        let mut gw: Option<Arg> = None;
+        let mut dev: Option<Arg> = None;
+        let mut metric: Option<Arg> = None;
+        let mut others = Vec::new();
+        let mut i = 1;
+        while i < args.len() {
+            let a = &args[i];
+            match a.text.as_str() {
+                "-net" => i += 1,
+                "-host" => {
+                    host = true;
+                    i += 1
+                }
+                "netmask" => {
+                    netmask = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "gw" => {
+                    gw = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "dev" => {
+                    dev = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "metric" => {
+                    metric = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "mss" | "window" | "irtt" => {
+                    others.push(a.clone());
+                    i += 2;
+                }
+                "reject" | "mod" | "dyn" | "reinstate" => {
+                    others.push(a.clone());
+                    i += 1;
+                }
+                _ if target.is_none() => {
+                    target = Some(a.clone());
+                    i += 1;
+                }
+                _ if dev.is_none() => {
+                    // route(8): a last bare word is the device.
+                    dev = Some(a.clone());
+                    i += 1;
+                }
+                _ => {
+                    others.push(a.clone());
+                    i += 1;
+                }
+            }
+        }
+        let Some(target) = target else {
+            self.push(
+                c.start,
+                None,
+                Diagnostic::error("`route` without a target").at(loc),
+            );
+            return;
+        };
+        let gateway = match &gw {
+            Some(g) => match values::parse_ip(&g.text) {
+                Ok(ip) => Some(ip),
+                Err(e) => return self.value_error(g, "gateway", e, None),
+            },
+            None => None,
+        };
+        let destination = if target.text == "default" {
+            "0.0.0.0/0".parse::<IpNet>().expect("valid")
+        } else {
+            let base = match values::parse_ip_net(&target.text) {
+                Ok(n) => n,
+                Err(e) => return self.value_error(&target, "route target", e, None),
+            };
+            let prefix = match (&netmask, host, target.text.contains('/')) {
+                (Some(m), _, _) => match values::netmask_to_prefix(&m.text) {
+                    Ok(p) => p,
+                    Err(e) => return self.value_error(m, "netmask", e, None),
+                },
+                (None, _, true) | (None, true, _) => base.prefix_len(),
+                (None, false, false) => {
+                    // route(8) without netmask: the classful mask.
+                    let p = match base.addr() {
+                        IpAddr::V4(a) if a.octets()[0] < 128 => 8,
+                        IpAddr::V4(a) if a.octets()[0] < 192 => 16,
+                        IpAddr::V4(_) => 24,
+                        IpAddr::V6(_) => 128,
+                    };
+                    self.warn_at(
+                        &target,
+                        None,
+                        format!(
+                            "-net {} without netmask: route(8) uses the classful /{p}",
+                            target.text
+                        ),
+                        Some("give the netmask explicitly"),
+                    );
+                    p
+                }
+            };
+            match IpNet::new(base.addr(), prefix) {
+                Ok(n) => n,
+                Err(_) => return,
+            }
+        };
+        let t = match &dev {
+            Some(_) => match self.dev_tunnel(c, dev.as_ref(), "`route`") {
+                Some(t) => t,
+                None => return,
+            },
+            None => match gateway.and_then(|g| self.tunnel_for_gateway(g)) {
+                Some(t) => t,
+                None => {
+                    self.push(
+                        c.start,
+                        None,
+                        Diagnostic::warning(format!(
+                            "the route to {destination} does not belong to any tunnel of this script; ignored"
+                        ))
+                        .at(loc)
+                        .hint("add `dev NAME` if the route should go through a tunnel"),
+                    );
+                    return;
+                }
+            },
+        };
+        let metric = match &metric {
+            Some(m) => match values::parse_u32(&m.text, "metric") {
+                Ok(v) => Some(v),
+                Err(e) => return self.value_error(m, "metric", e, Some(t)),
+            },
+            None => None,
+        };
+        let route = Route {
+            destination,
+            gateway,
+            metric,
+            table: None,
+        };
+        self.add_route(c, t, route, del, &others, loc);
+    }
+
+    fn ifconfig(&mut self, c: &Command, args: &[Arg], loc: Location) {
+        let Some(dev) = args.first().filter(|a| !a.text.starts_with('-')) else {
+            self.note_cmd(c, None, "`ifconfig` only displays; ignored".into());
+            return;
+        };
+        if args.len() == 1 {
+            self.note_cmd(c, None, "`ifconfig DEV` only displays; ignored".into());
+            return;
+        }
+        let Some(t) = self.tunnel_index(&dev.text) else {
+            self.note_cmd(
+                c,
+                None,
+                format!("{} is not a tunnel this script creates; ignored", dev.text),
+            );
+            return;
+        };
+        let mut addr: Option<Arg> = None;
+        let mut netmask: Option<Arg> = None;
+        let mut peer: Option<Arg> = None;
+        let mut i = 1;
+        while i < args.len() {
+            let a = &args[i];
+            match a.text.as_str() {
+                "inet" => i += 1,
+                "inet6" | "add" => i += 1,
+                "netmask" => {
+                    netmask = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "pointopoint" | "-pointopoint" | "dstaddr" => {
+                    peer = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "mtu" => {
+                    if let Some(m) = args.get(i + 1).cloned() {
+                        self.set_mtu(t, &m);
+                    }
+                    i += 2;
+                }
+                "up" => i += 1,
+                "down" => {
+                    let a = a.clone();
+                    self.warn_at(
+                        &a,
+                        Some(t),
+                        format!("{} is set down here; ignored", dev.text),
+                        None,
+                    );
+                    i += 1;
+                }
+                "broadcast" | "txqueuelen" | "metric" | "hw" => {
+                    let a = a.clone();
+                    self.warn_at(
+                        &a,
+                        Some(t),
+                        format!("ifconfig `{}` is not read; ignored", a.text),
+                        None,
+                    );
+                    i += 2;
+                }
+                _ if addr.is_none() => {
+                    addr = Some(a.clone());
+                    i += 1;
+                }
+                _ => {
+                    let a = a.clone();
+                    self.warn_at(
+                        &a,
+                        Some(t),
+                        format!("ifconfig `{}` is not read; ignored", a.text),
+                        None,
+                    );
+                    i += 1;
+                }
+            }
+        }
+        let Some(addr) = addr else { return };
+        let mut address = match values::parse_ip_net(&addr.text) {
+            Ok(a) => a,
+            Err(e) => return self.value_error(&addr, "address", e, Some(t)),
+        };
+        if let Some(m) = &netmask {
+            match values::netmask_to_prefix(&m.text) {
+                Ok(p) => address = IpNet::new(address.addr(), p).unwrap_or(address),
+                Err(e) => return self.value_error(m, "netmask", e, Some(t)),
+            }
+        }
+        let peer = match &peer {
+            Some(p) => match values::parse_ip_net(&p.text) {
+                Ok(n) => Some(n),
+                Err(e) => return self.value_error(p, "pointopoint", e, Some(t)),
+            },
+            None => None,
+        };
+        let b = &mut self.tunnels[t];
+        let a = InnerAddress { address, peer };
+        // ifconfig replaces the primary address.
+        if let Some(i) = b
+            .tunnel
+            .addresses
+            .iter()
+            .position(|x| Family::of(&x.address.addr()) == Family::of(&address.addr()))
+        {
+            b.tunnel.addresses[i] = a;
+            b.addresses[i] = loc;
+        } else {
+            b.tunnel.addresses.push(a);
+            b.addresses.push(loc);
+        }
+    }
+
+    // ----- result ------------------------------------------------------------
+
+    fn finish(mut self) -> Result<Vec<Parsed>, Failure> {
+        // Escaped blanks not seen by an interpreted command still deserve a word.
+        let live: Vec<usize> = (0..self.tunnels.len())
+            .filter(|&i| !self.tunnels[i].deleted)
+            .collect();
+        // Extras go to the tunnel they mention, else to the first one.
+        let extras = std::mem::take(&mut self.extras);
+        for e in extras {
+            let target = live
+                .iter()
+                .copied()
+                .rev()
+                .find(|&t| e.words.iter().any(|w| *w == self.tunnels[t].tunnel.name))
+                .or(live.first().copied());
+            let Some(t) = target else {
+                self.push(
+                    e.offset,
+                    None,
+                    Diagnostic::note(format!("`{}` ignored", e.key)).at(e.loc),
+                );
+                continue;
+            };
+            let name = self.tunnels[t].tunnel.name.clone();
+            let b = &mut self.tunnels[t];
+            b.tunnel.extras.push(Extra {
+                format: "rc.local".into(),
+                key: e.key.clone(),
+                value: e.value.clone(),
+            });
+            b.extras.push(e.loc.clone());
+            self.push(
+                e.offset,
+                Some(t),
+                // A note: the target's lowering warns when the extra is not
+                // carried over, so a warning here would say it twice.
+                Diagnostic::note(format!(
+                    "`{}` is kept with {name} as a script extra; other formats do not carry it",
+                    e.key
+                ))
+                .at(e.loc)
+                .hint("run it from the system's firewall, module or sysctl configuration instead"),
+            );
+        }
+        let has_errors = self.diags.iter().any(|d| d.d.is_error());
+        self.diags.sort_by_key(|d| d.offset);
+        if live.is_empty() && !has_errors {
+            let d = Diagnostic::error("this script defines no tunnel")
+                .at(self.src.whole())
+                .hint("grecfg reads `ip tunnel add`, `ip link add ... type gre|ipip|sit|...` and the commands that configure them");
+            self.diags.push(Diag {
+                offset: usize::MAX,
+                tunnel: None,
+                d,
+            });
+        }
+        if has_errors || live.is_empty() {
+            // Notes about ignored commands would bury the errors.
+            return Err(Failure::new(
+                self.diags
+                    .into_iter()
+                    .map(|d| d.d)
+                    .filter(|d| d.severity != Severity::Note)
+                    .collect(),
+            ));
+        }
+        let first = live[0];
+        let mut per: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
+        for d in self.diags {
+            let t = d.tunnel.filter(|t| live.contains(t)).unwrap_or(first);
+            per.entry(t).or_default().push(d.d);
+        }
+        let mut out = Vec::new();
+        for t in live {
+            let b = &self.tunnels[t];
+            let mut o = Origins::new(b.whole.clone());
+            for (f, l) in &b.fields {
+                o.set(f.clone(), l.clone());
+            }
+            for (kind, locs) in [
+                ("addresses", &b.addresses),
+                ("routes", &b.routes),
+                ("neighbours", &b.neighbours),
+                ("extras", &b.extras),
+            ] {
+                for (i, l) in locs.iter().enumerate() {
+                    o.set(format!("{kind}[{i}]"), l.clone());
+                }
+            }
+            out.push(Parsed {
+                tunnel: b.tunnel.clone(),
+                origins: o,
+                warnings: per.remove(&t).unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Default)]
+struct TunnelArgs {
+    name: Option<Arg>,
+    opts: Vec<(Arg, Option<Arg>)>,
+}
+
+fn tunnel_mode(word: &str, ip6: bool) -> Result<Mode, String> {
+    let m = if ip6 {
+        match word {
+            "ip6ip6" | "ipv6/ipv6" => Some(Mode::Ip6ip6),
+            "ipip6" | "ip4ip6" | "ip/ipv6" | "ipv4/ipv6" => Some(Mode::Ipip6),
+            "ip6gre" | "gre/ipv6" => Some(Mode::Ip6gre),
+            "vti6" => Some(Mode::Vti6),
+            "any" | "any/ipv6" => {
+                return Err("mode any (any protocol over IPv6) cannot be expressed in the model".into())
+            }
+            _ => None,
+        }
+    } else {
+        match word {
+            "ipip" | "ip/ip" => Some(Mode::Ipip),
+            "gre" | "gre/ip" => Some(Mode::Gre),
+            "sit" | "ipv6/ip" => Some(Mode::Sit),
+            "isatap" => Some(Mode::Isatap),
+            "vti" => Some(Mode::Vti),
+            _ => None,
+        }
+    };
+    m.ok_or_else(|| match Mode::from_name(word) {
+        Some(other) => format!(
+            "mode {word} is not an `ip{} tunnel` mode (it is {other})",
+            if ip6 { " -6" } else { "" }
+        ),
+        None => format!("unknown tunnel mode {word:?}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::shell::{lex_script, ScriptToken};
+
+    fn words(text: &str) -> Vec<Vec<String>> {
+        split_commands(lex_script(text).tokens)
+            .into_iter()
+            .map(|c| c.words.into_iter().map(|w| w.raw).collect())
+            .collect()
+    }
+
+    fn read_rc(text: &str) -> Result<Vec<Parsed>, Failure> {
+        read(&Source::new("rc.local", None, text), Dialect::RcLocal)
+    }
+
+    fn one(text: &str) -> Parsed {
+        let mut v = read_rc(text).unwrap_or_else(|f| panic!("{f}"));
+        assert_eq!(v.len(), 1);
+        v.remove(0)
+    }
+
+    fn errors(text: &str) -> Vec<(usize, usize, String)> {
+        let f = read_rc(text).expect_err("an error");
+        f.diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| {
+                let l = d.location.as_ref().unwrap();
+                (l.line, l.column, d.message.clone())
+            })
+            .collect()
+    }
+
+    fn warnings(p: &Parsed) -> Vec<String> {
+        p.warnings
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    const GRE: &str = "ip tunnel add gre1 mode gre remote 192.0.2.2 local 192.0.2.1\n";
+
+    #[test]
+    fn continuations_join_lines_and_keep_columns() {
+        assert_eq!(
+            words("ip tunnel add \\\n  gre1 mode gre\n"),
+            [["ip", "tunnel", "add", "gre1", "mode", "gre"]]
+        );
+        let t = lex_script("a \\\n  bc\n");
+        let ScriptToken::Word(w) = &t.tokens[1] else {
+            panic!()
+        };
+        assert_eq!((w.offset, w.len), (6, 2));
+        // CRLF line ends and continuations.
+        assert_eq!(words("a \\\r\nb\r\nc\r\n"), [vec!["a", "b"], vec!["c"]]);
+        // A continuation inside a comment does not continue it.
+        assert_eq!(words("# x \\\nip\n"), [["ip"]]);
+    }
+
+    #[test]
+    fn a_backslash_before_a_blank_escapes_it() {
+        let t = lex_script("a \\ \nb\n");
+        assert_eq!(t.escaped_blanks, vec![2]);
+        assert_eq!(words("a \\ \nb\n"), [vec!["a", "\\ "], vec!["b"]]);
+    }
+
+    #[test]
+    fn operators_groups_and_conditionals_split_commands() {
+        assert_eq!(
+            words("lsmod|grep ip_gre || modprobe ip_gre; ping x && { echo y; exit 1; }\n"),
+            [
+                vec!["lsmod"],
+                vec!["grep", "ip_gre"],
+                vec!["modprobe", "ip_gre"],
+                vec!["ping", "x"],
+                vec!["echo", "y"],
+                vec!["exit", "1"]
+            ]
+        );
+        assert_eq!(
+            words("if ! ip link show gre1; then\n ip tunnel add gre1\nelif true; then (a; b) & else c; fi\n"),
+            [
+                vec!["ip", "link", "show", "gre1"],
+                vec!["ip", "tunnel", "add", "gre1"],
+                vec!["true"],
+                vec!["a"],
+                vec!["b"],
+                vec!["c"]
+            ]
+        );
+    }
+
+    #[test]
+    fn redirections_and_comments_are_dropped() {
+        assert_eq!(
+            words("modprobe ip_gre >/dev/null 2>&1 # load\n"),
+            [["modprobe", "ip_gre"]]
+        );
+        assert_eq!(words("a &>/dev/null; b 2> err < in\n"), [vec!["a"], vec!["b"]]);
+        assert_eq!(
+            words("cat > f <<EOF\nip tunnel add x\nEOF\nc\n"),
+            [vec!["cat"], vec!["c"]]
+        );
+        assert_eq!(words("echo a#b\n"), [["echo", "a#b"]]);
+    }
+
+    #[test]
+    fn prompts_are_blanked_keeping_offsets() {
+        let s = strip_prompts("[root@A ~]# ip a\n$ ip r\n[x] not a prompt\n");
+        assert_eq!(s, "            ip a\n  ip r\n[x] not a prompt\n");
+    }
+
+    #[test]
+    fn variables_expand_in_words_and_double_quotes() {
+        let p = one("n=gre1\nr=192.0.2.2\nip tunnel add \"$n\" mode gre remote ${r} local 192.0.2.1\n");
+        assert_eq!(p.tunnel.name, "gre1");
+        assert_eq!(p.tunnel.remote, Some("192.0.2.2".parse().unwrap()));
+        // Assignments expand when made.
+        let p = one("a=192.0.2\nb=$a.2\nip tunnel add gre1 mode gre remote $b\n");
+        assert_eq!(p.tunnel.remote, Some("192.0.2.2".parse().unwrap()));
+    }
+
+    #[test]
+    fn every_expansion_error_is_located_in_interpreted_commands_only() {
+        assert_eq!(
+            errors("ip tunnel add gre1 mode gre remote $x\n"),
+            [(1, 36, "variable $x is not assigned in this script".to_string())]
+        );
+        assert_eq!(
+            errors("ip tunnel add $1 mode gre\n")[0].0..errors("ip tunnel add $1 mode gre\n")[0].1,
+            1..15
+        );
+        let e = errors("ip tunnel add gre1 mode gre remote $(cat f)\n");
+        assert_eq!((e[0].0, e[0].1), (1, 36));
+        assert!(e[0].2.contains("command substitution"));
+        let e = errors("ip tunnel add gre1 mode gre\\\n remote `cat f`\n");
+        assert_eq!((e[0].0, e[0].1), (2, 9));
+        let e = errors("ip tunnel add gre1 mode gre remote ${r:-1.2.3.4}\n");
+        assert_eq!((e[0].0, e[0].1), (1, 36));
+        // An assignment's error is reported where the assignment is.
+        let e = errors("r=$(hostname -i)\nip tunnel add gre1 mode gre remote $r\n");
+        assert_eq!((e[0].0, e[0].1), (1, 3));
+        // Placeholders.
+        let f = read_rc("ip tunnel add ${interface name} mode gre\n").unwrap_err();
+        assert_eq!(
+            f.diagnostics[0].hint.as_deref(),
+            Some("replace the placeholder with a value")
+        );
+        // In ignored commands nothing of this matters.
+        let p = one(&format!("echo $(date) $1 ${{x:-y}} `id` $unset\n{GRE}"));
+        assert!(warnings(&p).is_empty());
+    }
+
+    #[test]
+    fn no_tunnel_is_an_error() {
+        let f = read_rc("echo hi\n").unwrap_err();
+        assert_eq!(
+            f.diagnostics.last().unwrap().message,
+            "this script defines no tunnel"
+        );
+    }
+
+    #[test]
+    fn ip_tunnel_forms() {
+        let p = one("ip tunnel add name gre1 mode gre/ip remote any local 192.0.2.1 ikey 1.2.3.4 okey 0x10 ttl inherit tos 0x10 nopmtudisc dev eth0\n");
+        let t = &p.tunnel;
+        assert_eq!(
+            (t.mode, t.remote, t.input_key, t.output_key),
+            (Mode::Gre, None, Some(16909060), Some(16))
+        );
+        assert_eq!(
+            (t.ttl, t.tos, t.path_mtu_discovery, t.parent.as_deref()),
+            (0, 0x10, false, Some("eth0"))
+        );
+        assert_eq!(p.origins.get(Some("input_key")).unwrap().column, 64);
+        // The mode follows the name when absent, as in iproute2.
+        let p = one("ip tunnel add gre7 remote 192.0.2.2\n");
+        assert_eq!(p.tunnel.mode, Mode::Gre);
+        assert!(errors("ip tunnel add tun0 remote 192.0.2.2\n")[0]
+            .2
+            .contains("without a mode"));
+        // ip -6 defaults are explicit; an IPv6 mode implies -6.
+        for cmd in [
+            "ip -6 tunnel add t6 mode ip6gre",
+            "ip tunnel add t6 mode ip6gre",
+            "ip -f inet6 tun a t6 mode gre/ipv6",
+        ] {
+            let t = one(&format!("{cmd} remote 2001:db8::2 key 5\n")).tunnel;
+            assert_eq!(
+                (t.mode, t.ttl, t.encapsulation_limit, t.input_key),
+                (Mode::Ip6gre, 64, 4, Some(5))
+            );
+        }
+        let t = one("ip -6 tunnel add t6 remote 2001:db8::2 hoplimit 9 encaplimit none tclass inherit flowlabel 0x12345\n").tunnel;
+        assert_eq!((t.mode, t.ttl, t.flow_label), (Mode::Ip6ip6, 9, 0x12345));
+        assert_eq!(t.flags, flags::IGN_ENCAP_LIMIT | flags::USE_ORIG_TCLASS);
+        // seq/csum are extras with a warning.
+        let p = one("ip tunnel add gre1 mode gre remote 192.0.2.2 icsum seq\n");
+        assert_eq!(
+            p.tunnel.extras.iter().map(|e| e.key.as_str()).collect::<Vec<_>>(),
+            ["icsum", "seq"]
+        );
+        assert_eq!(p.tunnel.extras[0].format, "iproute2");
+        assert_eq!(warnings(&p).len(), 2);
+        // A word that is no option is a second name, as iproute2 says.
+        assert!(errors("ip tunnel add gre1 mode gre fwmark 3\n")[0]
+            .2
+            .contains("second name"));
+        // Key words are refused with the shared hint.
+        let f = read_rc("ip tunnel add gre1 mode gre key lichenhao\n").unwrap_err();
+        assert_eq!(f.diagnostics[0].hint.as_deref(), Some(values::KEY_HINT));
+        assert_eq!(f.diagnostics[0].location.as_ref().unwrap().column, 33);
+        // change and del.
+        let p = one(&format!(
+            "{GRE}ip tunnel change gre1 ttl 9\nip tunnel add gre2 mode gre\nip tunnel del gre2\n"
+        ));
+        assert_eq!((p.tunnel.name.as_str(), p.tunnel.ttl), ("gre1", 9));
+        assert!(p.warnings.iter().any(|d| d.message.contains("is deleted here")));
+    }
+
+    #[test]
+    fn missing_tunnel_verb_is_read_as_add_with_a_warning() {
+        let p = one("ip tunnel gre1 mode gre remote 192.0.2.2\n");
+        assert_eq!(p.tunnel.name, "gre1");
+        assert!(warnings(&p)[0].contains("read as `ip tunnel add gre1`"));
+    }
+
+    #[test]
+    fn ip_link_forms() {
+        let p = one(
+            "ip link add name gt1 mtu 1400 type gretap remote 192.0.2.2 local 192.0.2.1 key 7 ttl 64\n\
+                     ip link set dev gt1 mtu 1450 up\n",
+        );
+        let t = &p.tunnel;
+        assert_eq!(
+            (t.mode, t.mtu, t.input_key, t.ttl),
+            (Mode::Gretap, Some(1450), Some(7), 64)
+        );
+        assert_eq!(p.origins.get(Some("mtu")).unwrap().line, 2);
+        let t = one("ip link add t6 type ip6tnl mode ipip6 remote 2001:db8::2\n").tunnel;
+        assert_eq!((t.mode, t.ttl, t.encapsulation_limit), (Mode::Ipip6, 64, 4));
+        assert!(errors("ip link add t6 type ip6tnl remote 2001:db8::2\n")[0]
+            .2
+            .contains("any protocol"));
+        assert!(errors("ip link add g type gre bogus 1\n")[0].2.contains("bogus"));
+        let t = one("ip link add s type sit isatap\n").tunnel;
+        assert_eq!(t.mode, Mode::Isatap);
+        assert!(read_rc("ip link add g type gre\nip link del g\n").is_err());
+        let p = one("ip link add v type vxlan id 5\nip link add g type vti remote 192.0.2.2\n");
+        assert_eq!(p.tunnel.mode, Mode::Vti);
+    }
+
+    #[test]
+    fn addresses_peers_and_prefixes() {
+        let p = one(&format!(
+            "{GRE}ip addr add 10.0.0.1 peer 10.0.0.2 dev gre1\nip a add 10.1.0.1/30 dev gre1 label gre1:x\n\
+             ip -6 address add 2001:db8::1 dev gre1\nip a replace 10.1.0.1/24 dev gre1\n"
+        ));
+        let a = &p.tunnel.addresses;
+        assert_eq!(a[0].address.to_string(), "10.0.0.1/32");
+        assert_eq!(a[0].peer.unwrap().to_string(), "10.0.0.2/32");
+        assert_eq!(a[1].address.to_string(), "10.1.0.1/24");
+        assert_eq!(a[2].address.to_string(), "2001:db8::1/128");
+        assert_eq!(p.origins.get(Some("addresses[1]")).unwrap().line, 5);
+        assert!(warnings(&p).iter().any(|w| w.contains("`label`")));
+        let p = one(&format!(
+            "{GRE}ip addr add 172.16.0.1/30 peer 172.16.0.2/30 dev gre1\n"
+        ));
+        assert_eq!(p.tunnel.addresses[0].peer.unwrap().to_string(), "172.16.0.2/30");
+        assert_eq!(p.tunnel.addresses[0].address.to_string(), "172.16.0.1/30");
+        // Other devices are not ours.
+        let p = one(&format!("{GRE}ip addr add 10.0.0.1/24 dev eth0\n"));
+        assert!(p.tunnel.addresses.is_empty());
+    }
+
+    #[test]
+    fn routes_with_and_without_dev() {
+        let p = one(&format!(
+            "{GRE}ip addr add 10.10.10.1 dev gre1 peer 10.10.10.2\nip route add 10.2.1.0/24 via 10.10.10.2\n\
+             ip r add default dev gre1 metric 10 table 100 proto static\nip ro add 10.3.0.0/16 via 192.168.0.1\n"
+        ));
+        let r = &p.tunnel.routes;
+        assert_eq!(r.len(), 2);
+        assert_eq!(
+            (r[0].destination.to_string(), r[0].gateway),
+            ("10.2.1.0/24".into(), Some("10.10.10.2".parse().unwrap()))
+        );
+        assert_eq!(
+            (r[1].destination.to_string(), r[1].metric, r[1].table),
+            ("0.0.0.0/0".into(), Some(10), Some(100))
+        );
+        let w = warnings(&p);
+        assert!(w.iter().any(|w| w.contains("`proto`")));
+        assert!(w.iter().any(|w| w.contains("does not belong to any tunnel")));
+    }
+
+    #[test]
+    fn neighbours_of_a_multipoint_tunnel() {
+        let p = one(
+            "ip tunnel add gre1 mode gre local 159.1.1.1 key 111\nip neighbor add 10.10.10.3 lladdr 178.1.1.1 dev gre1\n\
+             ip n replace 10.10.10.3 lladdr 134.1.1.1 dev gre1 nud permanent\n",
+        );
+        assert_eq!(
+            p.tunnel.neighbours,
+            [Neighbour {
+                inner: "10.10.10.3".parse().unwrap(),
+                outer: "134.1.1.1".parse().unwrap()
+            }]
+        );
+        assert_eq!(p.origins.get(Some("neighbours[0]")).unwrap().line, 3);
+    }
+
+    #[test]
+    fn net_tools_route_and_ifconfig() {
+        let p = one(&format!(
+            "{GRE}ifconfig gre1 10.0.0.1 netmask 255.255.255.252 pointopoint 10.0.0.2 mtu 1400 up\n\
+             route add -net 20.10.1.0 netmask 255.255.255.0 dev gre1 gw 10.0.0.2\nroute add -host 20.0.0.9 gre1\n\
+             route add -net 30.0.0.0/8 gw 10.0.0.2 metric 5\n"
+        ));
+        let t = &p.tunnel;
+        assert_eq!(t.addresses[0].address.to_string(), "10.0.0.1/30");
+        assert_eq!(t.addresses[0].peer.unwrap().to_string(), "10.0.0.2/32");
+        assert_eq!(t.mtu, Some(1400));
+        let r: Vec<String> = t.routes.iter().map(|r| r.destination.to_string()).collect();
+        assert_eq!(r, ["20.10.1.0/24", "20.0.0.9/32", "30.0.0.0/8"]);
+        assert_eq!(t.routes[2].metric, Some(5));
+    }
+
+    #[test]
+    fn extras_attach_to_the_tunnel_they_mention() {
+        let p = read_rc(&format!(
+            "modprobe ip_gre\n{GRE}ip tunnel add gre2 mode gre remote 192.0.2.3\niptables -A INPUT -i gre2 -j ACCEPT\n\
+             sysctl -w net.ipv4.ip_forward=1\n"
+        ))
+        .unwrap();
+        let keys = |i: usize| {
+            p[i].tunnel
+                .extras
+                .iter()
+                .map(|e| e.key.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keys(0), ["modprobe", "sysctl"]);
+        assert_eq!(keys(1), ["iptables"]);
+        assert_eq!(p[1].tunnel.extras[0].value, "iptables -A INPUT -i gre2 -j ACCEPT");
+        assert_eq!(p[1].origins.get(Some("extras[0]")).unwrap().line, 4);
+    }
+
+    #[test]
+    fn typos_are_read_as_meant_with_a_warning() {
+        for typo in ["Ip", "IP", "ipp", "/sbin/Ip"] {
+            let p = one(&format!("{typo} tunnel add gre1 mode gre remote 192.0.2.2\n"));
+            assert!(warnings(&p)[0].contains("is read as `ip`"), "{typo}");
+            assert!(p.warnings[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("a shell would fail here"));
+        }
+        let p = one(&format!(
+            "{GRE}rotue add -net 10.9.0.0/16 dev gre1\nsudo /usr/sbin/ip link set gre1 mtu 1400\n"
+        ));
+        assert_eq!(p.tunnel.routes.len(), 1);
+        assert_eq!(p.tunnel.mtu, Some(1400));
+        assert_eq!(known_command("cp"), None);
+        assert_eq!(known_command("id"), None);
+    }
+
+    #[test]
+    fn ignored_commands_are_notes_with_their_line() {
+        let p = one(&format!("{GRE}ping -c1 192.0.2.2 || exit 1\nip addr show gre1\n"));
+        let notes: Vec<usize> = p
+            .warnings
+            .iter()
+            .filter(|d| d.severity == Severity::Note)
+            .map(|d| d.location.as_ref().unwrap().line)
+            .collect();
+        assert_eq!(notes, [2, 2, 3]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "[ -~\\n\\\\'\"$(){};|&<>#\u{a0}é]{0,200}") {
+            let _ = read_rc(&s);
+            let _ = read(&Source::new("x", None, s.clone()), Dialect::Iproute2);
+        }
+
+        #[test]
+        fn never_panics_on_command_like_input(
+            cmds in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "ip", "tunnel", "add", "link", "type", "gre", "ip6tnl", "addr", "route", "neigh", "dev", "gre1",
+                    "mode", "remote", "local", "key", "peer", "via", "lladdr", "192.0.2.1", "10.0.0.1/30", "$x",
+                    "x=1", "\\\n", "\\ \n", ";", "&&", "{", "}", "if", "fi", "ifconfig", "route", "-net", "netmask",
+                    "gw", "mtu", "1400", "del", "#", "\n", "\"", "'", "${a b}", "$(", "`", "2>&1", "<<E\n",
+                ]),
+                0..40,
+            )
+        ) {
+            let s = cmds.join(" ");
+            let _ = read_rc(&s);
+        }
+    }
+}

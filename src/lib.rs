@@ -1,0 +1,16 @@
+//! grecfg: one model of a Linux GRE/IP tunnel, read from and written to the
+//! many dialects tunnels are configured in.
+
+// Errors carry a rendered source line and hints for the user; they are
+// built once per failed run, so their size does not matter.
+#![allow(clippy::result_large_err)]
+
+pub mod cli;
+pub mod convert;
+pub mod diag;
+pub mod format;
+pub mod formats;
+pub mod model;
+pub mod nm;
+pub mod render;
+pub mod write;

@@ -1,0 +1,3 @@
+//! NetworkManager: the settings dictionary shared by its encodings.
+
+pub mod settings;

@@ -1,0 +1,358 @@
+//! Rendering tunnels into scripts that are safe to run: a bare iproute2
+//! command list, an rc.local-style script and a systemd unit.
+//!
+//! Templates live in `templates/` and are embedded in the binary; a
+//! directory given by the user may replace any of them by name. The
+//! commands come from [`crate::formats::iproute2`] as argument lists, and
+//! templates print them only through the quoting filters registered here
+//! (`sh`, `shcmd`, `systemd`, `systemd_escape`), so no template builds or
+//! quotes a command by hand. Undefined variables are errors and nothing is
+//! HTML-escaped.
+
+use std::path::Path;
+
+use minijinja::value::ValueKind;
+use minijinja::{context, AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, Value};
+
+use crate::diag::Problem;
+use crate::format::OutputFile;
+use crate::formats::iproute2;
+use crate::model::Tunnel;
+
+/// What to render a tunnel into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// The up commands, one per line (`NAME.ip`).
+    Iproute2,
+    /// A POSIX sh script taking `start` or `stop` (`rc.local-NAME`).
+    RcLocal,
+    /// A oneshot systemd service (`grecfg-tunnel-NAME.service`).
+    Systemd,
+}
+
+impl Target {
+    pub const ALL: [Target; 3] = [Target::Iproute2, Target::RcLocal, Target::Systemd];
+
+    /// The template that renders this target.
+    pub fn template(self) -> &'static str {
+        match self {
+            Target::Iproute2 => "iproute2.j2",
+            Target::RcLocal => "rc.local.j2",
+            Target::Systemd => "systemd.service.j2",
+        }
+    }
+
+    /// The output file for tunnel `t`.
+    pub fn file_name(self, t: &Tunnel) -> String {
+        match self {
+            Target::Iproute2 => format!("{}.ip", t.name),
+            Target::RcLocal => format!("rc.local-{}", t.name),
+            Target::Systemd => unit_name(&t.name),
+        }
+    }
+
+    /// Unix permission bits of the output file.
+    pub fn file_mode(self) -> u32 {
+        match self {
+            Target::RcLocal => 0o755,
+            Target::Iproute2 | Target::Systemd => 0o644,
+        }
+    }
+}
+
+/// The templates shipped with grecfg, by name.
+pub const TEMPLATES: [(&str, &str); 3] = [
+    ("iproute2.j2", include_str!("../templates/iproute2.j2")),
+    ("rc.local.j2", include_str!("../templates/rc.local.j2")),
+    (
+        "systemd.service.j2",
+        include_str!("../templates/systemd.service.j2"),
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("cannot read template {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("template {name}: {source:#}")]
+    Template {
+        name: String,
+        #[source]
+        source: Error,
+    },
+    #[error("tunnel {name:?} is not valid: {}", .problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Invalid { name: String, problems: Vec<Problem> },
+}
+
+/// The environment with every template and filter. A file in
+/// `template_dir` named like a shipped template replaces it; other files
+/// there are ignored.
+pub fn environment(template_dir: Option<&Path>) -> Result<Environment<'static>, RenderError> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .expect("the default delimiters are valid");
+    env.set_syntax(syntax);
+    env.add_filter("sh", sh_filter);
+    env.add_filter("shcmd", shcmd_filter);
+    env.add_filter("systemd", systemd_filter);
+    env.add_filter("systemd_escape", |v: &Value| -> Result<String, Error> {
+        Ok(systemd_escape(&word(v)?))
+    });
+    for (name, builtin) in TEMPLATES {
+        let source = match template_dir {
+            Some(dir) => {
+                let path = dir.join(name);
+                match std::fs::read_to_string(&path) {
+                    Ok(s) => s,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => builtin.to_string(),
+                    Err(e) => {
+                        return Err(RenderError::Io {
+                            path: path.display().to_string(),
+                            source: e,
+                        })
+                    }
+                }
+            }
+            None => builtin.to_string(),
+        };
+        env.add_template_owned(name, source)
+            .map_err(|source| RenderError::Template {
+                name: name.into(),
+                source,
+            })?;
+    }
+    Ok(env)
+}
+
+/// Render every tunnel into the files of `target`. The tunnels must be
+/// valid and should have been lowered with [`iproute2::lower`], whose
+/// warnings say what the scripts leave out.
+pub fn render(target: Target, tunnels: &[Tunnel], env: &Environment) -> Result<Vec<OutputFile>, RenderError> {
+    let tmpl = env
+        .get_template(target.template())
+        .map_err(|source| RenderError::Template {
+            name: target.template().into(),
+            source,
+        })?;
+    let mut files = Vec::new();
+    for t in tunnels {
+        let problems = t.validate();
+        if !problems.is_empty() {
+            return Err(RenderError::Invalid {
+                name: t.name.clone(),
+                problems,
+            });
+        }
+        let ctx = context! {
+            tunnel => Value::from(minijinja::value::Serde(t)),
+            name => t.name.clone(),
+            mode => t.mode.name(),
+            module => iproute2::kernel_module(t.mode),
+            up => iproute2::up_commands(t),
+            down => iproute2::down_commands(t),
+            exists => iproute2::exists_command(t),
+            file_name => target.file_name(t),
+        };
+        let contents = tmpl.render(ctx).map_err(|source| RenderError::Template {
+            name: target.template().into(),
+            source,
+        })?;
+        files.push(OutputFile {
+            name: target.file_name(t),
+            contents,
+            mode: target.file_mode(),
+        });
+    }
+    Ok(files)
+}
+
+/// The systemd unit of tunnel `name`.
+pub fn unit_name(name: &str) -> String {
+    format!("grecfg-tunnel-{}.service", systemd_escape(name))
+}
+
+/// One scalar template value as text; lists, maps, none and undefined are
+/// refused, so a template mistake is an error instead of a quoted
+/// `["ip", ...]` or `none`.
+fn word(v: &Value) -> Result<String, Error> {
+    match v.kind() {
+        ValueKind::String => Ok(v.as_str().unwrap_or_default().to_string()),
+        ValueKind::Number | ValueKind::Bool => Ok(v.to_string()),
+        k => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("a quoting filter needs a string or a number, not {k}"),
+        )),
+    }
+}
+
+fn argv(v: &Value) -> Result<Vec<String>, Error> {
+    if v.kind() != ValueKind::Seq {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("a command must be a list of words, not {}", v.kind()),
+        ));
+    }
+    v.try_iter()?.map(|w| word(&w)).collect()
+}
+
+fn sh_filter(v: &Value) -> Result<String, Error> {
+    sh_quote(&word(v)?)
+}
+
+fn shcmd_filter(v: &Value) -> Result<String, Error> {
+    let words = argv(v)?;
+    if words.is_empty() {
+        return Err(Error::new(ErrorKind::InvalidOperation, "an empty command"));
+    }
+    Ok(words
+        .iter()
+        .map(|w| sh_quote(w))
+        .collect::<Result<Vec<_>, _>>()?
+        .join(" "))
+}
+
+/// A command line (a list) or one word (a string), quoted for `Exec*=`.
+fn systemd_filter(v: &Value) -> Result<String, Error> {
+    if v.kind() == ValueKind::Seq {
+        let words = argv(v)?;
+        if words.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidOperation, "an empty command"));
+        }
+        words
+            .iter()
+            .map(|w| systemd_quote(w))
+            .collect::<Result<Vec<_>, _>>()
+            .map(|w| w.join(" "))
+    } else {
+        systemd_quote(&word(v)?)
+    }
+}
+
+fn is_plain(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_./:@+,=-".contains(c)
+}
+
+/// Quote one word for a POSIX shell: bare when it holds only characters no
+/// shell treats specially (`[A-Za-z0-9_./:@+,=-]`; a leading `-` is only
+/// special to the program, which gets the word as it is), else in single
+/// quotes, each `'` written `'\''`. Words never stand in command position
+/// (commands start with a fixed program name), so `=` needs no quoting.
+pub fn sh_quote(s: &str) -> Result<String, Error> {
+    if s.contains('\0') {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "a shell word cannot contain NUL",
+        ));
+    }
+    if !s.is_empty() && s.chars().all(is_plain) {
+        return Ok(s.to_string());
+    }
+    Ok(format!("'{}'", s.replace('\'', r"'\''")))
+}
+
+/// Quote one word of a systemd `Exec*=` command line (systemd.service(5),
+/// "Command lines"): bare when plain, else in double quotes, with `%`
+/// doubled (specifiers), `$` doubled (variable expansion), `\` and `"`
+/// backslash-escaped and control characters as `\xNN` (systemd applies C
+/// escapes). A lone `;` separates commands, so that word is written `\;`.
+pub fn systemd_quote(s: &str) -> Result<String, Error> {
+    if s.contains('\0') {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "a systemd word cannot contain NUL",
+        ));
+    }
+    if s == ";" {
+        return Ok(r"\;".into());
+    }
+    if !s.is_empty() && s.chars().all(is_plain) {
+        return Ok(s.to_string());
+    }
+    let mut q = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '%' => q.push_str("%%"),
+            '$' => q.push_str("$$"),
+            '\\' => q.push_str(r"\\"),
+            '"' => q.push_str("\\\""),
+            c if (c as u32) < 0x20 || c == '\x7f' => q.push_str(&format!("\\x{:02x}", c as u32)),
+            c => q.push(c),
+        }
+    }
+    q.push('"');
+    Ok(q)
+}
+
+/// Escape text for use in a unit name as `systemd-escape` does: `/`
+/// becomes `-`; bytes other than `[A-Za-z0-9:_.]`, and a leading `.`,
+/// become `\xNN`.
+pub fn systemd_escape(s: &str) -> String {
+    let mut out = String::new();
+    for (i, b) in s.bytes().enumerate() {
+        match b {
+            b'/' => out.push('-'),
+            b'.' if i == 0 => out.push_str("\\x2e"),
+            b if b.is_ascii_alphanumeric() || b":_.".contains(&b) => out.push(b as char),
+            b => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_quoting() {
+        assert_eq!(sh_quote("gre1").unwrap(), "gre1");
+        assert_eq!(sh_quote("-x").unwrap(), "-x");
+        assert_eq!(sh_quote("10.0.0.1/30").unwrap(), "10.0.0.1/30");
+        assert_eq!(sh_quote("").unwrap(), "''");
+        assert_eq!(sh_quote("a'b").unwrap(), r"'a'\''b'");
+        assert_eq!(sh_quote("$(x)`y`").unwrap(), "'$(x)`y`'");
+        assert_eq!(sh_quote("~x").unwrap(), "'~x'");
+        assert!(sh_quote("a\0b").is_err());
+    }
+
+    #[test]
+    fn systemd_quoting() {
+        assert_eq!(systemd_quote("gre1").unwrap(), "gre1");
+        assert_eq!(systemd_quote("a%b$c").unwrap(), "\"a%%b$$c\"");
+        assert_eq!(systemd_quote(r#"a"b\"#).unwrap(), r#""a\"b\\""#);
+        assert_eq!(systemd_quote("a'b").unwrap(), "\"a'b\"");
+        assert_eq!(systemd_quote(";").unwrap(), r"\;");
+        assert_eq!(systemd_quote("a\x01").unwrap(), "\"a\\x01\"");
+    }
+
+    #[test]
+    fn unit_name_escaping_matches_systemd_escape() {
+        // `systemd-escape 'gre-1'` prints gre\x2d1.
+        assert_eq!(systemd_escape("gre-1"), r"gre\x2d1");
+        assert_eq!(systemd_escape(".x"), r"\x2ex");
+        assert_eq!(systemd_escape("a.b:c_d"), "a.b:c_d");
+        assert_eq!(systemd_escape("é"), r"\xc3\xa9");
+        assert_eq!(systemd_escape(r"a\b"), r"a\x5cb");
+        assert_eq!(unit_name("gre1"), "grecfg-tunnel-gre1.service");
+    }
+
+    #[test]
+    fn filters_refuse_non_words() {
+        let mut env = environment(None).unwrap();
+        env.add_template("t", "{{ x|sh }}").unwrap();
+        let t = env.get_template("t").unwrap();
+        assert!(t.render(context! { x => vec!["a"] }).is_err());
+        assert!(t.render(context! {}).is_err());
+        assert_eq!(t.render(context! { x => 5 }).unwrap(), "5");
+    }
+}

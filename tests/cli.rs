@@ -1,0 +1,426 @@
+//! The built binary as a user runs it: exit statuses, where errors point,
+//! file modes, --diff, standard input, all-or-nothing output.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn fixture(case: &str, file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(case)
+        .join(file)
+}
+
+fn grecfg(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_grecfg"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run grecfg")
+}
+
+fn grecfg_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grecfg"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run grecfg");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+const TUN0_NUMERIC: &str = "seed004-tun0-numeric-key";
+
+#[test]
+fn help_answers_and_names_exit_statuses() {
+    let o = grecfg(&["convert", "--help"]);
+    assert!(o.status.success());
+    let out = text(&o.stdout);
+    for word in [
+        "--from",
+        "--to",
+        "--output-dir",
+        "--diff",
+        "--strict",
+        "Exit status",
+        "keyfile",
+    ] {
+        assert!(out.contains(word), "convert --help lacks {word}:\n{out}");
+    }
+}
+
+#[test]
+fn converts_to_stdout_exactly_the_expected_keyfile() {
+    let input = fixture(TUN0_NUMERIC, "input/ifcfg-tun0");
+    let o = grecfg(&["convert", s(&input), "--to", "nm"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let want = fs::read_to_string(fixture(TUN0_NUMERIC, "expected/tun0.nmconnection")).unwrap();
+    assert_eq!(text(&o.stdout), want);
+    // The peer mapping is a reinterpretation, and the user is told which.
+    let err = text(&o.stderr);
+    assert!(err.contains("warning:") && err.contains("172.16.0.1/30"), "{err}");
+}
+
+#[test]
+fn word_key_is_an_error_at_its_line_and_column_with_a_hint() {
+    let input = fixture("seed004-tun0-linux1", "input/ifcfg-tun0");
+    let o = grecfg(&["convert", s(&input), "--to", "nm"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty(), "no partial output");
+    let err = text(&o.stderr);
+    assert!(err.contains(&format!("{}:8:5: error:", input.display())), "{err}");
+    assert!(
+        err.contains("KEY=lichenhao") && err.contains("^^^^^^^^^"),
+        "{err}"
+    );
+    assert!(err.contains("hint:") && err.contains("32-bit number"), "{err}");
+}
+
+#[test]
+fn shell_expansions_are_errors_never_executed() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("executed");
+    let input = dir.path().join("ifcfg-gre9");
+    fs::write(
+        &input,
+        format!(
+            "DEVICE=gre9\nTYPE=GRE\nPEER_OUTER_IPADDR=$(touch {m})\nMY_OUTER_IPADDR=`touch {m}`\nKEY=$KEY\n",
+            m = marker.display()
+        ),
+    )
+    .unwrap();
+    let o = grecfg(&["convert", s(&input), "--to", "nm"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!marker.exists(), "grecfg executed its input");
+    let err = text(&o.stderr);
+    for line in [3, 4, 5] {
+        assert!(
+            err.contains(&format!("ifcfg-gre9:{line}:")),
+            "no error for line {line}:\n{err}"
+        );
+    }
+}
+
+#[test]
+fn keyfiles_are_written_0600_and_ifcfg_0644() {
+    let dir = tempfile::tempdir().unwrap();
+    let nm = dir.path().join("tun0.nmconnection");
+    let o = grecfg(&[
+        "convert",
+        s(&fixture(TUN0_NUMERIC, "input/ifcfg-tun0")),
+        "--to",
+        "nm",
+        "-o",
+        s(&nm),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(fs::metadata(&nm).unwrap().permissions().mode() & 0o777, 0o600);
+    let back = dir.path().join("ifcfg-tun0");
+    let o = grecfg(&["convert", s(&nm), "--to", "ifcfg", "-o", s(&back)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(fs::metadata(&back).unwrap().permissions().mode() & 0o777, 0o644);
+    let written = fs::read_to_string(&back).unwrap();
+    assert!(
+        written.contains("KEY=1234") && written.contains("TYPE=GRE"),
+        "{written}"
+    );
+    // No temporary files are left behind.
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn diff_shows_changes_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture(TUN0_NUMERIC, "input/ifcfg-tun0");
+    let out = dir.path().join("out");
+    let o = grecfg(&[
+        "convert",
+        s(&input),
+        "--to",
+        "nm",
+        "--output-dir",
+        s(&out),
+        "--diff",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout).contains("--- /dev/null"), "{}", text(&o.stdout));
+    assert!(text(&o.stdout).contains("+remote=100.0.2.100"));
+    assert!(!out.exists(), "--diff wrote something");
+
+    let o = grecfg(&["convert", s(&input), "--to", "nm", "--output-dir", s(&out)]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = grecfg(&[
+        "convert",
+        s(&input),
+        "--to",
+        "nm",
+        "--output-dir",
+        s(&out),
+        "--diff",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "unchanged destination: {}",
+        text(&o.stdout)
+    );
+    assert!(o.stdout.is_empty());
+
+    let file = out.join("tun0.nmconnection");
+    let before = fs::read_to_string(&file)
+        .unwrap()
+        .replace("remote=100.0.2.100", "remote=100.0.2.99");
+    fs::write(&file, &before).unwrap();
+    let o = grecfg(&[
+        "convert",
+        s(&input),
+        "--to",
+        "nm",
+        "--output-dir",
+        s(&out),
+        "--diff",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let d = text(&o.stdout);
+    assert!(
+        d.contains("-remote=100.0.2.99") && d.contains("+remote=100.0.2.100"),
+        "{d}"
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        before,
+        "--diff changed the file"
+    );
+}
+
+#[test]
+fn one_bad_input_means_no_output_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let good = fixture(TUN0_NUMERIC, "input/ifcfg-tun0");
+    let bad = fixture("seed004-tun0-linux2", "input/ifcfg-tun0");
+    let o = grecfg(&[
+        "convert",
+        s(&good),
+        s(&bad),
+        "--to",
+        "nm",
+        "--output-dir",
+        s(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        !out.exists() || fs::read_dir(&out).unwrap().next().is_none(),
+        "partial output written"
+    );
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.nmconnection");
+    let o = grecfg(&[
+        "convert",
+        s(&fixture(TUN0_NUMERIC, "input/ifcfg-tun0")),
+        "--to",
+        "nm",
+        "--strict",
+        "-o",
+        s(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("error:"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn stdin_is_read_and_its_format_detected() {
+    let input = fs::read_to_string(fixture(TUN0_NUMERIC, "input/ifcfg-tun0")).unwrap();
+    let o = grecfg_stdin(&["convert", "-", "--to", "model"], &input);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("model output is JSON");
+    assert_eq!(v["name"], "tun0");
+    assert_eq!(v["input_key"], 1234);
+    assert_eq!(v["addresses"][0]["peer"], "172.16.0.2/30");
+
+    let o = grecfg_stdin(&["convert", "-", "--to", "nm"], "hello world\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--from"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn missing_input_is_an_io_error() {
+    let o = grecfg(&["convert", "/nonexistent/ifcfg-gre1", "--to", "nm"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o.stderr).contains("/nonexistent/ifcfg-gre1"));
+}
+
+#[test]
+fn one_output_file_only_with_dash_o() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = fixture(TUN0_NUMERIC, "input/ifcfg-tun0");
+    let b = fixture("gre-keys-file", "input/ifcfg-gre2");
+    let o = grecfg(&[
+        "convert",
+        s(&a),
+        s(&b),
+        "--to",
+        "nm",
+        "-o",
+        s(&dir.path().join("x")),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--output-dir"));
+}
+
+#[test]
+fn directory_input_converts_tunnels_and_skips_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let scripts = dir.path().join("network-scripts");
+    fs::create_dir(&scripts).unwrap();
+    fs::copy(
+        fixture(TUN0_NUMERIC, "input/ifcfg-tun0"),
+        scripts.join("ifcfg-tun0"),
+    )
+    .unwrap();
+    fs::copy(
+        fixture(TUN0_NUMERIC, "input/ifcfg-tun0"),
+        scripts.join("ifcfg-tun0.bak"),
+    )
+    .unwrap();
+    fs::write(
+        scripts.join("ifcfg-eth0"),
+        "DEVICE=eth0\nTYPE=Ethernet\nBOOTPROTO=dhcp\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = grecfg(&["convert", s(&scripts), "--to", "nm", "--output-dir", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let names: Vec<_> = fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names, vec!["tun0.nmconnection"]);
+    assert!(
+        text(&o.stderr).contains("ifcfg-eth0: note: skipped"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn output_is_deterministic_and_legacy_uuids_follow_networkmanager() {
+    let input = fixture(TUN0_NUMERIC, "input/ifcfg-tun0");
+    let a = grecfg(&["convert", s(&input), "--to", "nm"]);
+    let b = grecfg(&["convert", s(&input), "--to", "nm"]);
+    assert_eq!(a.stdout, b.stdout);
+    let legacy = grecfg(&["convert", s(&input), "--to", "nm", "--uuid", "legacy"]);
+    let want = grecfg::format::legacy_uuid(&input);
+    assert!(
+        text(&legacy.stdout).contains(&format!("uuid={want}\n")),
+        "{}",
+        text(&legacy.stdout)
+    );
+}
+
+#[test]
+fn render_writes_an_executable_script_and_honours_template_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture("seed001-routerB", "input/rc.local");
+    let out = dir.path().join("out");
+    let o = grecfg(&[
+        "render",
+        "--target",
+        "rc.local",
+        s(&input),
+        "--output-dir",
+        s(&out),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let script = out.join("rc.local-gre1");
+    assert_eq!(fs::metadata(&script).unwrap().permissions().mode() & 0o777, 0o755);
+    let body = fs::read_to_string(&script).unwrap();
+    assert!(
+        body.contains("ip tunnel add name gre1 mode gre remote 30.1.1.2 local 30.1.1.1"),
+        "{body}"
+    );
+    // ikey 1 okey 1 is one symmetric key.
+    assert!(body.contains(" key 1 ttl 255"), "{body}");
+
+    // A template directory replaces the shipped template of the same name only.
+    let templates = dir.path().join("templates");
+    fs::create_dir(&templates).unwrap();
+    fs::write(
+        templates.join("iproute2.j2"),
+        "# custom\n{% for c in up %}{{ c | shcmd }}\n{% endfor %}",
+    )
+    .unwrap();
+    let o = grecfg(&[
+        "render",
+        "--target",
+        "iproute2",
+        s(&input),
+        "--template-dir",
+        s(&templates),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).starts_with("# custom\nip tunnel add name gre1"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = grecfg(&[
+        "render",
+        "--target",
+        "rc.local",
+        s(&input),
+        "--template-dir",
+        s(&templates),
+        "-q",
+    ]);
+    assert!(
+        text(&o.stdout).starts_with("#!/bin/sh"),
+        "other templates stay the shipped ones"
+    );
+
+    // A broken override is an input error, reported before anything else.
+    fs::write(templates.join("iproute2.j2"), "{% for %}").unwrap();
+    let o = grecfg(&[
+        "render",
+        "--target",
+        "iproute2",
+        s(&input),
+        "--template-dir",
+        s(&templates),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("iproute2.j2"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn systemd_units_are_written_but_not_read() {
+    let o = grecfg(&["convert", "--from", "systemd", "-", "--to", "nm"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("does not read"), "{}", text(&o.stderr));
+}

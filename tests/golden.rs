@@ -1,0 +1,182 @@
+//! Golden conversions: every case under `fixtures/` is run through the real
+//! binary and its output files, standard error and exit status compared with
+//! what the case expects.
+//!
+//! A case is a directory with
+//! - `input/`: the input files; those named `ifcfg-*`, `*.nmconnection`,
+//!   `*.json`, `rc.local`, `*.sh` or `*.ip` are passed to `grecfg convert`
+//!   (companions such as `route-*` and `keys-*` are found by grecfg itself);
+//! - `args` (optional): further `convert` arguments, one per line (default
+//!   `--to nm`);
+//! - `expected/`: every file the conversion must write, byte for byte (absent
+//!   when the conversion must fail);
+//! - `stderr`: the exact standard error, with the output directory written
+//!   as `$OUT`;
+//! - `status` (optional): the exit status (default 0).
+//!
+//! `GRECFG_BLESS=1 cargo test --test golden` rewrites `expected/`, `stderr`
+//! and `status` from the current output for review with `git diff`. The
+//! NetworkManager keyfiles among the expected files are checked against
+//! NetworkManager itself by `tests/networkmanager.rs`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use similar::TextDiff;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn read_dir_files(dir: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            files.insert(
+                name,
+                fs::read_to_string(e.path()).unwrap_or_else(|err| format!("<unreadable: {err}>")),
+            );
+        }
+    }
+    files
+}
+
+fn diff(label: &str, expected: &str, actual: &str) -> String {
+    let d = TextDiff::from_lines(expected, actual);
+    format!(
+        "{}",
+        d.unified_diff()
+            .header(&format!("expected {label}"), &format!("actual {label}"))
+    )
+}
+
+/// Inputs handed to `grecfg convert`; other files in `input/` are
+/// companions that grecfg finds itself (`route-*`, `keys-*`).
+fn is_primary_input(name: &str) -> bool {
+    name.starts_with("ifcfg-")
+        || name == "rc.local"
+        || [".nmconnection", ".json", ".sh", ".ip"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+struct Outcome {
+    status: i32,
+    stderr: String,
+    files: BTreeMap<String, String>,
+}
+
+fn run_case(case: &Path) -> Outcome {
+    let mut inputs: Vec<String> = fs::read_dir(case.join("input"))
+        .unwrap_or_else(|e| panic!("{}: no input/: {e}", case.display()))
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| is_primary_input(n))
+        .map(|n| format!("input/{n}"))
+        .collect();
+    inputs.sort();
+    let args: Vec<String> = match fs::read_to_string(case.join("args")) {
+        Ok(s) => s
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(String::from)
+            .collect(),
+        Err(_) => vec!["--to".into(), "nm".into()],
+    };
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("out");
+    let output = Command::new(env!("CARGO_BIN_EXE_grecfg"))
+        .current_dir(case)
+        .arg("convert")
+        .args(&inputs)
+        .args(&args)
+        .arg("--output-dir")
+        .arg(&out_dir)
+        .output()
+        .expect("run grecfg");
+    let stderr = String::from_utf8_lossy(&output.stderr).replace(&out_dir.display().to_string(), "$OUT");
+    Outcome {
+        status: output.status.code().unwrap_or(-1),
+        stderr,
+        files: read_dir_files(&out_dir),
+    }
+}
+
+fn bless(case: &Path, o: &Outcome) {
+    let exp = case.join("expected");
+    let _ = fs::remove_dir_all(&exp);
+    if !o.files.is_empty() {
+        fs::create_dir_all(&exp).unwrap();
+        for (name, contents) in &o.files {
+            fs::write(exp.join(name), contents).unwrap();
+        }
+    }
+    fs::write(case.join("stderr"), &o.stderr).unwrap();
+    if o.status == 0 {
+        let _ = fs::remove_file(case.join("status"));
+    } else {
+        fs::write(case.join("status"), format!("{}\n", o.status)).unwrap();
+    }
+}
+
+#[test]
+fn golden_cases() {
+    let blessing = std::env::var_os("GRECFG_BLESS").is_some();
+    let mut cases: Vec<PathBuf> = fs::read_dir(fixtures())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("input").is_dir())
+        .collect();
+    cases.sort();
+    assert!(
+        cases.len() >= 8,
+        "expected the fixture cases, found {}",
+        cases.len()
+    );
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let o = run_case(case);
+        if blessing {
+            bless(case, &o);
+            continue;
+        }
+        let mut problems = Vec::new();
+        let want_status: i32 = fs::read_to_string(case.join("status"))
+            .map(|s| s.trim().parse().expect("status is a number"))
+            .unwrap_or(0);
+        if o.status != want_status {
+            problems.push(format!("exit status {} (expected {want_status})", o.status));
+        }
+        match fs::read_to_string(case.join("stderr")) {
+            Ok(want) if want != o.stderr => problems.push(diff("stderr", &want, &o.stderr)),
+            Ok(_) => {}
+            Err(_) => problems.push(format!("no stderr file; actual stderr:\n{}", o.stderr)),
+        }
+        let want_files = read_dir_files(&case.join("expected"));
+        for (file, want) in &want_files {
+            match o.files.get(file) {
+                Some(got) if got == want => {}
+                Some(got) => problems.push(diff(file, want, got)),
+                None => problems.push(format!("{file} was not written")),
+            }
+        }
+        for file in o.files.keys().filter(|f| !want_files.contains_key(*f)) {
+            problems.push(format!("unexpected output file {file}"));
+        }
+        if !problems.is_empty() {
+            failures.push(format!("=== {name}\n{}", problems.join("\n")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} golden cases failed (GRECFG_BLESS=1 rewrites them for review):\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
