@@ -28,6 +28,8 @@ pub enum Format {
     RcLocal,
     /// A oneshot systemd service (written only)
     Systemd,
+    /// `nmcli connection add|modify` command lines (`NAME.nmcli`), mixed with iproute2 ones
+    Nmcli,
 }
 
 impl Format {
@@ -39,6 +41,7 @@ impl Format {
             Format::Iproute2 => "iproute2",
             Format::RcLocal => "rc.local",
             Format::Systemd => "systemd",
+            Format::Nmcli => "nmcli",
         }
     }
 
@@ -53,7 +56,7 @@ impl Format {
             Format::Iproute2 => Some(render::Target::Iproute2),
             Format::RcLocal => Some(render::Target::RcLocal),
             Format::Systemd => Some(render::Target::Systemd),
-            Format::Ifcfg | Format::Keyfile | Format::Model => None,
+            Format::Ifcfg | Format::Keyfile | Format::Model | Format::Nmcli => None,
         }
     }
 
@@ -79,6 +82,9 @@ impl Format {
             if base.ends_with(".ip") {
                 return Some(Format::Iproute2);
             }
+            if base.ends_with(".nmcli") {
+                return Some(Format::Nmcli);
+            }
         }
         if text.starts_with("#!") {
             return Some(Format::RcLocal);
@@ -87,7 +93,9 @@ impl Format {
             .lines()
             .map(str::trim)
             .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'))?;
-        if first.starts_with('{') {
+        if formats::script::starts_with_nmcli(text) {
+            Some(Format::Nmcli)
+        } else if first.starts_with('{') {
             Some(Format::Model)
         } else if first.starts_with("ip ") || first.starts_with("[root@") {
             Some(Format::Iproute2)
@@ -227,6 +235,7 @@ pub fn read(format: Format, src: &Source, companions: &dyn Companions) -> Result
         Format::Model => formats::model::read(src),
         Format::Iproute2 => formats::script::read(src, formats::script::Dialect::Iproute2),
         Format::RcLocal => formats::script::read(src, formats::script::Dialect::RcLocal),
+        Format::Nmcli => formats::script::read(src, formats::script::Dialect::Iproute2),
         Format::Systemd => Err(Failure::one(
             Diagnostic::error("grecfg writes systemd units but does not read them")
                 .at(src.whole())
@@ -243,6 +252,7 @@ pub fn write(format: Format, t: &Tunnel, opts: &WriteOptions) -> Result<Written,
         Format::Ifcfg => formats::ifcfg::encode(&lowered),
         Format::Keyfile => formats::keyfile::encode(&lowered),
         Format::Model => formats::model::encode(&lowered),
+        Format::Nmcli => crate::nm::nmcli::encode(&lowered),
         Format::Iproute2 | Format::RcLocal | Format::Systemd => {
             let target = format.render_target().expect("a script format");
             let render_fail = |e: render::RenderError| vec![Problem::general(e.to_string())];
@@ -268,6 +278,7 @@ pub fn lower(
         Format::Ifcfg => formats::ifcfg::lower(t),
         Format::Keyfile => formats::keyfile::lower(t, opts),
         Format::Model => Ok((t.clone(), Vec::new())),
+        Format::Nmcli => crate::nm::nmcli::lower(t, opts),
         Format::Iproute2 | Format::RcLocal | Format::Systemd => formats::iproute2::lower(t),
     }
 }
@@ -314,5 +325,17 @@ mod tests {
             Some(Format::Ifcfg)
         );
         assert_eq!(Format::detect(None, "hello\n"), None);
+        assert_eq!(Format::detect(Some("t.nmcli"), ""), Some(Format::Nmcli));
+        assert_eq!(
+            Format::detect(
+                None,
+                "# c\n[root@a ~]# nmcli c a type ip-tunnel\nip route add 10.0.0.0/8 dev t\n"
+            ),
+            Some(Format::Nmcli)
+        );
+        assert_eq!(
+            Format::detect(None, "ip link set x up\nnmcli c up x\n"),
+            Some(Format::Iproute2)
+        );
     }
 }

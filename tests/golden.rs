@@ -4,7 +4,7 @@
 //!
 //! A case is a directory with
 //! - `input/`: the input files; those named `ifcfg-*`, `*.nmconnection`,
-//!   `*.json`, `rc.local`, `*.sh` or `*.ip` are passed to `grecfg convert`
+//!   `*.json`, `rc.local`, `*.sh`, `*.ip` or `*.nmcli` are passed to `grecfg convert`
 //!   (companions such as `route-*` and `keys-*` are found by grecfg itself);
 //! - `args` (optional): further `convert` arguments, one per line (default
 //!   `--to nm`);
@@ -58,7 +58,7 @@ fn diff(label: &str, expected: &str, actual: &str) -> String {
 fn is_primary_input(name: &str) -> bool {
     name.starts_with("ifcfg-")
         || name == "rc.local"
-        || [".nmconnection", ".json", ".sh", ".ip"]
+        || [".nmconnection", ".json", ".sh", ".ip", ".nmcli"]
             .iter()
             .any(|ext| name.ends_with(ext))
 }

@@ -512,6 +512,14 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
     for (i, e) in std::mem::take(&mut t.extras).into_iter().enumerate() {
         if e.format == EXTRA_FORMAT {
             keyfile_extras.push((i, e));
+        } else if e.format == crate::nm::nmcli::EXTRA_FORMAT_NMCLI {
+            w.push(Problem::new(
+                format!("extras[{i}]"),
+                format!(
+                    "nmcli property {} {} is not carried over: grecfg does not translate it into a keyfile value",
+                    e.key, e.value
+                ),
+            ));
         } else {
             w.push(Problem::new(
                 format!("extras[{i}]"),

@@ -20,6 +20,7 @@ use super::values::{self, ValueError};
 use crate::diag::{Diagnostic, Failure, Location, Origins, Severity, Source};
 use crate::format::Parsed;
 use crate::model::{flags, Extra, Family, InnerAddress, Mode, Neighbour, Route, Tunnel};
+use crate::nm::nmcli::{self, Nmcli, Outcome};
 
 /// How the input is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +86,9 @@ struct Building {
     neighbours: Vec<Location>,
     extras: Vec<Location>,
     deleted: bool,
+    /// The nmcli profile this tunnel is, and how many of its addresses and
+    /// routes come from the profile (the rest from `ip` commands).
+    profile: Option<(usize, usize, usize)>,
 }
 
 impl Building {
@@ -119,6 +123,8 @@ struct Reader<'a> {
     comment_lines: Vec<usize>,
     /// Assignment errors already reported (by assignment offset).
     reported_vars: Vec<usize>,
+    /// NetworkManager profiles made by `nmcli` commands.
+    nm: Nmcli,
 }
 
 /// Read every tunnel a script defines, in order of creation.
@@ -137,11 +143,27 @@ pub fn read(src: &Source, dialect: Dialect) -> Result<Vec<Parsed>, Failure> {
         escaped_blanks: lexed.escaped_blanks.clone(),
         comment_lines: lexed.comment_lines.clone(),
         reported_vars: Vec::new(),
+        nm: Nmcli::default(),
     };
     for cmd in split_commands(lexed.tokens) {
         r.command(cmd);
     }
     r.finish()
+}
+
+/// Whether the first command of a text (after prompts, comments and
+/// `sudo`) is `nmcli`.
+pub fn starts_with_nmcli(text: &str) -> bool {
+    let text = strip_prompts(text);
+    let Some(first) = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+    else {
+        return false;
+    };
+    let first = first.strip_prefix("sudo ").map_or(first, str::trim_start);
+    first == "nmcli" || first.starts_with("nmcli ") || first.starts_with("nmcli\t")
 }
 
 /// Blank out interactive prompts (`[user@host dir]# `, `$ `) at line
@@ -406,6 +428,10 @@ impl<'a> Reader<'a> {
             end: c.end,
             words,
         };
+        if basename(&name) == "nmcli" {
+            self.nmcli(&cmd);
+            return;
+        }
         match known_command(&name) {
             Some((known, typo)) => {
                 if typo {
@@ -988,6 +1014,7 @@ impl<'a> Reader<'a> {
             neighbours: Vec::new(),
             extras: Vec::new(),
             deleted: false,
+            profile: None,
         };
         b.set("name", self.arg_loc(name));
         b.set("mode", mode_arg.map_or(loc, |m| self.arg_loc(m)));
@@ -1820,6 +1847,11 @@ impl<'a> Reader<'a> {
             {
                 b.tunnel.routes.remove(i);
                 b.routes.remove(i);
+                if let Some((_, _, nr)) = &mut b.profile {
+                    if i < *nr {
+                        *nr -= 1;
+                    }
+                }
                 self.note_cmd(
                     c,
                     Some(t),
@@ -1848,6 +1880,18 @@ impl<'a> Reader<'a> {
                     None,
                 );
             }
+        }
+        if self.tunnels[t].profile.is_some() {
+            let name = self.tunnels[t].tunnel.name.clone();
+            self.note_cmd(
+                c,
+                Some(t),
+                format!(
+                    "the route to {} is set with `ip` on {name}, whose NetworkManager profile does not hold it; \
+                     grecfg adds it to the tunnel",
+                    route.destination
+                ),
+            );
         }
         let b = &mut self.tunnels[t];
         b.tunnel.routes.push(route);
@@ -2241,7 +2285,165 @@ impl<'a> Reader<'a> {
 
     // ----- result ------------------------------------------------------------
 
+    // ----- nmcli -----------------------------------------------------------
+
+    fn nmcli(&mut self, c: &Command) {
+        let Some(args) = self.expand(c) else {
+            return;
+        };
+        let words: Vec<nmcli::Word> = args
+            .iter()
+            .map(|a| nmcli::Word {
+                text: a.text.clone(),
+                offset: a.offset,
+                len: a.len,
+            })
+            .collect();
+        let loc = self.cmd_loc(c);
+        let text = &self.src.text;
+        let line_end = text[c.start..].find('\n').map_or(text.len(), |i| c.start + i);
+        let whole = (c.start, c.end.min(line_end).saturating_sub(c.start).max(1));
+        let mut msgs = Vec::new();
+        let outcome = self.nm.command(&words, whole, &mut msgs);
+        let tunnel = match outcome {
+            Outcome::Added(p) | Outcome::Modified(p) => self.sync_profile(p, &loc),
+            Outcome::Deleted(p) => {
+                let t = self.profile_tunnel(p);
+                if let Some(t) = t {
+                    self.tunnels[t].deleted = true;
+                    let line = self.tunnels[t].whole.line;
+                    msgs.push(nmcli::Message {
+                        severity: Severity::Note,
+                        offset: whole.0,
+                        len: whole.1,
+                        message: format!(
+                            "the profile created on line {line} is deleted here; it is left out"
+                        ),
+                        hint: None,
+                    });
+                }
+                None
+            }
+            Outcome::Ignored | Outcome::Failed => None,
+        };
+        self.push_messages(msgs, tunnel);
+    }
+
+    fn push_messages(&mut self, msgs: Vec<nmcli::Message>, tunnel: Option<usize>) {
+        for m in msgs {
+            let mut d = Diagnostic {
+                severity: m.severity,
+                message: m.message,
+                location: Some(self.loc(m.offset, m.len)),
+                hint: None,
+            };
+            if let Some(h) = m.hint {
+                d = d.hint(h);
+            }
+            self.push(m.offset, tunnel, d);
+        }
+    }
+
+    fn profile_tunnel(&self, p: usize) -> Option<usize> {
+        self.tunnels
+            .iter()
+            .rposition(|b| !b.deleted && b.profile.is_some_and(|(q, _, _)| q == p))
+    }
+
+    /// Make the tunnel of profile `p` what the profile now says, keeping
+    /// what `ip` commands added to it since. Diagnostics of the conversion
+    /// wait for the end, when the profile is final.
+    fn sync_profile(&mut self, p: usize, loc: &Location) -> Option<usize> {
+        let conv = nmcli::convert(&self.nm.profiles[p]);
+        let tunnel = conv.tunnel?;
+        let mut b = Building {
+            whole: loc.clone(),
+            fields: BTreeMap::new(),
+            addresses: Vec::new(),
+            routes: Vec::new(),
+            neighbours: Vec::new(),
+            extras: Vec::new(),
+            deleted: false,
+            profile: Some((p, tunnel.addresses.len(), tunnel.routes.len())),
+            tunnel,
+        };
+        let mut lists: BTreeMap<(&str, usize), Location> = BTreeMap::new();
+        for (field, (off, len)) in &conv.fields {
+            let l = self.loc(*off, *len);
+            let list = ["addresses", "routes", "extras"].into_iter().find_map(|k| {
+                let i = field.strip_prefix(k)?.strip_prefix('[')?.strip_suffix(']')?;
+                Some((k, i.parse::<usize>().ok()?))
+            });
+            match list {
+                Some(key) => {
+                    lists.insert(key, l);
+                }
+                None => b.set(field, l),
+            }
+        }
+        let whole = b.whole.clone();
+        let get = |k: &str, i: usize| lists.get(&(k, i)).cloned().unwrap_or_else(|| whole.clone());
+        b.addresses = (0..b.tunnel.addresses.len())
+            .map(|i| get("addresses", i))
+            .collect();
+        b.routes = (0..b.tunnel.routes.len()).map(|i| get("routes", i)).collect();
+        b.extras = (0..b.tunnel.extras.len()).map(|i| get("extras", i)).collect();
+        match self.profile_tunnel(p) {
+            Some(t) => {
+                let old = &mut self.tunnels[t];
+                let (_, na, nr) = old.profile.expect("a profile's tunnel");
+                b.whole = old.whole.clone();
+                b.tunnel
+                    .addresses
+                    .extend(old.tunnel.addresses.drain(na.min(old.tunnel.addresses.len())..));
+                b.addresses
+                    .extend(old.addresses.drain(na.min(old.addresses.len())..));
+                b.tunnel
+                    .routes
+                    .extend(old.tunnel.routes.drain(nr.min(old.tunnel.routes.len())..));
+                b.routes.extend(old.routes.drain(nr.min(old.routes.len())..));
+                b.tunnel.neighbours = std::mem::take(&mut old.tunnel.neighbours);
+                b.neighbours = std::mem::take(&mut old.neighbours);
+                *old = b;
+                Some(t)
+            }
+            None => {
+                if let Some(old) = self.tunnel_index(&b.tunnel.name) {
+                    let line = self.tunnels[old].whole.line;
+                    let d = Diagnostic::warning(format!(
+                        "{} is created again (first on line {line}); the later definition is read",
+                        b.tunnel.name
+                    ))
+                    .at(loc.clone())
+                    .hint("delete the first definition or give the tunnels different names");
+                    self.push(loc_offset(&self.src.text, loc), Some(old), d);
+                    self.tunnels[old].deleted = true;
+                }
+                self.tunnels.push(b);
+                Some(self.tunnels.len() - 1)
+            }
+        }
+    }
+
+    /// What the conversion of every final profile has to say.
+    fn finish_profiles(&mut self) {
+        for p in 0..self.nm.profiles.len() {
+            let profile = &self.nm.profiles[p];
+            if profile.deleted || !profile.is_tunnel() {
+                continue;
+            }
+            let conv = nmcli::convert(profile);
+            let t = self.profile_tunnel(p);
+            if conv.tunnel.is_some() && t.is_none() {
+                // Only reachable when a tunnel of the same name replaced it.
+                continue;
+            }
+            self.push_messages(conv.messages, t);
+        }
+    }
+
     fn finish(mut self) -> Result<Vec<Parsed>, Failure> {
+        self.finish_profiles();
         // Escaped blanks not seen by an interpreted command still deserve a word.
         let live: Vec<usize> = (0..self.tunnels.len())
             .filter(|&i| !self.tunnels[i].deleted)
@@ -2337,6 +2539,21 @@ impl<'a> Reader<'a> {
         }
         Ok(out)
     }
+}
+
+/// The byte offset of a location's line and column in `text`.
+fn loc_offset(text: &str, loc: &Location) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(loc.line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let col: usize = text[line_start..]
+        .chars()
+        .take(loc.column.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
+    line_start + col
 }
 
 #[derive(Default)]
