@@ -385,3 +385,45 @@ fn encode_matches_nmcli_offline_byte_for_byte() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The nmcli encoding of the same dictionary: the command grecfg writes
+/// for each tunnel, run by `sh` with `nmcli` standing for `nmcli
+/// --offline`, must print exactly the keyfile grecfg writes.
+#[test]
+fn nmcli_command_matches_the_keyfile_byte_for_byte() {
+    let have_nmcli = Command::new("nmcli")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_nmcli {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("nmcli is required in CI to check the nmcli writer against NetworkManager");
+        }
+        eprintln!("skipped: nmcli not found; the nmcli writer is not checked against NetworkManager");
+        return;
+    }
+    let opts = WriteOptions::default();
+    let mut failures = Vec::new();
+    for case in cases() {
+        let (lowered, warnings) = grecfg::nm::nmcli::lower(&case.tunnel, &opts).expect("lowers");
+        assert!(warnings.iter().all(|w| !w.message.contains("nmcli argument")), "{warnings:?}");
+        let keyfile = keyfile::encode(&lowered).remove(0).contents;
+        let script = grecfg::nm::nmcli::command_line(&lowered);
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(r#"nmcli() { command nmcli --offline "$@"; }; eval "$1""#)
+            .arg("sh")
+            .arg(&script)
+            .output()
+            .expect("sh runs");
+        let theirs = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() || theirs != keyfile {
+            failures.push(format!(
+                "{}: nmcli --offline differs for\n{script}--- grecfg keyfile\n{keyfile}--- nmcli\n{theirs}{}",
+                lowered.name,
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

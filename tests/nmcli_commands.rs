@@ -1,0 +1,196 @@
+//! `--to nmcli` against the real nmcli: for every fixture whose conversion
+//! writes a NetworkManager keyfile (`fixtures/CASE/expected/*.nmconnection`),
+//! the command `grecfg convert --to nmcli` prints is run by `sh` with `nmcli`
+//! standing for `nmcli --offline`, which prints the keyfile NetworkManager
+//! would write for it. That must be the expected keyfile byte for byte. Only
+//! grecfg's output is run, never a fixture's input.
+//!
+//! The same command read back with `--from nmcli --to nm` must give the
+//! expected keyfile too (no nmcli needed for that).
+//!
+//! Without nmcli the first check prints "skipped: WHY" and passes, unless
+//! `CI=true`.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// Same rule as tests/golden.rs: the inputs passed to `grecfg convert`.
+fn is_primary_input(name: &str) -> bool {
+    name.starts_with("ifcfg-")
+        || name == "rc.local"
+        || [".nmconnection", ".json", ".sh", ".ip", ".nmcli"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+struct Case {
+    name: String,
+    dir: PathBuf,
+    inputs: Vec<String>,
+    expected: PathBuf,
+}
+
+fn cases() -> Vec<Case> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(fixtures())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    let mut out = Vec::new();
+    for dir in dirs {
+        let Ok(rd) = fs::read_dir(dir.join("expected")) else {
+            continue;
+        };
+        let keyfiles: Vec<PathBuf> = rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.to_string_lossy().ends_with(".nmconnection"))
+            .collect();
+        if keyfiles.len() != 1 {
+            continue;
+        }
+        let mut inputs: Vec<String> = fs::read_dir(dir.join("input"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| is_primary_input(n))
+            .map(|n| format!("input/{n}"))
+            .collect();
+        inputs.sort();
+        out.push(Case {
+            name: dir.file_name().unwrap().to_string_lossy().into_owned(),
+            expected: keyfiles.into_iter().next().unwrap(),
+            inputs,
+            dir,
+        });
+    }
+    assert!(out.len() >= 10, "expected the keyfile fixtures, found {}", out.len());
+    out
+}
+
+/// `grecfg convert INPUTS ARGS` in the case directory: stdout, or why not.
+fn grecfg(case: &Case, args: &[&str], stdin: Option<&str>) -> Result<String, String> {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_grecfg"));
+    cmd.current_dir(&case.dir).arg("convert").args(args).arg("-q");
+    if stdin.is_some() {
+        cmd.arg("-");
+    } else {
+        cmd.args(&case.inputs);
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run grecfg: {e}"))?;
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(pipe);
+    let out = child.wait_with_output().unwrap();
+    if !out.status.success() {
+        return Err(format!(
+            "grecfg convert {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8(out.stdout).unwrap())
+}
+
+fn nmcli_available() -> Result<(), String> {
+    match Command::new("nmcli").arg("--version").output() {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(format!("nmcli --version failed ({})", o.status)),
+        Err(e) => Err(format!("nmcli not found: {e}")),
+    }
+}
+
+fn diff(expected: &str, actual: &str) -> String {
+    similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .header("expected keyfile", "actual")
+        .to_string()
+}
+
+#[test]
+fn nmcli_command_creates_the_expected_keyfile() {
+    if let Err(why) = nmcli_available() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("nmcli is required in CI to check --to nmcli against NetworkManager: {why}");
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: {why}; the --to nmcli commands are not run through nmcli --offline"
+        );
+        return;
+    }
+    let mut failures = Vec::new();
+    let cases = cases();
+    for case in &cases {
+        let script = match grecfg(case, &["--to", "nmcli"], None) {
+            Ok(s) => s,
+            Err(e) => {
+                failures.push(format!("{}: {e}", case.name));
+                continue;
+            }
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("command.sh");
+        fs::write(&file, &script).unwrap();
+        // `nmcli` in grecfg's output is the function, which runs the real
+        // nmcli offline: it prints the keyfile and touches nothing.
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(r#"nmcli() { command nmcli --offline "$@"; }; . "$1""#)
+            .arg("sh")
+            .arg(&file)
+            .stdin(Stdio::null())
+            .output()
+            .expect("sh runs");
+        let expected = fs::read_to_string(&case.expected).unwrap();
+        let got = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            failures.push(format!(
+                "{}: nmcli --offline rejects\n{script}\n{}",
+                case.name,
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        } else if got != expected {
+            failures.push(format!(
+                "{}: nmcli --offline writes another keyfile for\n{script}\n{}",
+                case.name,
+                diff(&expected, &got)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn nmcli_command_reads_back_as_the_same_keyfile() {
+    let mut failures = Vec::new();
+    let cases = cases();
+    for case in &cases {
+        let result = grecfg(case, &["--to", "nmcli"], None)
+            .and_then(|script| grecfg(case, &["--from", "nmcli", "--to", "nm"], Some(&script)));
+        let expected = fs::read_to_string(&case.expected).unwrap();
+        match result {
+            Ok(got) if got == expected => {}
+            Ok(got) => failures.push(format!("{}:\n{}", case.name, diff(&expected, &got))),
+            Err(e) => failures.push(format!("{}: {e}", case.name)),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
