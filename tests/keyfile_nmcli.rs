@@ -406,7 +406,10 @@ fn nmcli_command_matches_the_keyfile_byte_for_byte() {
     let mut failures = Vec::new();
     for case in cases() {
         let (lowered, warnings) = grecfg::nm::nmcli::lower(&case.tunnel, &opts).expect("lowers");
-        assert!(warnings.iter().all(|w| !w.message.contains("nmcli argument")), "{warnings:?}");
+        assert!(
+            warnings.iter().all(|w| !w.message.contains("nmcli argument")),
+            "{warnings:?}"
+        );
         let keyfile = keyfile::encode(&lowered).remove(0).contents;
         let script = grecfg::nm::nmcli::command_line(&lowered);
         let out = Command::new("sh")

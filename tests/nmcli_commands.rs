@@ -71,7 +71,11 @@ fn cases() -> Vec<Case> {
             dir,
         });
     }
-    assert!(out.len() >= 10, "expected the keyfile fixtures, found {}", out.len());
+    assert!(
+        out.len() >= 10,
+        "expected the keyfile fixtures, found {}",
+        out.len()
+    );
     out
 }
 

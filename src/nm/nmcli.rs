@@ -1280,8 +1280,12 @@ fn apply_one(p: &mut Profile, key: &Word, value: &Word, adding: bool, m: &mut Ms
             value.text
         )
     };
-    m.warning(
-        key,
+    // A note for properties NetworkManager knows: the target's lowering
+    // warns when it does not carry the extra over.
+    let severity = if known { Severity::Note } else { Severity::Warning };
+    m.push(
+        severity,
+        (key.offset, key.len),
         msg,
         Some("other formats do not carry it; `--to nmcli` writes it back"),
     );
