@@ -42,7 +42,8 @@ pub enum Command {
 #[command(
     long_about = "Convert tunnel configurations from one format to another.\n\n\
 Each INPUT is read in the format given by --from, or detected from its name (ifcfg-*, \
-*.nmconnection, *.json, rc.local, *.sh, *.ip) and content. An ifcfg file brings its companions from \
+*.nmconnection, *.json, rc.local, *.sh, *.ip, *.nmcli) and content; a file whose first command is \
+nmcli is read as nmcli commands (mixed with ip commands). An ifcfg file brings its companions from \
 the same directory: route-NAME, route6-NAME and keys-NAME. A directory INPUT converts every tunnel \
 ifcfg-* file in it. `-` reads standard input.\n\n\
 The result goes to standard output unless -o or --output-dir is given; several files on \

@@ -198,3 +198,27 @@ fn nmcli_command_reads_back_as_the_same_keyfile() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Standard input whose first command is nmcli is read as nmcli, prompt,
+/// comments and continuation lines included; nothing of it is executed.
+#[test]
+fn nmcli_input_is_detected_by_content() {
+    let text = "# pasted from a terminal\n\
+                [root@gw ~]# nmcli con add type ip-tunnel ifname gre9 \\\n  \
+                mode gre remote 198.51.100.9 ip4 192.0.2.9/30 ipv6.method disabled\n\
+                [root@gw ~]# ip route add 203.0.113.0/24 dev gre9\n";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grecfg"))
+        .args(["convert", "--to", "nm", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("id=ip-tunnel-gre9\n"), "{stdout}");
+    assert!(stdout.contains("address1=192.0.2.9/30\n"), "{stdout}");
+    assert!(stdout.contains("route1=203.0.113.0/24\n"), "{stdout}");
+}

@@ -240,6 +240,11 @@ proptest! {
     }
 
     #[test]
+    fn nmcli_round_trip(t in valid_tunnel()) {
+        check_round_trip(Format::Nmcli, &t)?;
+    }
+
+    #[test]
     fn model_json_round_trip(t in valid_tunnel()) {
         check_round_trip(Format::Model, &t)?;
     }
@@ -253,8 +258,18 @@ proptest! {
     }
 
     #[test]
+    fn nmcli_reader_never_panics(words in prop::collection::vec("[-+a-z0-9./:, ]{0,12}|\\PC{0,6}", 0..12)) {
+        let args: Vec<String> = words.iter().map(|w| format!("'{}'", w.replace('\'', ""))).collect();
+        for head in ["nmcli c a type ip-tunnel ifname t mode gre remote 192.0.2.1", "nmcli con mod t", "nmcli"] {
+            let text = format!("{head} {}\nnmcli con mod ip-tunnel-t {}\n", args.join(" "), args.join(" "));
+            let src = Source::new("fuzz", None, text);
+            let _ = format::read(Format::Nmcli, &src, &MapCompanions(BTreeMap::new()));
+        }
+    }
+
+    #[test]
     fn readers_never_panic_on_mangled_output(t in valid_tunnel(), cut in any::<prop::sample::Index>(), junk in "[\\s\\S]{0,8}") {
-        for format in [Format::Ifcfg, Format::Keyfile] {
+        for format in [Format::Ifcfg, Format::Keyfile, Format::Nmcli] {
             let Ok(w) = format::write(format, &t, &WriteOptions::default()) else { continue };
             let mut text = w.files[0].contents.clone();
             let mut at = cut.index(text.len() + 1);

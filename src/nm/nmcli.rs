@@ -812,7 +812,6 @@ fn parse_routes(text: &str, v6: bool) -> Result<Vec<NmRoute>, String> {
 fn parse_value(setting: &str, name: &str, kind: Kind, text: &str) -> Result<Value, String> {
     let v6 = setting == "ipv6";
     Ok(match kind {
-        Kind::Str | Kind::DecimalStr if setting == "ip-tunnel" && name == "mode" => unreachable!(),
         Kind::Str | Kind::DecimalStr => Value::Str(text.to_string()),
         Kind::U32(_) if name == "mode" => Value::U32(parse_mode(text)?),
         Kind::U32(_) if name == "flags" => Value::U32(parse_flags(text)?),
