@@ -222,3 +222,205 @@ fn nmcli_input_is_detected_by_content() {
     assert!(stdout.contains("address1=192.0.2.9/30\n"), "{stdout}");
     assert!(stdout.contains("route1=203.0.113.0/24\n"), "{stdout}");
 }
+
+/// The reader against nmcli's own rules: for each argument list, grecfg
+/// reading `nmcli connection add type ip-tunnel ARGS` must write the keyfile
+/// `nmcli --offline connection add type ip-tunnel ARGS` prints. (Every case
+/// gives both methods: grecfg writes no `auto` method for a tunnel.)
+#[test]
+fn reader_agrees_with_nmcli_offline() {
+    if let Err(why) = nmcli_available() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("nmcli is required in CI to check the nmcli reader: {why}");
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: {why}; the nmcli reader is not checked against nmcli"
+        );
+        return;
+    }
+    let uuid = "5b9f3c1e-0d2a-4e6b-8c7d-9a0b1c2d3e4f";
+    let cases: &[&[&str]] = &[
+        // Abbreviated names, aliases, ip4 twice (it appends), no con-name.
+        &[
+            "ifname",
+            "t1",
+            "ip-tun.mo",
+            "gre",
+            "ip-tunnel.rem",
+            "192.0.2.2",
+            "local",
+            "192.0.2.1",
+            "ip-tunnel.input-key",
+            "7",
+            "ip-tunnel.output-key",
+            "8",
+            "ip4",
+            "10.0.0.1/24",
+            "ip4",
+            "10.0.1.1",
+            "ipv6.method",
+            "disabled",
+        ],
+        // Lists: remove by index and by value, appending a duplicate,
+        // resetting a single value with `-`.
+        &[
+            "con-name",
+            "lists",
+            "ifname",
+            "t2",
+            "mode",
+            "gre",
+            "remote",
+            "192.0.2.2",
+            "ipv4.method",
+            "manual",
+            "ipv4.addresses",
+            "10.0.0.1/24, 10.0.2.1/24,10.0.3.1/24",
+            "-ipv4.addresses",
+            "0",
+            "-ipv4.addresses",
+            "10.0.3.1/24",
+            "ipv4.routes",
+            "10.1.0.0/16 7, 10.2.0.0/16 10.0.2.254 5 table=9 mtu=1400 onlink=true",
+            "+ipv4.routes",
+            "10.1.0.0/16 7",
+            "+ipv4.routes",
+            "10.3.0.0/16",
+            "ip-tunnel.ttl",
+            "64",
+            "-ip-tunnel.ttl",
+            "3",
+            "ip-tunnel.tos",
+            "4",
+            "-ip-tunnel.tos",
+            "",
+            "ipv6.method",
+            "disabled",
+        ],
+        // Booleans and numbers as nmcli spells them.
+        &[
+            "con-name",
+            "Büro, \"Ost\" 'x'",
+            "ifname",
+            "t3",
+            "mode",
+            "ipip",
+            "remote",
+            "198.51.100.1",
+            "autoconnect",
+            "NO",
+            "ip-tunnel.path-mtu-discovery",
+            "off",
+            "ip-tunnel.tos",
+            "16",
+            "ip-tunnel.mtu",
+            "1400",
+            "dev",
+            "eth0",
+            "connection.zone",
+            "a zone",
+            "ipv4.method",
+            "disabled",
+            "ipv6.method",
+            "disabled",
+        ],
+        // IPv6 outer, flags by name, numeric mode.
+        &[
+            "ifname",
+            "t4",
+            "mode",
+            "6",
+            "remote",
+            "2001:db8::2",
+            "local",
+            "2001:db8::1",
+            "ip-tunnel.flags",
+            "ip6-ign-encap-limit,ip6-use-orig-tclass",
+            "ip-tunnel.encapsulation-limit",
+            "0",
+            "ip-tunnel.flow-label",
+            "1234",
+            "ipv4.method",
+            "disabled",
+            "ipv6.method",
+            "manual",
+            "ip6",
+            "2001:db8:1::1/64",
+            "ipv6.routes",
+            "2001:db8:2::/48 2001:db8:1::2",
+        ],
+        // Properties kept as extras that translate into keyfile values.
+        &[
+            "ifname",
+            "t5",
+            "mode",
+            "gre",
+            "remote",
+            "192.0.2.2",
+            "ipv4.method",
+            "manual",
+            "ip4",
+            "192.0.2.9/24",
+            "gw4",
+            "192.0.2.1",
+            "ipv4.dns",
+            "192.0.2.53, 192.0.2.54",
+            "-ipv4.dns",
+            "192.0.2.53",
+            "ipv4.dns-search",
+            "a.example; b.example",
+            "ipv4.may-fail",
+            "no",
+            "proxy.method",
+            "auto",
+            "connection.autoconnect-priority",
+            "5",
+            "ipv6.method",
+            "disabled",
+            "ipv6.addr-gen-mode",
+            "eui64",
+        ],
+    ];
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let mut failures = Vec::new();
+    for args in cases {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["connection.uuid", uuid]);
+        let out = Command::new("nmcli")
+            .args(["--offline", "connection", "add", "type", "ip-tunnel"])
+            .args(&all)
+            .output()
+            .expect("nmcli runs");
+        if !out.status.success() {
+            failures.push(format!(
+                "nmcli rejects {all:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+            continue;
+        }
+        let theirs = String::from_utf8(out.stdout).unwrap();
+        let line = format!(
+            "nmcli connection add type ip-tunnel {}\n",
+            all.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" ")
+        );
+        let mut child = Command::new(env!("CARGO_BIN_EXE_grecfg"))
+            .args(["convert", "-q", "--from", "nmcli", "--to", "nm", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(line.as_bytes()).unwrap();
+        let ours = child.wait_with_output().unwrap();
+        let ours_text = String::from_utf8_lossy(&ours.stdout);
+        if !ours.status.success() || ours_text != theirs {
+            failures.push(format!(
+                "{line}{}{}",
+                String::from_utf8_lossy(&ours.stderr),
+                diff(&theirs, &ours_text)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

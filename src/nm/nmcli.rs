@@ -760,19 +760,14 @@ fn parse_addresses(text: &str, v6: bool) -> Result<Vec<IpNet>, String> {
 fn parse_route(text: &str, v6: bool) -> Result<NmRoute, String> {
     let mut words = text.split_whitespace().peekable();
     let dest = parse_net(words.next().ok_or("empty route")?, v6)?;
+    // Kept as written, host bits included, as NetworkManager keeps it.
     let mut r = NmRoute {
-        dest: dest.trunc(),
+        dest,
         next_hop: None,
         metric: None,
         table: None,
         options: BTreeMap::new(),
     };
-    if dest.trunc() != dest {
-        return Err(format!(
-            "route destination {dest} has host bits set; write {}",
-            dest.trunc()
-        ));
-    }
     let mut positional = 0;
     for w in words {
         if let Some((k, v)) = w.split_once('=') {
@@ -1184,8 +1179,45 @@ fn apply_one(p: &mut Profile, key: &Word, value: &Word, adding: bool, m: &mut Ms
         m.error(value, format!("failed to modify {setting}.{prop}: {e}"), None);
         false
     };
+    // `ip4`/`ip6` add to the addresses.
+    let change = if change == Change::Set && alias_of.is_some_and(|a| a.ends_with(".addresses")) {
+        Change::Append
+    } else {
+        change
+    };
     // Properties grecfg maps to model fields.
     if let Some(pr) = property(&setting, &prop) {
+        let list = matches!(pr.kind, Kind::Addresses | Kind::Routes);
+        // `-prop ''` resets a single value, `-prop N` removes item N of a list.
+        if change == Change::Remove && !list {
+            return remove_single(p, &setting, &prop, key, value, m);
+        }
+        if change == Change::Remove
+            && !value.text.is_empty()
+            && value.text.bytes().all(|b| b.is_ascii_digit())
+        {
+            let i: usize = value.text.parse().unwrap_or(usize::MAX);
+            let removed = match p
+                .settings
+                .settings
+                .get_mut(&setting)
+                .and_then(|s| s.get_mut(&prop))
+            {
+                Some(Value::Addresses(a)) if i < a.len() => {
+                    a.remove(i);
+                    true
+                }
+                Some(Value::Routes(r)) if i < r.len() => {
+                    r.remove(i);
+                    true
+                }
+                _ => false,
+            };
+            if !removed {
+                return bad(m, format!("index {i} is out of range"));
+            }
+            return true;
+        }
         if value.text.is_empty() && change == Change::Set {
             p.settings.settings.get_mut(&setting).map(|s| s.remove(&prop));
             p.locations.insert((setting.clone(), prop.clone()), loc);
@@ -1203,7 +1235,7 @@ fn apply_one(p: &mut Profile, key: &Word, value: &Word, adding: bool, m: &mut Ms
                 Value::Addresses(a)
             }
             (Change::Append, Some(Value::Routes(mut a)), Value::Routes(b)) => {
-                a.extend(b);
+                a.extend(b.into_iter().filter(|x| !a.contains(x)).collect::<Vec<_>>());
                 Value::Routes(a)
             }
             (Change::Append, None, v @ (Value::Addresses(_) | Value::Routes(_))) => v,
@@ -1217,15 +1249,7 @@ fn apply_one(p: &mut Profile, key: &Word, value: &Word, adding: bool, m: &mut Ms
             }
             (Change::Remove, None, Value::Addresses(_)) => Value::Addresses(Vec::new()),
             (Change::Remove, None, Value::Routes(_)) => Value::Routes(Vec::new()),
-            (Change::Append, _, v) => v,
-            (Change::Remove, _, _) => {
-                m.error(
-                    key,
-                    format!("{setting}.{prop} is not a list; `-` removes items from lists"),
-                    None,
-                );
-                return false;
-            }
+            (_, _, v) => v,
         };
         p.settings.set(&setting, &prop, new);
         p.locations.insert((setting.clone(), prop.clone()), loc);
@@ -1238,6 +1262,15 @@ fn apply_one(p: &mut Profile, key: &Word, value: &Word, adding: bool, m: &mut Ms
             Err(e) => return bad(m, e),
         };
         let (s, pr) = (setting.as_str(), prop.as_str());
+        if pr == "dns" {
+            if let Some(bad_ip) = value
+                .text
+                .split([',', ' ', '\t'])
+                .find(|i| !i.is_empty() && parse_ip(i, s == "ipv6").is_err())
+            {
+                return bad(m, format!("invalid IP address: '{bad_ip}'"));
+            }
+        }
         if (pr == "gateway") && parse_ip(&value.text, s == "ipv6").is_err() && !value.text.is_empty() {
             return bad(m, format!("invalid IP address: '{}'", value.text));
         }
@@ -1255,7 +1288,7 @@ fn apply_one(p: &mut Profile, key: &Word, value: &Word, adding: bool, m: &mut Ms
                     .map(|i| format!("{i};"))
                     .collect()
             }
-            Change::Remove => String::new(),
+            Change::Remove => return remove_single(p, &setting, &prop, key, value, m),
             _ => raw,
         };
         if new.is_empty() {
@@ -1304,6 +1337,26 @@ fn apply_one(p: &mut Profile, key: &Word, value: &Word, adding: bool, m: &mut Ms
         },
         (key.offset, value.offset + value.len - key.offset),
     ));
+    true
+}
+
+/// `-prop VALUE` on a property with one value: nmcli resets it when VALUE
+/// is empty and changes nothing otherwise.
+fn remove_single(p: &mut Profile, setting: &str, prop: &str, key: &Word, value: &Word, m: &mut Msgs) -> bool {
+    if value.text.is_empty() {
+        p.settings.settings.get_mut(setting).map(|s| s.remove(prop));
+        p.locations
+            .insert((setting.to_string(), prop.to_string()), (value.offset, value.len));
+    } else {
+        m.warning(
+            key,
+            format!(
+                "`{} {}` changes nothing: {setting}.{prop} is not a list",
+                key.text, value.text
+            ),
+            Some("nmcli resets a single value with an empty one (`-prop ''`) and ignores anything else"),
+        );
+    }
     true
 }
 
