@@ -356,17 +356,29 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
         false
     });
     for e in nmcli_extras {
-        match resolve(&e.key) {
-            Ok((s, p, _)) if settings::owner_of_key(&s, &p).is_none() => lowered.extras.push(Extra {
-                format: EXTRA_FORMAT_NMCLI.into(),
-                key: format!("{s}.{p}"),
-                value: e.value,
-            }),
-            _ => w.push(Problem::general(format!(
-                "nmcli setting {} {} is not written: grecfg writes it from the tunnel's fields",
-                e.key, e.value
-            ))),
-        }
+        let sign = if e.key.starts_with(['+', '-']) {
+            &e.key[..1]
+        } else {
+            ""
+        };
+        let why = match resolve(&e.key[sign.len()..]) {
+            Ok((s, p, _)) => match settings::owner_of_key(&s, &p) {
+                None => {
+                    lowered.extras.push(Extra {
+                        format: EXTRA_FORMAT_NMCLI.into(),
+                        key: format!("{sign}{s}.{p}"),
+                        value: e.value,
+                    });
+                    continue;
+                }
+                Some(owner) => format!("grecfg writes it from {owner}"),
+            },
+            Err(e) => e,
+        };
+        w.push(Problem::general(format!(
+            "nmcli property {} {} is not written: {why}",
+            e.key, e.value
+        )));
     }
     Ok((lowered, w))
 }
@@ -1102,6 +1114,8 @@ impl Msgs<'_> {
 fn apply(p: &mut Profile, args: &[Word], adding: bool, m: &mut Msgs) -> bool {
     let mut ok = true;
     let mut i = 0;
+    // Before `type`, nmcli knows only the settings every profile has.
+    let mut before_type = adding;
     while i < args.len() {
         let key = &args[i];
         let Some(value) = args.get(i + 1) else {
@@ -1113,14 +1127,24 @@ fn apply(p: &mut Profile, args: &[Word], adding: bool, m: &mut Msgs) -> bool {
             return false;
         };
         i += 2;
-        if !apply_one(p, key, value, adding, m) {
+        if key.text == "type" || key.text == "connection.type" {
+            before_type = false;
+        }
+        if !apply_one(p, key, value, adding, before_type, m) {
             ok = false;
         }
     }
     ok
 }
 
-fn apply_one(p: &mut Profile, key: &Word, value: &Word, adding: bool, m: &mut Msgs) -> bool {
+fn apply_one(
+    p: &mut Profile,
+    key: &Word,
+    value: &Word,
+    adding: bool,
+    before_type: bool,
+    m: &mut Msgs,
+) -> bool {
     let (change, name) = match key.text.as_bytes().first() {
         Some(b'+') => (Change::Append, &key.text[1..]),
         Some(b'-') => (Change::Remove, &key.text[1..]),
@@ -1154,6 +1178,17 @@ fn apply_one(p: &mut Profile, key: &Word, value: &Word, adding: bool, m: &mut Ms
             return false;
         }
     };
+    const GENERIC: [&str; 7] = ["connection", "match", "ipv4", "ipv6", "hostname", "tc", "proxy"];
+    if before_type && !GENERIC.contains(&setting.as_str()) {
+        m.warning(
+            key,
+            format!(
+                "nmcli rejects `{}` before `type ip-tunnel`; read as meant",
+                key.text
+            ),
+            Some("nmcli would fail here; move `type ip-tunnel` to the front of the arguments"),
+        );
+    }
     let loc = (value.offset, value.len);
     if alias_of == Some("ipv4.addresses") || alias_of == Some("ipv6.addresses") {
         let fam = usize::from(setting == "ipv6");
@@ -1499,6 +1534,68 @@ mod tests {
             Some(&Value::Addresses(vec!["10.0.1.1/32".parse().unwrap()]))
         );
         assert!(matches!(p.settings.get("ipv4", "routes"), Some(Value::Routes(r)) if r.len() == 1));
+    }
+
+    #[test]
+    fn type_specific_names_before_type_are_read_with_a_warning() {
+        let (n, msgs) = run(&["nmcli c a con-name x mode gre type ip-tunnel ifname t0 remote 192.0.2.2"]);
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert_eq!(msgs[0].severity, Severity::Warning);
+        assert_eq!(msgs[0].offset, "nmcli c a con-name x ".len());
+        assert_eq!(
+            n.profiles[0].settings.get("ip-tunnel", "mode"),
+            Some(&Value::U32(2))
+        );
+    }
+
+    #[test]
+    fn minus_resets_single_values_only_when_empty() {
+        let (n, msgs) = run(&[
+            "nmcli c a type ip-tunnel ifname t0 mode gre remote 192.0.2.2 ip-tunnel.ttl 64 ip-tunnel.tos 4",
+            "nmcli c m ip-tunnel-t0 -ip-tunnel.ttl 3",
+        ]);
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert_eq!(
+            n.profiles[0].settings.get("ip-tunnel", "ttl"),
+            Some(&Value::U32(64))
+        );
+        let mut n = n;
+        let mut msgs = Vec::new();
+        let w = vec![
+            Word {
+                text: "nmcli".into(),
+                offset: 0,
+                len: 5,
+            },
+            Word {
+                text: "c".into(),
+                offset: 6,
+                len: 1,
+            },
+            Word {
+                text: "m".into(),
+                offset: 8,
+                len: 1,
+            },
+            Word {
+                text: "ip-tunnel-t0".into(),
+                offset: 10,
+                len: 12,
+            },
+            Word {
+                text: "-ip-tunnel.tos".into(),
+                offset: 23,
+                len: 14,
+            },
+            Word {
+                text: String::new(),
+                offset: 38,
+                len: 2,
+            },
+        ];
+        assert_eq!(n.command(&w, (0, 40), &mut msgs), Outcome::Modified(0));
+        assert!(msgs.is_empty(), "{msgs:?}");
+        assert_eq!(n.profiles[0].settings.get("ip-tunnel", "tos"), None);
     }
 
     #[test]
