@@ -526,7 +526,8 @@ pub fn command_line(t: &Tunnel) -> String {
         let ty: Vec<String> = groups[0].drain(i * 2..i * 2 + 2).collect();
         groups[0].splice(0..0, ty);
     }
-    let quote = |w: &String| sh_quote(w).unwrap_or_else(|_| format!("'{}'", w.replace(['\0', '\''], "")));
+    // A shell word cannot hold NUL, and neither can a NetworkManager string.
+    let quote = |w: &String| sh_quote(&w.replace('\0', "")).unwrap_or_default();
     let lines: Vec<String> = groups
         .iter()
         .map(|g| {
@@ -942,7 +943,7 @@ impl Nmcli {
         // nmcli needs the type before it can resolve aliases.
         let ty = args
             .chunks(2)
-            .find(|kv| kv[0].text == "type" || matches(&kv[0].text, "connection.type"));
+            .find(|kv| kv[0].text == "type" || kv[0].text == "connection.type");
         let Some(ty) = ty.and_then(|kv| kv.get(1)) else {
             m.error_whole(
                 "`nmcli connection add` needs `type ip-tunnel`",
