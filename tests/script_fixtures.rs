@@ -1,5 +1,5 @@
 //! The script reader on the seed fixtures: every `fixtures/<case>/input/`
-//! file named `rc.local`, `*.sh` or `*.ip` is read with
+//! file named `rc.local`, `*.sh`, `*.ip` or `*.nmcli` is read with
 //! `formats::script::read`, and the tunnels (one object, or an array when
 //! the script defines several) are compared with the hand-written
 //! `expected-model.json`. A case without one must fail, and its rendered
@@ -35,7 +35,7 @@ fn seed_scripts_read_as_the_articles_mean() {
             let name = e.file_name().to_string_lossy().into_owned();
             let dialect = if name == "rc.local" || name.ends_with(".sh") {
                 Dialect::RcLocal
-            } else if name.ends_with(".ip") {
+            } else if name.ends_with(".ip") || name.ends_with(".nmcli") {
                 Dialect::Iproute2
             } else {
                 continue;
