@@ -919,7 +919,11 @@ impl Nmcli {
         ];
         let rest = &words[i + 2..];
         match VERBS.iter().find(|v| matches(&verb.text, v)) {
-            Some(&"add") => self.add(rest, &mut m),
+            Some(&"add") => {
+                // Findings about the whole profile point at `nmcli ... add`.
+                let head = (words[0].offset, verb.offset + verb.len - words[0].offset);
+                self.add(rest, head, &mut m)
+            }
             Some(&"modify") => self.modify(rest, &mut m),
             Some(&"delete") => self.delete(rest, &mut m),
             Some(v) => {
@@ -939,7 +943,7 @@ impl Nmcli {
         }
     }
 
-    fn add(&mut self, args: &[Word], m: &mut Msgs) -> Outcome {
+    fn add(&mut self, args: &[Word], head: Span, m: &mut Msgs) -> Outcome {
         // nmcli needs the type before it can resolve aliases.
         let ty = args
             .chunks(2)
@@ -955,7 +959,7 @@ impl Nmcli {
             settings: Settings::default(),
             locations: BTreeMap::new(),
             extras: Vec::new(),
-            whole: m.whole,
+            whole: head,
             deleted: false,
             explicit_method: [false, false],
         };
