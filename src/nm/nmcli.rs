@@ -9,12 +9,15 @@
 //! `formats::script` hands them over (already split into words, nothing
 //! executed), are applied to one dictionary per profile, following
 //! nmcli 1.42's rules: object, verb, setting and property names may be
-//! abbreviated to a unique prefix; `+prop` appends to a list and `-prop`
-//! removes from it; the `connection add` aliases `con-name`, `ifname`,
-//! `autoconnect`, `mode`, `remote`, `local`, `dev`, `ip4`, `gw4`, `ip6`,
-//! `gw6` (`ip4`/`ip6` also make the method manual unless it is given);
-//! a profile without `con-name` is called `ip-tunnel-IFNAME`; `ipv4.method`
-//! and `ipv6.method` default to `auto`.
+//! abbreviated to a unique prefix (aliases may not); `+prop` appends to a
+//! list, `-prop ITEM` or `-prop INDEX` removes from it, `-prop ''` resets a
+//! single value (any other `-prop VALUE` changes nothing); the
+//! `connection add` aliases `con-name`, `ifname`, `autoconnect`, `mode`,
+//! `remote`, `local`, `dev`, `ip4`, `gw4`, `ip6`, `gw6` (`ip4`/`ip6` append
+//! and make the method manual unless it is given); only the settings every
+//! profile has may come before `type`; a profile without `con-name` is
+//! called `ip-tunnel-IFNAME`; `ipv4.method` and `ipv6.method` default to
+//! `auto`. `tests/nmcli_commands.rs` checks these against `nmcli --offline`.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -27,7 +30,7 @@ use crate::formats::gkeyfile;
 use crate::formats::keyfile;
 use crate::model::{Extra, Mode, Tunnel};
 use crate::nm::settings::{
-    self, format_route_options, property, split_extra_key, Kind, NmRoute, Settings, Value, EXTRA_FORMAT,
+    self, format_route_options, property, split_extra_key, Kind, NmRoute, Settings, Value,
 };
 use crate::render::sh_quote;
 
@@ -1457,11 +1460,6 @@ pub fn convert(p: &Profile) -> Converted {
         fields,
         messages,
     }
-}
-
-/// Whether an extra belongs to NetworkManager (keyfile or nmcli spelling).
-pub fn is_nm_extra(e: &Extra) -> bool {
-    e.format == EXTRA_FORMAT || e.format == EXTRA_FORMAT_NMCLI
 }
 
 #[cfg(test)]
