@@ -207,14 +207,27 @@ Exit status:
 #[command(
     long_about = "Find mistakes in a tunnel configuration, or in the two ends of one.\n\n\
 INPUT (and PEER_INPUT, the other end) are read as by `grecfg convert` (any format, --from, `-`). \
-Each finding has a stable id (GRE001...), a severity (error, warning, note), the input line it \
+Each finding has a stable id (GRE000...), a severity (error, warning, note), the input line it \
 concerns as file:line:col, what is wrong and the fix. An input a reader refuses is finding GRE000 \
 at the refused line. With PEER_INPUT the two ends must mirror each other: local and remote \
 crossed, keys crossed, the same mode and MTU, inner addresses in one subnet.\n\n\
-Findings go to standard output, as text or with --format json (schema version 1: \
-{\"version\":1,\"findings\":[{\"id\",\"severity\",\"tunnel\",\"file\",\"line\",\"column\",\
-\"message\",\"hint\",\"related\":[{\"file\",\"line\",\"column\"}]}],\"summary\":{\"errors\",\
-\"warnings\",\"notes\"}}; line and column are 0 when unknown, hint is null when there is none).",
+One end: GRE000 the reader refuses the input; GRE001 invalid interface name; GRE002 reserved \
+interface name; GRE003 key on a mode without keys; GRE004 fixed ttl with path-MTU discovery off; \
+GRE005 address family does not fit the mode; GRE006 no remote and no static neighbours; GRE007 \
+inner peer address is the outer remote; GRE008 inner subnet contains the outer remote (recursive \
+routing); GRE009 a route through the tunnel covers the outer remote; GRE010 MTU above what the \
+underlay carries (with the MTU to use); GRE011 private local and public remote (NAT); GRE012 \
+another kernel or NetworkManager rule; GRE013 what --target cannot hold; GRE014 a warning of the \
+reader. Two ends: GRE100 no matching tunnel; GRE101 the outer addresses do not point at each \
+other; GRE102 the keys do not cross; GRE103 the modes differ; GRE104 the MTUs differ; GRE105 \
+inner addresses not in one subnet; GRE106 the same inner address at both ends; GRE107 an inner \
+peer address is not the other end's address.\n\n\
+Findings go to standard output, as text or, with --format json, as one JSON object (schema \
+version 1): `version` (1); `findings`, each with `id`, `severity` (error, warning, note), `tunnel` \
+(the interface name, or null), `file` (or null), `line` and `column` (0 when unknown), `message`, \
+`hint` (or null) and `related` (places at the other end, each with `message`, `file`, `line`, \
+`column`); `summary` with the numbers of `errors`, `warnings` and `notes`. Fields may be added \
+within a version; an id never changes its meaning.",
     after_help = CHECK_EXIT_CODES
 )]
 pub struct CheckArgs {
@@ -231,7 +244,7 @@ pub struct CheckArgs {
           value_parser = clap::value_parser!(u32).range(68..=65535))]
     pub underlay_mtu: u32,
 
-    /// Also report what FORMAT cannot hold (GRE016), e.g. a multipoint tunnel for nm
+    /// Also report what FORMAT cannot hold exactly (GRE013), e.g. peer addresses for nm
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub target: Option<Format>,
 
