@@ -197,7 +197,10 @@ pub fn check_one(p: &Parsed, opts: &CheckOptions) -> Vec<Finding> {
                 "GRE006",
                 Severity::Warning,
                 t,
-                format!("{} has no remote and no static neighbours: it cannot reach anyone", t.name),
+                format!(
+                    "{} has no remote and no static neighbours: it reaches nobody unless neighbours are added elsewhere (ip neigh, NHRP)",
+                    t.name
+                ),
             )
             .at(p.origins.whole.as_ref())
             .hint("set the remote (the other end's outer address), or add `ip neigh add INNER lladdr OUTER dev NAME` entries for a multipoint tunnel"),
