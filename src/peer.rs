@@ -473,6 +473,36 @@ mod tests {
     }
 
     #[test]
+    fn without_a_local_address_the_public_address_is_needed() {
+        let mut t = side_a();
+        t.local = None;
+        let e = mirror(&parsed(t.clone()), &PeerOptions::default()).unwrap_err();
+        assert!(e[0].message.contains("no local address"), "{}", e[0]);
+        let opts = PeerOptions {
+            public_address: Some("203.0.113.10".parse().unwrap()),
+            ..Default::default()
+        };
+        let b = mirror(&parsed(t), &opts).unwrap().tunnel;
+        assert_eq!(b.remote, Some("203.0.113.10".parse().unwrap()));
+    }
+
+    #[test]
+    fn this_machines_things_stay_behind() {
+        let mut t = side_a();
+        t.parent = Some("eth0".into());
+        t.uuid = Some(uuid::Uuid::nil());
+        t.extras.push(crate::model::Extra {
+            format: "rc.local".into(),
+            key: "modprobe".into(),
+            value: "modprobe ip_gre".into(),
+        });
+        let p = mirror(&parsed(t), &PeerOptions::default()).unwrap();
+        assert_eq!((p.tunnel.parent, p.tunnel.uuid), (None, None));
+        assert!(p.tunnel.extras.is_empty());
+        assert_eq!(p.warnings.len(), 3, "{:?}", p.warnings);
+    }
+
+    #[test]
     fn nat_and_subnet_arguments() {
         assert!(is_private(&"10.0.0.1".parse().unwrap()));
         assert!(is_private(&"100.64.0.1".parse().unwrap()));

@@ -232,3 +232,80 @@ fn peer_of_peer_is_the_input() {
         assert_eq!(strip(&a2.stdout), strip(&a.stdout), "{input}");
     }
 }
+
+/// `peer` writes like `convert`: atomically, keyfiles with mode 0600, and
+/// nothing at all when there is an error.
+#[test]
+fn peer_writes_files_like_convert() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = fixtures();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = grecfg(
+        &dir,
+        &[
+            "peer",
+            "seed000-p2p-A/input/commands.ip",
+            "--to",
+            "nm",
+            "--output-dir",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let written = out.join("gre_hk.nmconnection");
+    assert_eq!(
+        fs::metadata(&written).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(
+        fs::read_to_string(&written).unwrap(),
+        fs::read_to_string(dir.join("seed000-p2p-B/expected/gre_hk.nmconnection")).unwrap()
+    );
+
+    // Two tunnels, one --name: an error, and nothing written.
+    let script = tmp.path().join("two.sh");
+    fs::write(
+        &script,
+        "ip tunnel add gre1 mode gre remote 198.51.100.1 local 192.0.2.1\n\
+         ip addr add 203.0.113.1/31 dev gre1\n\
+         ip tunnel add gre2 mode gre remote 198.51.100.2 local 192.0.2.1\n\
+         ip addr add 203.0.113.3/31 dev gre2\n",
+    )
+    .unwrap();
+    let out2 = tmp.path().join("out2");
+    let o = grecfg(
+        &dir,
+        &[
+            "peer",
+            script.to_str().unwrap(),
+            "--to",
+            "nm",
+            "--name",
+            "hq",
+            "--output-dir",
+            out2.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--name names one tunnel, but the inputs hold 2"));
+    assert!(!out2.exists(), "nothing is written on error");
+
+    // Without --name both are mirrored.
+    let o = grecfg(&dir, &["peer", script.to_str().unwrap(), "--to", "iproute2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("ip tunnel add name gre1 mode gre remote 192.0.2.1 local 198.51.100.1"),
+        "{text}"
+    );
+    assert!(text.contains("ip addr replace 203.0.113.2/31 dev gre2"), "{text}");
+
+    // --strict: the seed router's peer loses its peer address in a keyfile.
+    let o = grecfg(
+        &dir,
+        &["peer", "seed001-routerA/input/rc.local", "--to", "nm", "--strict"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+}
