@@ -275,7 +275,8 @@ without the tunnel.\n\n\
 The header sizes are the kernel's: outer IPv4 20 bytes, IPv6 40; GRE 4, plus 4 each for the \
 checksum, key and sequence number; the IPv6 encapsulation-limit option 8 (ip6gre, ip6ip6, \
 ipip6); gretap and ip6gretap carry a 14-byte Ethernet header. IPsec overhead of vti and vti6 is \
-not counted. The default, GRE over a 1500-byte Ethernet, gives MTU 1476 and MSS 1436."
+not counted. The default, GRE over a 1500-byte Ethernet, gives MTU 1476 and MSS 1436.",
+    after_help = "Exit status:\n  0  success\n  2  invalid usage, such as --key with a mode that is not GRE"
 )]
 pub struct MtuArgs {
     /// MTU of the underlay
