@@ -142,38 +142,7 @@ fn run_peer(args: PeerArgs) -> Result<u8, Fail> {
         uuid: common.uuid,
         template_dir: common.template_dir.clone(),
     };
-    let mut out = Conversion::default();
-    let mut count = 0;
-    for input in &inputs {
-        let parsed = match grecfg::format::read(input.format, &input.source, input.companions.as_ref()) {
-            Ok(p) => p,
-            Err(f) => {
-                out.diagnostics.extend(f.diagnostics);
-                continue;
-            }
-        };
-        for p in parsed {
-            count += 1;
-            // The input's own reader notes concern this end; its warnings stay.
-            out.diagnostics.extend(
-                p.warnings
-                    .iter()
-                    .filter(|w| w.severity >= Severity::Warning)
-                    .cloned(),
-            );
-            match grecfg::peer::mirror(&p, &popts) {
-                Ok(m) => convert::convert_one(m, &input.source, args.to, &opts, &mut out),
-                Err(errors) => out.diagnostics.extend(errors),
-            }
-        }
-    }
-    if args.name.is_some() && count > 1 {
-        out.diagnostics.push(
-            Diagnostic::error(format!("--name names one tunnel, but the inputs hold {count}"))
-                .hint("mirror the tunnels one at a time"),
-        );
-    }
-    let conv = convert::finish(out, &opts)?;
+    let conv = grecfg::peer::convert(&inputs, args.to, &popts, &opts)?;
     emit(conv, args.to, common, dest)
 }
 

@@ -30,8 +30,9 @@ use std::net::IpAddr;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-use crate::diag::{Diagnostic, Location, Origins};
-use crate::format::Parsed;
+use crate::convert::{self, Conversion, ConvertOptions, Fail, Input};
+use crate::diag::{Diagnostic, Location, Origins, Severity};
+use crate::format::{self, Format, Parsed};
 use crate::model::{Family, InnerAddress, Route, Tunnel};
 
 /// What the user tells `grecfg peer` beyond the input.
@@ -267,6 +268,48 @@ pub fn mirror(p: &Parsed, opts: &PeerOptions) -> Result<Parsed, Vec<Diagnostic>>
         origins,
         warnings: notes,
     })
+}
+
+/// `grecfg peer`: read every input, mirror each tunnel and write the
+/// mirrors as `convert` writes tunnels. The input's reader warnings are kept
+/// (its notes concern this end only).
+pub fn convert(
+    inputs: &[Input],
+    to: Format,
+    popts: &PeerOptions,
+    opts: &ConvertOptions,
+) -> Result<Conversion, Fail> {
+    let mut out = Conversion::default();
+    let mut count = 0;
+    for input in inputs {
+        let parsed = match format::read(input.format, &input.source, input.companions.as_ref()) {
+            Ok(p) => p,
+            Err(f) => {
+                out.diagnostics.extend(f.diagnostics);
+                continue;
+            }
+        };
+        for p in parsed {
+            count += 1;
+            out.diagnostics.extend(
+                p.warnings
+                    .iter()
+                    .filter(|w| w.severity >= Severity::Warning)
+                    .cloned(),
+            );
+            match mirror(&p, popts) {
+                Ok(m) => convert::convert_one(m, &input.source, to, opts, &mut out),
+                Err(errors) => out.diagnostics.extend(errors),
+            }
+        }
+    }
+    if popts.name.is_some() && count > 1 {
+        out.diagnostics.push(
+            Diagnostic::error(format!("--name names one tunnel, but the inputs hold {count}"))
+                .hint("mirror the tunnels one at a time"),
+        );
+    }
+    convert::finish(out, opts)
 }
 
 fn copy(from: &Origins, field: &str, to: &mut Origins, as_field: &str) {
