@@ -486,7 +486,14 @@ pub fn check_pair(a: &Parsed, b: &Parsed) -> Vec<Finding> {
         }
         for (x, y, tx, px, py, fx, fy) in [(&xa, &xb, ta, a, b, &fa, &fb), (&xb, &xa, tb, b, a, &fb, &fa)] {
             let net = inner_network(x);
-            if x.peer.is_none() && !net.contains(&y.address.addr()) {
+            let other = y.address.addr();
+            // NetworkManager writes `A peer B` as A/32 plus a device route
+            // to B: a device route makes the other end on-link as well.
+            let on_link_route = tx
+                .routes
+                .iter()
+                .any(|r| r.gateway.is_none() && r.destination.contains(&other));
+            if x.peer.is_none() && !net.contains(&other) && !on_link_route {
                 out.push(
                     Finding::new(
                         "GRE105",
@@ -967,6 +974,21 @@ mod tests {
     }
 
     #[test]
+    fn gre105_a_device_route_to_the_other_end_is_on_link() {
+        // What NetworkManager holds for `ip addr add A peer B`.
+        let mut a = with(json!({"addresses": [{"address": "203.0.113.1/32"}]}));
+        let mut b = other();
+        b["addresses"] = json!([{"address": "203.0.113.2/32"}]);
+        assert_eq!(two(a.clone(), b.clone()), vec!["GRE105", "GRE105"]);
+        a["routes"] = json!([{"destination": "203.0.113.2/32"}]);
+        b["routes"] = json!([{"destination": "203.0.113.1/32"}]);
+        assert_eq!(two(a.clone(), b.clone()), Vec::<&str>::new());
+        // A route via a gateway does not make the gateway on-link.
+        a["routes"] = json!([{"destination": "203.0.113.2/32", "gateway": "203.0.113.2"}]);
+        assert_eq!(two(a, b), vec!["GRE105"]);
+    }
+
+    #[test]
     fn gre106_same_inner_address() {
         let mut b = other();
         b["addresses"] = json!([{"address": "203.0.113.1/30"}]);
@@ -1002,6 +1024,17 @@ mod tests {
         assert_eq!(v["findings"][0]["column"], 8);
         assert_eq!(v["findings"][0]["file"], "ifcfg-gre0");
         assert_eq!(v["summary"]["errors"], 1);
+        let keys = |v: &Value| {
+            let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+            k.sort();
+            k
+        };
+        assert_eq!(keys(&v), ["findings", "summary", "version"]);
+        assert_eq!(
+            keys(&v["findings"][0]),
+            ["column", "file", "hint", "id", "line", "message", "related", "severity", "tunnel"]
+        );
+        assert_eq!(keys(&v["summary"]), ["errors", "notes", "warnings"]);
         assert_eq!(exit_code(&f), 1);
         assert_eq!(exit_code(&[]), 0);
     }
