@@ -158,7 +158,7 @@ pub struct CommonArgs {
 #[command(
     long_about = "Write the configuration of the other end of a tunnel.\n\n\
 INPUT is read as by `grecfg convert` (any format, --from, `-`). The other end is this end turned \
-around: local and remote swapped, input and output keys crossed, the inner address and its peer \
+around: local and remote swapped (--public-address and --peer-local when NAT is in between), input and output keys crossed, the inner address and its peer \
 swapped, and the same mode, ttl, tos, path-MTU discovery and MTU. An inner address without a peer \
 is mirrored when its subnet has one other host (IPv4 /30 and /31, IPv6 /127); otherwise give \
 --peer-address.\n\n\
@@ -187,6 +187,10 @@ pub struct PeerArgs {
     /// This end's address as the peer reaches it (behind NAT); default: the local address
     #[arg(long, value_name = "ADDRESS")]
     pub public_address: Option<std::net::IpAddr>,
+
+    /// The peer's own address, when it is not this end's remote (the peer is behind NAT)
+    #[arg(long, value_name = "ADDRESS")]
+    pub peer_local: Option<std::net::IpAddr>,
 
     /// The peer's inner address, when it cannot be derived (repeatable)
     #[arg(long, value_name = "ADDRESS/PREFIX", value_parser = crate::peer::parse_address)]

@@ -135,6 +135,7 @@ fn run_peer(args: PeerArgs) -> Result<u8, Fail> {
         name: args.name.clone(),
         local_subnets: args.local_subnet.clone(),
         public_address: args.public_address,
+        peer_local: args.peer_local,
         peer_addresses: args.peer_address.clone(),
     };
     let opts = ConvertOptions {

@@ -3,7 +3,8 @@
 //! A point-to-point tunnel is one link seen from two machines, so the other
 //! end is mostly this end turned around:
 //! - `local` and `remote` are swapped (`--public-address` replaces this
-//!   end's local address when the peer reaches it through NAT);
+//!   end's local address when the peer reaches it through NAT, and
+//!   `--peer-local` the peer's own address when the peer is behind NAT);
 //! - the keys cross: what this end sends with (`output_key`) the peer
 //!   receives with (`input_key`), and the other way round;
 //! - inner addresses are swapped: `ADDRESS peer PEER` becomes
@@ -44,6 +45,9 @@ pub struct PeerOptions {
     pub local_subnets: Vec<IpNet>,
     /// This end's address as the peer reaches it (default: `local`).
     pub public_address: Option<IpAddr>,
+    /// The peer's own local address (default: this end's `remote`), for a
+    /// peer behind NAT.
+    pub peer_local: Option<IpAddr>,
     /// The peer's inner addresses, replacing the derived ones.
     pub peer_addresses: Vec<IpNet>,
 }
@@ -122,7 +126,7 @@ pub fn mirror(p: &Parsed, opts: &PeerOptions) -> Result<Parsed, Vec<Diagnostic>>
     }
 
     let mut peer = Tunnel::new(opts.name.clone().unwrap_or_else(|| t.name.clone()), t.mode);
-    peer.local = Some(remote);
+    peer.local = Some(opts.peer_local.unwrap_or(remote));
     peer.remote = peer_remote;
     peer.input_key = t.output_key;
     peer.output_key = t.input_key;
@@ -525,8 +529,16 @@ mod tests {
             public_address: Some("203.0.113.10".parse().unwrap()),
             ..Default::default()
         };
-        let b = mirror(&parsed(t), &opts).unwrap().tunnel;
+        let b = mirror(&parsed(t.clone()), &opts).unwrap().tunnel;
         assert_eq!(b.remote, Some("203.0.113.10".parse().unwrap()));
+        assert_eq!(b.local, t.remote);
+        let opts = PeerOptions {
+            public_address: Some("203.0.113.10".parse().unwrap()),
+            peer_local: Some("10.1.0.7".parse().unwrap()),
+            ..Default::default()
+        };
+        let b = mirror(&parsed(t), &opts).unwrap().tunnel;
+        assert_eq!(b.local, Some("10.1.0.7".parse().unwrap()));
     }
 
     #[test]

@@ -91,6 +91,7 @@ fn man_pages_of_peer_check_and_mtu() {
         "\\-\\-local\\-subnet",
         "\\-\\-public\\-address",
         "\\-\\-peer\\-address",
+        "\\-\\-peer\\-local",
         "\\-\\-from",
     ] {
         assert!(peer.contains(opt), "grecfg-peer.1 lacks {opt}");
