@@ -11,7 +11,8 @@
 //!   `PEER peer ADDRESS`, each keeping the prefix length it had in its
 //!   place. An address without a peer is mirrored when its subnet has
 //!   exactly one other host (IPv4 /30 and /31, IPv6 /127); otherwise
-//!   `--peer-address` must say what the peer uses;
+//!   `--peer-address` must say what the peer uses. NetworkManager's form of
+//!   `A peer B` (A/32 plus a device route to B/32) counts as `A peer B`;
 //! - routes: this end's routes lead to the peer's networks, which the peer
 //!   reaches directly, so they are not mirrored. The peer gets a route to
 //!   each `--local-subnet` (this end's networks behind the tunnel); the
@@ -156,9 +157,10 @@ pub fn mirror(p: &Parsed, opts: &PeerOptions) -> Result<Parsed, Vec<Diagnostic>>
     copy(&p.origins, "output_key", &mut origins, "input_key");
     copy(&p.origins, "input_key", &mut origins, "output_key");
 
-    // Inner addresses.
+    // Inner addresses, with the peer NetworkManager's form implies.
+    let (addresses, implied_routes) = implied_peers(t);
     if opts.peer_addresses.is_empty() {
-        for (i, a) in t.addresses.iter().enumerate() {
+        for (i, a) in addresses.iter().enumerate() {
             let field = format!("addresses[{i}]");
             copy(&p.origins, &field, &mut origins, &field);
             match mirror_address(a) {
@@ -186,7 +188,13 @@ pub fn mirror(p: &Parsed, opts: &PeerOptions) -> Result<Parsed, Vec<Diagnostic>>
     }
 
     // Routes: this end's are the way to the peer's networks.
-    for (i, r) in t.routes.iter().enumerate() {
+    let own_routes: Vec<(usize, &Route)> = t
+        .routes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !implied_routes.contains(i))
+        .collect();
+    for &(i, r) in &own_routes {
         notes.push(
             Diagnostic::note(format!(
                 "route to {} leads to the peer's side; the peer has no route to it",
@@ -195,9 +203,9 @@ pub fn mirror(p: &Parsed, opts: &PeerOptions) -> Result<Parsed, Vec<Diagnostic>>
             .at_opt(at(&format!("routes[{i}]"))),
         );
     }
-    let via_gateway = t.routes.iter().any(|r| {
+    let via_gateway = own_routes.iter().any(|(_, r)| {
         r.gateway
-            .is_some_and(|g| t.addresses.iter().any(|a| a.peer.is_some_and(|p| p.addr() == g)))
+            .is_some_and(|g| addresses.iter().any(|a| a.peer.is_some_and(|p| p.addr() == g)))
     });
     for net in &opts.local_subnets {
         let gateway = if via_gateway {
@@ -215,13 +223,13 @@ pub fn mirror(p: &Parsed, opts: &PeerOptions) -> Result<Parsed, Vec<Diagnostic>>
             table: None,
         });
     }
-    if opts.local_subnets.is_empty() && !t.routes.is_empty() {
+    if opts.local_subnets.is_empty() && !own_routes.is_empty() {
         notes.push(
             Diagnostic::warning(format!(
                 "the peer gets no route back to this end's networks (this end routes {} through the tunnel)",
-                t.routes
+                own_routes
                     .iter()
-                    .map(|r| r.destination.to_string())
+                    .map(|(_, r)| r.destination.to_string())
                     .collect::<Vec<_>>()
                     .join(", ")
             ))
@@ -242,8 +250,10 @@ pub fn mirror(p: &Parsed, opts: &PeerOptions) -> Result<Parsed, Vec<Diagnostic>>
     }
     if t.uuid.is_some() {
         notes.push(
-            Diagnostic::note("the UUID is this machine's profile's; the peer's profile gets its own")
-                .at_opt(at("uuid")),
+            Diagnostic::note(
+                "the UUID belongs to this machine's profile; the peer's profile gets one as --uuid says",
+            )
+            .at_opt(at("uuid")),
         );
     }
     if !t.neighbours.is_empty() {
@@ -314,6 +324,49 @@ pub fn convert(
         );
     }
     convert::finish(out, opts)
+}
+
+/// The addresses of `t` with the peer NetworkManager's form implies: it
+/// writes `ip addr add A peer B` as A/32 plus a device route to B/32. A host
+/// address without a peer, with exactly one device route to another single
+/// host of its family, is read back as `A peer B`. Returns the addresses and
+/// the indexes of the routes so taken.
+fn implied_peers(t: &Tunnel) -> (Vec<InnerAddress>, Vec<usize>) {
+    let mut taken = Vec::new();
+    let addresses = t
+        .addresses
+        .iter()
+        .map(|a| {
+            let is_host = |n: &IpNet| n.prefix_len() == n.max_prefix_len();
+            if a.peer.is_some() || !is_host(&a.address) {
+                return a.clone();
+            }
+            let candidates: Vec<usize> = t
+                .routes
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    r.gateway.is_none()
+                        && r.table.is_none()
+                        && is_host(&r.destination)
+                        && Family::of(&r.destination.addr()) == Family::of(&a.address.addr())
+                        && r.destination.addr() != a.address.addr()
+                })
+                .map(|(i, _)| i)
+                .collect();
+            match candidates[..] {
+                [i] => {
+                    taken.push(i);
+                    InnerAddress {
+                        address: a.address,
+                        peer: Some(t.routes[i].destination),
+                    }
+                }
+                _ => a.clone(),
+            }
+        })
+        .collect();
+    (addresses, taken)
 }
 
 fn copy(from: &Origins, field: &str, to: &mut Origins, as_field: &str) {
@@ -555,6 +608,43 @@ mod tests {
         assert_eq!((p.tunnel.parent, p.tunnel.uuid), (None, None));
         assert!(p.tunnel.extras.is_empty());
         assert_eq!(p.warnings.len(), 3, "{:?}", p.warnings);
+    }
+
+    #[test]
+    fn networkmanagers_host_address_and_device_route_is_a_peer() {
+        let mut a = side_a();
+        a.addresses[0] = InnerAddress {
+            address: "203.0.113.1/32".parse().unwrap(),
+            peer: None,
+        };
+        let route = |d: &str, gw: Option<&str>| Route {
+            destination: d.parse().unwrap(),
+            gateway: gw.map(|g| g.parse().unwrap()),
+            metric: None,
+            table: None,
+        };
+        a.routes = vec![
+            route("198.18.1.0/24", Some("203.0.113.2")),
+            route("203.0.113.2/32", None),
+        ];
+        let opts = PeerOptions {
+            local_subnets: vec!["198.18.0.0/24".parse().unwrap()],
+            ..Default::default()
+        };
+        let p = mirror(&parsed(a.clone()), &opts).unwrap();
+        assert_eq!(
+            p.tunnel.addresses,
+            vec![InnerAddress {
+                address: "203.0.113.2/32".parse().unwrap(),
+                peer: Some("203.0.113.1/32".parse().unwrap()),
+            }]
+        );
+        assert_eq!(p.tunnel.routes, vec![route("198.18.0.0/24", Some("203.0.113.1"))]);
+        // Only the route to the peer's network is reported as left behind.
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        // Two host routes: no telling which is the peer.
+        a.routes.push(route("203.0.113.9/32", None));
+        assert!(mirror(&parsed(a), &opts).is_err());
     }
 
     #[test]
