@@ -35,6 +35,9 @@ pub struct Cli {
 pub enum Command {
     Convert(ConvertArgs),
     Render(RenderArgs),
+    Peer(PeerArgs),
+    Check(CheckArgs),
+    Mtu(MtuArgs),
 }
 
 /// Convert tunnel configurations from one format to another
@@ -149,4 +152,183 @@ pub struct CommonArgs {
     /// Input files or directories; `-` for standard input
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+}
+
+/// Write the configuration of the other end of a tunnel
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Write the configuration of the other end of a tunnel.\n\n\
+INPUT is read as by `grecfg convert` (any format, --from, `-`). The other end is this end turned \
+around: local and remote swapped (--public-address and --peer-local when NAT is in between), input and output keys crossed, the inner address and its peer \
+swapped, and the same mode, ttl, tos, path-MTU discovery and MTU. An inner address without a peer \
+is mirrored when its subnet has one other host (IPv4 /30 and /31, IPv6 /127); otherwise give \
+--peer-address.\n\n\
+Routes: this end's routes lead to the peer's networks and are not mirrored. The peer gets a route \
+to each --local-subnet (this end's networks behind the tunnel), via this end's inner address when \
+this end's routes use a gateway, else as device routes. The tunnel's own inner subnet needs no \
+route: the mirrored address makes it on-link.\n\n\
+What belongs to this machine (underlay device, UUID, neighbours, script extras such as modprobe or \
+firewall rules) is dropped with a note. A multipoint tunnel (no remote) has no single other end \
+and is an error. The result is written like `grecfg convert --to FORMAT` writes.",
+    after_help = EXIT_CODES
+)]
+pub struct PeerArgs {
+    /// Format to write
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: Format,
+
+    /// The peer's interface (and profile) name; default: this end's
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// This end's network behind the tunnel, routed by the peer through it (repeatable)
+    #[arg(long, value_name = "CIDR", value_parser = crate::peer::parse_subnet)]
+    pub local_subnet: Vec<ipnet::IpNet>,
+
+    /// This end's address as the peer reaches it (behind NAT); default: the local address
+    #[arg(long, value_name = "ADDRESS")]
+    pub public_address: Option<std::net::IpAddr>,
+
+    /// The peer's own address, when it is not this end's remote (the peer is behind NAT)
+    #[arg(long, value_name = "ADDRESS")]
+    pub peer_local: Option<std::net::IpAddr>,
+
+    /// The peer's inner address, when it cannot be derived (repeatable)
+    #[arg(long, value_name = "ADDRESS/PREFIX", value_parser = crate::peer::parse_address)]
+    pub peer_address: Vec<ipnet::IpNet>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+pub const CHECK_EXIT_CODES: &str = "\
+Exit status:
+  0  no findings (notes only)
+  1  findings: at least one error or warning
+  2  the check could not run: usage, an unreadable file, an unknown format";
+
+/// Find mistakes in a tunnel, or in the two ends of one
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Find mistakes in a tunnel configuration, or in the two ends of one.\n\n\
+INPUT (and PEER_INPUT, the other end) are read as by `grecfg convert` (any format, --from, `-`). \
+Each finding has a stable id (GRE000...), a severity (error, warning, note), the input line it \
+concerns as file:line:col, what is wrong and the fix. An input a reader refuses is finding GRE000 \
+at the refused line. With PEER_INPUT the two ends must mirror each other: local and remote \
+crossed, keys crossed, the same mode and MTU, inner addresses in one subnet.\n\n\
+One end: GRE000 the reader refuses the input; GRE001 invalid interface name; GRE002 reserved \
+interface name; GRE003 key on a mode without keys; GRE004 fixed ttl with path-MTU discovery off; \
+GRE005 address family does not fit the mode; GRE006 no remote and no static neighbours; GRE007 \
+inner peer address is the outer remote; GRE008 inner subnet contains the outer remote (recursive \
+routing); GRE009 a route through the tunnel covers the outer remote; GRE010 MTU above what the \
+underlay carries (with the MTU to use); GRE011 private local and public remote (NAT); GRE012 \
+another kernel or NetworkManager rule; GRE013 what --target cannot hold; GRE014 a warning of the \
+reader. Two ends: GRE100 no matching tunnel; GRE101 the outer addresses do not point at each \
+other; GRE102 the keys do not cross; GRE103 the modes differ; GRE104 the MTUs differ; GRE105 \
+inner addresses not in one subnet; GRE106 the same inner address at both ends; GRE107 an inner \
+peer address is not the other end's address.\n\n\
+Findings go to standard output, as text or, with --format json, as one JSON object (schema \
+version 1): `version` (1); `findings`, each with `id`, `severity` (error, warning, note), `tunnel` \
+(the interface name, or null), `file` (or null), `line` and `column` (0 when unknown), `message`, \
+`hint` (or null) and `related` (places at the other end, each with `message`, `file`, `line`, \
+`column`); `summary` with the numbers of `errors`, `warnings` and `notes`. Fields may be added \
+within a version; an id never changes its meaning.",
+    after_help = CHECK_EXIT_CODES
+)]
+pub struct CheckArgs {
+    /// Format of the inputs (detected when absent)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub from: Option<Format>,
+
+    /// How to print the findings
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+
+    /// MTU of the underlay the tunnel runs over
+    #[arg(long, value_name = "N", default_value_t = crate::mtu::DEFAULT_UNDERLAY_MTU,
+          value_parser = clap::value_parser!(u32).range(68..=65535))]
+    pub underlay_mtu: u32,
+
+    /// Also report what FORMAT cannot hold exactly (GRE013), e.g. peer addresses for nm
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub target: Option<Format>,
+
+    /// The tunnel to check; `-` for standard input
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+
+    /// The other end of the same tunnel
+    #[arg(value_name = "PEER_INPUT")]
+    pub peer_input: Option<PathBuf>,
+}
+
+/// Output of `grecfg check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// file:line:col: severity[ID]: message, the line, a caret and the hint
+    Text,
+    /// One JSON document (schema version 1)
+    Json,
+}
+
+/// Show a tunnel's header overhead, MTU and TCP MSS
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Show what a tunnel adds to every packet, the MTU the tunnel device gets \
+over an underlay and the TCP MSS through it, with the number of packets a transfer needs with and \
+without the tunnel.\n\n\
+The header sizes are the kernel's: outer IPv4 20 bytes, IPv6 40; GRE 4, plus 4 each for the \
+checksum, key and sequence number; the IPv6 encapsulation-limit option 8 (ip6gre, ip6ip6, \
+ipip6); gretap and ip6gretap carry a 14-byte Ethernet header. IPsec overhead of vti and vti6 is \
+not counted. The default, GRE over a 1500-byte Ethernet, gives MTU 1476 and MSS 1436.",
+    after_help = "Exit status:\n  0  success\n  2  invalid usage, such as --key with a mode that is not GRE"
+)]
+pub struct MtuArgs {
+    /// MTU of the underlay
+    #[arg(long, value_name = "N", default_value_t = crate::mtu::DEFAULT_UNDERLAY_MTU,
+          value_parser = clap::value_parser!(u32).range(68..=65535))]
+    pub underlay_mtu: u32,
+
+    /// Tunnel mode (gre, gretap, ipip, sit, ip6gre, ...)
+    #[arg(long, value_name = "MODE", default_value = "gre", value_parser = parse_mode)]
+    pub mode: crate::model::Mode,
+
+    /// GRE key option (ikey/okey/key)
+    #[arg(long)]
+    pub key: bool,
+
+    /// GRE checksum option (icsum/ocsum/csum)
+    #[arg(long)]
+    pub csum: bool,
+
+    /// GRE sequence number option (iseq/oseq/seq)
+    #[arg(long)]
+    pub seq: bool,
+
+    /// Run over IPv6: gre becomes ip6gre, gretap ip6gretap, ipip ipip6
+    #[arg(long)]
+    pub ipv6_underlay: bool,
+
+    /// No IPv6 encapsulation-limit option (`encaplimit none`)
+    #[arg(long)]
+    pub no_encap_limit: bool,
+
+    /// Inner packets are IPv6 (for the TCP MSS)
+    #[arg(long)]
+    pub inner_ipv6: bool,
+
+    /// Payload of the transfer to count packets for
+    #[arg(long, value_name = "BYTES", default_value_t = 150000)]
+    pub bytes: u64,
+
+    /// How to print the result
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+fn parse_mode(s: &str) -> Result<crate::model::Mode, String> {
+    crate::model::Mode::from_name(s).ok_or_else(|| {
+        let names: Vec<_> = crate::model::Mode::ALL.iter().map(|m| m.name()).collect();
+        format!("unknown mode {s:?}; one of {}", names.join(", "))
+    })
 }

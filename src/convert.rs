@@ -217,6 +217,12 @@ pub fn convert(inputs: &[Input], to: Format, opts: &ConvertOptions) -> Result<Co
             convert_one(p, &input.source, to, opts, &mut out);
         }
     }
+    finish(out, opts)
+}
+
+/// Apply `--strict`, look for output files that collide, and fail when
+/// any diagnostic is an error.
+pub fn finish(mut out: Conversion, opts: &ConvertOptions) -> Result<Conversion, Fail> {
     let mut diagnostics = std::mem::take(&mut out.diagnostics);
     if opts.strict {
         for d in &mut diagnostics {
@@ -234,7 +240,9 @@ pub fn convert(inputs: &[Input], to: Format, opts: &ConvertOptions) -> Result<Co
     Ok(out)
 }
 
-fn convert_one(p: Parsed, source: &Source, to: Format, opts: &ConvertOptions, out: &mut Conversion) {
+/// Validate and write one tunnel a reader produced, adding its files and
+/// diagnostics to `out`.
+pub fn convert_one(p: Parsed, source: &Source, to: Format, opts: &ConvertOptions, out: &mut Conversion) {
     let Parsed {
         tunnel,
         origins,
@@ -246,6 +254,9 @@ fn convert_one(p: Parsed, source: &Source, to: Format, opts: &ConvertOptions, ou
         out.diagnostics
             .extend(problems.iter().map(|p| origins.diagnose(Severity::Error, p)));
         return;
+    }
+    if let Some(p) = crate::mtu::check(&tunnel, crate::mtu::DEFAULT_UNDERLAY_MTU) {
+        out.diagnostics.push(origins.diagnose(Severity::Warning, &p));
     }
     let wopts = WriteOptions {
         uuid: opts.uuid,

@@ -5,12 +5,15 @@
 // built once per failed run, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod check;
 pub mod cli;
 pub mod convert;
 pub mod diag;
 pub mod format;
 pub mod formats;
 pub mod model;
+pub mod mtu;
 pub mod nm;
+pub mod peer;
 pub mod render;
 pub mod write;

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use grecfg::cli::{Cli, Command, CommonArgs};
-use grecfg::convert::{self, ConvertOptions, Fail};
+use grecfg::cli::{CheckArgs, CheckFormat, Cli, Command, CommonArgs, MtuArgs, PeerArgs};
+use grecfg::convert::{self, Conversion, ConvertOptions, Fail};
 use grecfg::diag::{Diagnostic, Severity};
 use grecfg::format::Format;
 use grecfg::write::{self, Destination};
@@ -16,6 +16,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Convert(args) => run_convert(args.to, args.common),
         Command::Render(args) => run_convert(args.target.format(), args.common),
+        Command::Peer(args) => run_peer(args),
+        // check has one status for every failure to run (2), 1 being its findings.
+        Command::Check(args) => run_check(args).map_err(|f| Fail::Input(f.failure().clone())),
+        Command::Mtu(args) => run_mtu(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -35,7 +39,7 @@ fn print_diag(d: &Diagnostic, quiet: bool) {
     eprintln!("grecfg: {d}");
 }
 
-fn run_convert(to: Format, args: CommonArgs) -> Result<u8, Fail> {
+fn destination(args: &CommonArgs) -> Result<Destination, Fail> {
     let dest = match (&args.output, &args.output_dir) {
         (Some(f), _) => Destination::File(f.clone()),
         (None, Some(d)) => Destination::Dir(d.clone()),
@@ -49,6 +53,11 @@ fn run_convert(to: Format, args: CommonArgs) -> Result<u8, Fail> {
             .into(),
         ));
     }
+    Ok(dest)
+}
+
+fn run_convert(to: Format, args: CommonArgs) -> Result<u8, Fail> {
+    let dest = destination(&args)?;
     let (inputs, notes) = convert::load_inputs(&args.inputs, args.from)?;
     for n in &notes {
         print_diag(n, args.quiet);
@@ -64,6 +73,11 @@ fn run_convert(to: Format, args: CommonArgs) -> Result<u8, Fail> {
         template_dir: args.template_dir.clone(),
     };
     let conv = convert::convert(&inputs, to, &opts)?;
+    emit(conv, to, &args, dest)
+}
+
+/// Print a conversion's diagnostics and write its files where asked.
+fn emit(conv: Conversion, to: Format, args: &CommonArgs, dest: Destination) -> Result<u8, Fail> {
     for d in &conv.diagnostics {
         print_diag(d, args.quiet);
     }
@@ -104,4 +118,107 @@ fn run_convert(to: Format, args: CommonArgs) -> Result<u8, Fail> {
             Ok(0)
         }
     }
+}
+
+fn run_peer(args: PeerArgs) -> Result<u8, Fail> {
+    let common = &args.common;
+    let dest = destination(common)?;
+    let (inputs, notes) = convert::load_inputs(&common.inputs, common.from)?;
+    for n in &notes {
+        print_diag(n, common.quiet);
+    }
+    if let Some(dir) = &common.template_dir {
+        grecfg::render::environment(Some(dir))
+            .map_err(|e| Fail::Input(Diagnostic::error(e.to_string()).into()))?;
+    }
+    let popts = grecfg::peer::PeerOptions {
+        name: args.name.clone(),
+        local_subnets: args.local_subnet.clone(),
+        public_address: args.public_address,
+        peer_local: args.peer_local,
+        peer_addresses: args.peer_address.clone(),
+    };
+    let opts = ConvertOptions {
+        strict: common.strict,
+        uuid: common.uuid,
+        template_dir: common.template_dir.clone(),
+    };
+    let conv = grecfg::peer::convert(&inputs, args.to, &popts, &opts)?;
+    emit(conv, args.to, common, dest)
+}
+
+fn run_check(args: CheckArgs) -> Result<u8, Fail> {
+    if args.peer_input.as_deref() == Some(std::path::Path::new("-")) && args.input.as_os_str() == "-" {
+        return Err(Fail::Input(
+            Diagnostic::error("only one of INPUT and PEER_INPUT can be standard input").into(),
+        ));
+    }
+    let (a, notes_a) = convert::load_inputs(std::slice::from_ref(&args.input), args.from)?;
+    let b = match &args.peer_input {
+        Some(p) => Some(convert::load_inputs(std::slice::from_ref(p), args.from)?),
+        None => None,
+    };
+    for n in notes_a.iter().chain(b.iter().flat_map(|(_, n)| n)) {
+        print_diag(n, false);
+    }
+    let opts = grecfg::check::CheckOptions {
+        underlay_mtu: args.underlay_mtu,
+        target: args.target,
+    };
+    let findings = grecfg::check::check(&a, b.as_ref().map(|(i, _)| i.as_slice()), &opts);
+    let text = match args.format {
+        CheckFormat::Json => grecfg::check::json(&findings),
+        CheckFormat::Text => findings.iter().map(|f| f.text() + "\n").collect(),
+    };
+    write_stdout(&text)?;
+    Ok(grecfg::check::exit_code(&findings))
+}
+
+fn run_mtu(args: MtuArgs) -> Result<u8, Fail> {
+    use grecfg::model::{Family, Mode};
+    let mut mode = args.mode;
+    if args.ipv6_underlay {
+        mode = match mode {
+            Mode::Gre => Mode::Ip6gre,
+            Mode::Gretap => Mode::Ip6gretap,
+            Mode::Ipip => Mode::Ipip6,
+            Mode::Vti => Mode::Vti6,
+            m if m.outer_family() == Family::V6 => m,
+            m => {
+                return Err(Fail::Input(
+                    Diagnostic::error(format!("mode {m} has no IPv6-underlay variant")).into(),
+                ))
+            }
+        };
+    }
+    if (args.key || args.csum || args.seq) && !mode.is_gre() {
+        return Err(Fail::Input(
+            Diagnostic::error(format!(
+                "--key, --csum and --seq are GRE options; mode {mode} has none"
+            ))
+            .into(),
+        ));
+    }
+    let encap = grecfg::mtu::Encap {
+        mode,
+        key: args.key,
+        csum: args.csum,
+        seq: args.seq,
+        ignore_encap_limit: args.no_encap_limit,
+    };
+    let inner = if args.inner_ipv6 { Family::V6 } else { Family::V4 };
+    let report = grecfg::mtu::Report::new(&encap, args.underlay_mtu, inner, args.bytes);
+    let text = match args.format {
+        CheckFormat::Json => serde_json::to_string_pretty(&report).expect("serializes") + "\n",
+        CheckFormat::Text => report.text(),
+    };
+    write_stdout(&text)?;
+    Ok(0)
+}
+
+fn write_stdout(text: &str) -> Result<(), Fail> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| Fail::Io(Diagnostic::error(format!("cannot write standard output: {e}")).into()))
 }

@@ -72,3 +72,58 @@ fn man_pages_document_exit_status_and_every_convert_option() {
         "grecfg-convert.1 lacks the exit status"
     );
 }
+
+#[test]
+fn man_pages_of_peer_check_and_mtu() {
+    let pages = pages();
+    let page = |name: &str| {
+        pages
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .1
+            .clone()
+    };
+    let peer = page("grecfg-peer.1");
+    for opt in [
+        "\\-\\-to",
+        "\\-\\-name",
+        "\\-\\-local\\-subnet",
+        "\\-\\-public\\-address",
+        "\\-\\-peer\\-address",
+        "\\-\\-peer\\-local",
+        "\\-\\-from",
+    ] {
+        assert!(peer.contains(opt), "grecfg-peer.1 lacks {opt}");
+    }
+    assert!(
+        peer.contains("multipoint"),
+        "grecfg-peer.1 does not say what happens to multipoint tunnels"
+    );
+    let check = page("grecfg-check.1");
+    for opt in [
+        "\\-\\-format",
+        "\\-\\-underlay\\-mtu",
+        "\\-\\-target",
+        "PEER_INPUT",
+        "GRE000",
+    ] {
+        assert!(check.contains(opt), "grecfg-check.1 lacks {opt}");
+    }
+    assert!(
+        check.contains("Exit status"),
+        "grecfg-check.1 lacks the exit status"
+    );
+    let mtu = page("grecfg-mtu.1");
+    for opt in [
+        "\\-\\-underlay\\-mtu",
+        "\\-\\-mode",
+        "\\-\\-key",
+        "\\-\\-csum",
+        "\\-\\-seq",
+        "\\-\\-ipv6\\-underlay",
+        "1476",
+    ] {
+        assert!(mtu.contains(opt), "grecfg-mtu.1 lacks {opt}");
+    }
+}
