@@ -15,7 +15,9 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use super::shell::{self, LexError, Op, Piece, ScriptToken, ScriptWord};
+use super::iproute2;
+use super::script_syntax::{self, Arm, Item};
+use super::shell::{self, LexError, Piece, ScriptWord};
 use super::values::{self, ValueError};
 use crate::diag::{Diagnostic, Failure, Location, Origins, Severity, Source};
 use crate::format::Parsed;
@@ -40,12 +42,6 @@ const EXTRA_COMMANDS: [&str; 6] = [
     "ip6tables",
     "nft",
     "firewall-cmd",
-];
-
-/// Shell words that open or close a compound command; the simple command
-/// follows them.
-const RESERVED: [&str; 12] = [
-    "if", "then", "elif", "else", "fi", "{", "}", "!", "do", "done", "while", "until",
 ];
 
 /// Real commands one edit away from `ip`/`route`: never typos.
@@ -119,6 +115,24 @@ struct Reader<'a> {
     comment_lines: Vec<usize>,
     /// Assignment errors already reported (by assignment offset).
     reported_vars: Vec<usize>,
+    /// Functions defined so far, by name.
+    functions: BTreeMap<String, Function>,
+    /// Functions being called, innermost last (a recursive call is not
+    /// followed).
+    calling: Vec<String>,
+    /// Deletions of a device the script had not created (yet): the note's
+    /// index in `diags`, by name.
+    early_deletes: Vec<(String, usize)>,
+}
+
+/// A shell function the script defines.
+struct Function {
+    name: ScriptWord,
+    body: std::rc::Rc<Vec<Item>>,
+    /// For a function that runs its arguments (`run() { "$@" || exit; }`):
+    /// the words it puts before them. A call is read as that command.
+    wrapper: Option<Vec<ScriptWord>>,
+    called: bool,
 }
 
 /// Read every tunnel a script defines, in order of creation.
@@ -137,10 +151,12 @@ pub fn read(src: &Source, dialect: Dialect) -> Result<Vec<Parsed>, Failure> {
         escaped_blanks: lexed.escaped_blanks.clone(),
         comment_lines: lexed.comment_lines.clone(),
         reported_vars: Vec::new(),
+        functions: BTreeMap::new(),
+        calling: Vec::new(),
+        early_deletes: Vec::new(),
     };
-    for cmd in split_commands(lexed.tokens) {
-        r.command(cmd);
-    }
+    let items = script_syntax::parse(lexed.tokens);
+    r.items(&items);
     r.finish()
 }
 
@@ -179,35 +195,12 @@ fn strip_prompts(text: &str) -> String {
     out
 }
 
-/// Cut the token stream into simple commands, dropping the reserved words
-/// of compound commands so that what they contain is read in order.
-fn split_commands(tokens: Vec<ScriptToken>) -> Vec<Command> {
-    let mut cmds = Vec::new();
-    let mut words: Vec<ScriptWord> = Vec::new();
-    let mut flush = |words: &mut Vec<ScriptWord>| {
-        if words.is_empty() {
-            return;
-        }
-        let w = std::mem::take(words);
-        let start = w[0].offset;
-        let end = w.last().map_or(start, |l| l.offset + l.len);
-        cmds.push(Command { words: w, start, end });
-    };
-    for t in tokens {
-        match t {
-            ScriptToken::Word(w) => {
-                let reserved = w.pieces.is_ok() && RESERVED.contains(&w.raw.as_str());
-                if words.is_empty() && reserved {
-                    continue;
-                }
-                words.push(w);
-            }
-            ScriptToken::Op(_, _) | ScriptToken::Newline(_) => flush(&mut words),
-        }
+impl Command {
+    fn new(words: Vec<ScriptWord>) -> Command {
+        let start = words[0].offset;
+        let end = words.last().map_or(start, |l| l.offset + l.len);
+        Command { words, start, end }
     }
-    flush(&mut words);
-    let _ = Op::Semi;
-    cmds
 }
 
 fn is_assignment(w: &ScriptWord) -> Option<(String, usize)> {
@@ -385,6 +378,9 @@ impl<'a> Reader<'a> {
             }
             return;
         }
+        if self.call(&c, &words) {
+            return;
+        }
         // `sudo [-E] [-u user] cmd`
         if words[0].raw == "sudo" {
             let mut i = 1;
@@ -401,9 +397,11 @@ impl<'a> Reader<'a> {
             words.drain(..i);
         }
         let name = words[0].raw.clone();
+        // The words of a wrapped call come from two places (the function's
+        // prefix and the call): the command spans at least its first word.
         let cmd = Command {
             start: words[0].offset,
-            end: c.end,
+            end: c.end.max(words[0].offset + words[0].len),
             words,
         };
         match known_command(&name) {
@@ -434,7 +432,16 @@ impl<'a> Reader<'a> {
             None => {
                 let base = basename(&name).to_string();
                 if EXTRA_COMMANDS.contains(&base.as_str()) {
-                    let value = self.src.text[cmd.start..cmd.end].to_string();
+                    let in_order = cmd.words.windows(2).all(|p| p[0].offset < p[1].offset);
+                    let value = if in_order {
+                        self.src.text[cmd.start..cmd.end].to_string()
+                    } else {
+                        cmd.words
+                            .iter()
+                            .map(|w| w.raw.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    };
                     let words = cmd.words.iter().map(|w| w.raw.clone()).collect();
                     let loc = self.cmd_loc(&cmd);
                     self.extras.push(PendingExtra {
@@ -449,6 +456,216 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+    }
+
+    /// Read the items of a script or of a body, in order.
+    fn items(&mut self, items: &[Item]) {
+        for it in items {
+            match it {
+                Item::Simple(words) => self.command(Command::new(words.clone())),
+                Item::Function { name, body } => self.define(name, body),
+                Item::Case {
+                    keyword,
+                    subject,
+                    arms,
+                } => self.case(keyword, subject.as_ref(), arms),
+            }
+        }
+    }
+
+    /// A function definition: nothing runs until it is called.
+    fn define(&mut self, name: &ScriptWord, body: &[Item]) {
+        // A function whose body runs `PREFIX "$@"` runs its arguments; what
+        // else it does (report a failure, exit) is not read.
+        let wrapper = script_syntax::flatten(body)
+            .into_iter()
+            .find(|w| script_syntax::runs_arguments(w))
+            .map(|mut w| {
+                w.pop();
+                let skip = w
+                    .iter()
+                    .take_while(|x| {
+                        is_assignment(x).is_some() || matches!(x.raw.as_str(), "command" | "exec")
+                    })
+                    .count();
+                w.drain(..skip);
+                w
+            });
+        self.functions.insert(
+            name.raw.clone(),
+            Function {
+                name: name.clone(),
+                body: std::rc::Rc::new(body.to_vec()),
+                wrapper,
+                called: false,
+            },
+        );
+    }
+
+    /// A call of a function the script defined (true), read as its body,
+    /// or for a function that runs its arguments, as that command.
+    fn call(&mut self, c: &Command, words: &[ScriptWord]) -> bool {
+        let w = &words[0];
+        if w.pieces.is_err() {
+            return false;
+        }
+        let Some(f) = self.functions.get_mut(&w.raw) else {
+            return false;
+        };
+        f.called = true;
+        let (wrapper, body) = (f.wrapper.clone(), f.body.clone());
+        let name = w.raw.clone();
+        if self.calling.contains(&name) {
+            self.note_cmd(
+                c,
+                None,
+                format!("`{name}` calls itself here; grecfg does not follow the call"),
+            );
+            return true;
+        }
+        // A wrapper's own words shrink with every call; only a prefix can
+        // call the function again.
+        let guard = wrapper.as_ref().is_none_or(|p| !p.is_empty());
+        if guard {
+            self.calling.push(name);
+        }
+        match wrapper {
+            Some(mut ws) => {
+                ws.extend(words[1..].iter().cloned());
+                if !ws.is_empty() {
+                    let start = words.get(1).map_or(w.offset, |a| a.offset);
+                    self.command(Command {
+                        words: ws,
+                        start,
+                        end: c.end,
+                    });
+                }
+            }
+            None => self.items(&body),
+        }
+        if guard {
+            self.calling.pop();
+        }
+        true
+    }
+
+    /// `case`: only the branch that runs is read. Its subject must be known
+    /// without running the script: a word, a variable the script assigns,
+    /// or the script's first argument, which with a default (`${1:-start}`)
+    /// is what the script does when run without arguments.
+    fn case(&mut self, keyword: &ScriptWord, subject: Option<&ScriptWord>, arms: &[Arm]) {
+        let Some(subject) = subject else {
+            return;
+        };
+        let (value, why) = match script_syntax::first_argument_default(subject) {
+            Some(v) => {
+                let why = format!("without arguments, {} is {v:?}", subject.raw);
+                (v, why)
+            }
+            None => {
+                let res = match &subject.pieces {
+                    Ok(p) => self.expand_pieces(p, subject),
+                    Err(e) => Err(e.clone()),
+                };
+                match res {
+                    Ok(v) => {
+                        let why = format!("{} is {v:?}", subject.raw);
+                        (v, why)
+                    }
+                    Err(e) => {
+                        let d = Diagnostic::error(format!(
+                            "grecfg cannot tell which branch of this case runs: {}",
+                            e.message
+                        ))
+                        .at(self.loc(e.offset, e.len))
+                        .hint(
+                            "case on a word, on a variable the script assigns, or on the script's first \
+                             argument with a default: case \"${1:-start}\" in",
+                        );
+                        self.push(e.offset, None, d);
+                        return;
+                    }
+                }
+            }
+        };
+        let _ = keyword;
+        let mut chosen = None;
+        'arms: for (i, arm) in arms.iter().enumerate() {
+            for p in &arm.patterns {
+                let pattern = match script_syntax::compile_pattern(&p.raw) {
+                    Some(c) => c,
+                    None => {
+                        let res = match &p.pieces {
+                            Ok(pieces) => self.expand_pieces(pieces, p),
+                            Err(e) => Err(e.clone()),
+                        };
+                        match res {
+                            Ok(text) => text.chars().map(script_syntax::PatternChar::Literal).collect(),
+                            Err(e) => {
+                                let d = Diagnostic::error(format!(
+                                    "grecfg cannot tell whether this case pattern matches: {}",
+                                    e.message
+                                ))
+                                .at(self.loc(e.offset, e.len))
+                                .hint("write the pattern itself");
+                                self.push(e.offset, None, d);
+                                return;
+                            }
+                        }
+                    }
+                };
+                if script_syntax::pattern_matches(&pattern, &value) {
+                    chosen = Some(i);
+                    break 'arms;
+                }
+            }
+        }
+        let label = |a: &Arm| {
+            let p: Vec<&str> = a.patterns.iter().map(|w| w.raw.as_str()).collect();
+            format!("{})", p.join("|"))
+        };
+        let runs = match chosen {
+            Some(c) => format!("the script runs the `{}` branch", label(&arms[c])),
+            None => "the script runs no branch".to_string(),
+        };
+        for (i, arm) in arms.iter().enumerate() {
+            if Some(i) == chosen {
+                continue;
+            }
+            let (Some(first), Some(last)) = (arm.patterns.first(), arm.patterns.last()) else {
+                continue;
+            };
+            let loc = self.loc(first.offset, last.offset + last.len - first.offset);
+            self.push(
+                first.offset,
+                None,
+                Diagnostic::note(format!(
+                    "the `{}` branch is not read: {why}, so {runs}",
+                    label(arm)
+                ))
+                .at(loc),
+            );
+        }
+        let Some(c) = chosen else {
+            return;
+        };
+        if let Some(at) = arms[c].fall_through {
+            let len = if self.src.text[at..].starts_with(";;&") {
+                3
+            } else {
+                2
+            };
+            self.push(
+                at,
+                None,
+                Diagnostic::error(
+                    "the branch goes on with the next one; grecfg does not follow a case fall-through",
+                )
+                .at(self.loc(at, len))
+                .hint("end the branch with ;;"),
+            );
+        }
+        self.items(&arms[c].body);
     }
 
     fn ignored(&mut self, c: &Command, name: &str) {
@@ -989,6 +1206,19 @@ impl<'a> Reader<'a> {
             extras: Vec::new(),
             deleted: false,
         };
+        // `ip link del NAME` before `ip tunnel add NAME`: the script
+        // starts afresh when run again; the deletion does not end anything.
+        let line = loc.line;
+        for (n, i) in std::mem::take(&mut self.early_deletes) {
+            if n == name.text {
+                self.diags[i].d.message = format!(
+                    "deletes {n} before creating it on line {line}, so that running the script again \
+                     starts afresh; ignored"
+                );
+            } else {
+                self.early_deletes.push((n, i));
+            }
+        }
         b.set("name", self.arg_loc(name));
         b.set("mode", mode_arg.map_or(loc, |m| self.arg_loc(m)));
         self.tunnels.push(b);
@@ -1009,14 +1239,17 @@ impl<'a> Reader<'a> {
                     ),
                 );
             }
-            None => self.note_cmd(
-                c,
-                None,
-                format!(
-                    "deletes {}, which this script does not create; ignored",
-                    name.text
-                ),
-            ),
+            None => {
+                self.note_cmd(
+                    c,
+                    None,
+                    format!(
+                        "deletes {}, which this script does not create; ignored",
+                        name.text
+                    ),
+                );
+                self.early_deletes.push((name.text.clone(), self.diags.len() - 1));
+            }
         }
     }
 
@@ -1200,7 +1433,10 @@ impl<'a> Reader<'a> {
         } else if matches(v, "set") || matches(v, "change") {
             self.ip_link_set(c, rest);
         } else if matches(v, "delete") {
-            let name = rest.iter().find(|a| a.text != "dev");
+            let name = match rest.first() {
+                Some(d) if d.text == "dev" => rest.get(1),
+                first => first,
+            };
             match name {
                 Some(n) => {
                     let n = n.clone();
@@ -2241,14 +2477,70 @@ impl<'a> Reader<'a> {
 
     // ----- result ------------------------------------------------------------
 
+    /// The tunnel whose kernel module `modprobe [-q|-v|-b] MODULE` loads
+    /// (`ip tunnel add` and `ip link add` load it on demand).
+    fn implied_module(&self, e: &PendingExtra, live: &[usize]) -> Option<usize> {
+        if e.key != "modprobe" {
+            return None;
+        }
+        let args: Vec<&String> = e.words[1..]
+            .iter()
+            .filter(|w| {
+                !matches!(
+                    w.as_str(),
+                    "-q" | "--quiet" | "-v" | "--verbose" | "-b" | "--use-blacklist"
+                )
+            })
+            .collect();
+        let [module] = args.as_slice() else {
+            return None;
+        };
+        // modprobe treats `-` and `_` in module names alike.
+        let module = module.replace('-', "_");
+        live.iter()
+            .copied()
+            .find(|&t| iproute2::kernel_module(self.tunnels[t].tunnel.mode) == module)
+    }
+
     fn finish(mut self) -> Result<Vec<Parsed>, Failure> {
         // Escaped blanks not seen by an interpreted command still deserve a word.
         let live: Vec<usize> = (0..self.tunnels.len())
             .filter(|&i| !self.tunnels[i].deleted)
             .collect();
+        // A function never called runs nothing.
+        let uncalled: Vec<ScriptWord> = self
+            .functions
+            .values()
+            .filter(|f| !f.called)
+            .map(|f| f.name.clone())
+            .collect();
+        for n in uncalled {
+            self.push(
+                n.offset,
+                None,
+                Diagnostic::note(format!(
+                    "the function `{}` is never called; its commands are not read",
+                    n.raw
+                ))
+                .at(self.loc(n.offset, n.len)),
+            );
+        }
         // Extras go to the tunnel they mention, else to the first one.
         let extras = std::mem::take(&mut self.extras);
         for e in extras {
+            if let Some(t) = self.implied_module(&e, &live) {
+                let name = self.tunnels[t].tunnel.name.clone();
+                self.push(
+                    e.offset,
+                    Some(t),
+                    Diagnostic::note(format!(
+                        "`{}` is implied by the tunnel: the kernel loads the module when {name} is created",
+                        e.words.join(" ")
+                    ))
+                    .at(e.loc),
+                );
+                continue;
+            }
             let target = live
                 .iter()
                 .copied()
@@ -2382,9 +2674,9 @@ mod tests {
     use crate::formats::shell::{lex_script, ScriptToken};
 
     fn words(text: &str) -> Vec<Vec<String>> {
-        split_commands(lex_script(text).tokens)
+        script_syntax::flatten(&script_syntax::parse(lex_script(text).tokens))
             .into_iter()
-            .map(|c| c.words.into_iter().map(|w| w.raw).collect())
+            .map(|c| c.into_iter().map(|w| w.raw).collect())
             .collect()
     }
 
@@ -2709,7 +3001,7 @@ mod tests {
     #[test]
     fn extras_attach_to_the_tunnel_they_mention() {
         let p = read_rc(&format!(
-            "modprobe ip_gre\n{GRE}ip tunnel add gre2 mode gre remote 192.0.2.3\niptables -A INPUT -i gre2 -j ACCEPT\n\
+            "modprobe fou\n{GRE}ip tunnel add gre2 mode gre remote 192.0.2.3\niptables -A INPUT -i gre2 -j ACCEPT\n\
              sysctl -w net.ipv4.ip_forward=1\n"
         ))
         .unwrap();
@@ -2724,6 +3016,109 @@ mod tests {
         assert_eq!(keys(1), ["iptables"]);
         assert_eq!(p[1].tunnel.extras[0].value, "iptables -A INPUT -i gre2 -j ACCEPT");
         assert_eq!(p[1].origins.get(Some("extras[0]")).unwrap().line, 4);
+    }
+
+    #[test]
+    fn loading_the_tunnels_own_module_is_implied() {
+        for load in ["modprobe ip_gre", "modprobe -q ip-gre", "/sbin/modprobe ip_gre"] {
+            let p = one(&format!("{load}\n{GRE}"));
+            assert!(p.tunnel.extras.is_empty(), "{load}");
+            assert!(p
+                .warnings
+                .iter()
+                .any(|d| d.message.contains("is implied by the tunnel")));
+        }
+        // Another module, or unloading one, is kept.
+        for load in ["modprobe ipip", "modprobe -r ip_gre"] {
+            let p = one(&format!("{load}\n{GRE}"));
+            assert_eq!(p.tunnel.extras.len(), 1, "{load}");
+        }
+    }
+
+    #[test]
+    fn wrapper_functions_are_read_as_the_command_they_run() {
+        let p = one(
+            "run() {\n\t\"$@\" || { echo \"$0: $*: failed\" >&2; exit 1; }\n}\n\
+             run ip tunnel add gre1 mode gre remote 192.0.2.2\nrun run ip link set dev gre1 mtu 1400\n",
+        );
+        assert_eq!((p.tunnel.name.as_str(), p.tunnel.mtu), ("gre1", Some(1400)));
+        // The location is the wrapped command's.
+        assert_eq!(p.origins.get(Some("remote")).unwrap().column, 33);
+        // A prefix before "$@" is part of the command; `command` is dropped.
+        let p = one("ip() { command /sbin/ip \"$@\"; }\nip tunnel add gre1 mode gre\n");
+        assert_eq!(p.tunnel.name, "gre1");
+        // A function that calls itself is not followed forever.
+        let p = one(&format!("f() {{ f; }}\nf\n{GRE}"));
+        assert!(p.warnings.iter().any(|d| d.message.contains("calls itself")));
+    }
+
+    #[test]
+    fn function_bodies_run_where_called_not_where_defined() {
+        let p = one(&format!(
+            "up() {{\n  {GRE}  ip link set dev gre1 mtu 1400\n}}\ndown() {{ ip tunnel del gre1; }}\nup\n"
+        ));
+        assert_eq!(p.tunnel.mtu, Some(1400));
+        assert!(p
+            .warnings
+            .iter()
+            .any(|d| d.message == "the function `down` is never called; its commands are not read"));
+        // Never called: no tunnel.
+        assert!(read_rc(&format!("up() {{ {GRE} }}\n")).is_err());
+        // Positional parameters in a called body need the script's arguments.
+        let e = errors("mk() { ip tunnel add \"$1\" mode gre; }\nmk gre1\n");
+        assert_eq!((e[0].0, e[0].1), (1, 23));
+    }
+
+    #[test]
+    fn case_reads_the_branch_that_runs_without_arguments() {
+        let script = |subject: &str| {
+            format!(
+                "case {subject} in\nstart|restart)\n\t{GRE}\t;;\nstop) ip tunnel del gre1 ;;\n\
+                 *) ip tunnel add other mode gre ;;\nesac\n"
+            )
+        };
+        for subject in ["\"${1:-start}\"", "${1-restart}", "start"] {
+            let p = one(&script(subject));
+            assert_eq!(p.tunnel.name, "gre1", "{subject}");
+            let notes: Vec<&str> = p
+                .warnings
+                .iter()
+                .filter(|d| d.message.contains("branch is not read"))
+                .map(|d| d.message.as_str())
+                .collect();
+            assert_eq!(notes.len(), 2, "{subject}: {notes:?}");
+            assert!(notes[0].starts_with("the `stop)` branch is not read"));
+        }
+        // Without a default, $1 is empty: the `*)` branch runs.
+        assert_eq!(one(&script("\"$1\"")).tunnel.name, "other");
+        // A variable the script assigns.
+        assert_eq!(
+            one(&format!("a=re\n{}", script("\"${a}load\""))).tunnel.name,
+            "other"
+        );
+        assert_eq!(one(&format!("a=re\n{}", script("${a}start"))).tunnel.name, "gre1");
+        assert!(read_rc(&script("stop")).is_err());
+        // What only running the script can tell is an error at its column.
+        let e = errors(&script("\"$(uname)\""));
+        assert_eq!((e[0].0, e[0].1), (1, 7));
+        assert!(e[0].2.contains("cannot tell which branch"));
+        let e = errors(&script("$2"));
+        assert_eq!((e[0].0, e[0].1), (1, 6));
+        // Fall-through is not followed.
+        let e = errors(&format!("case x in x) {GRE} ;& y) ;; esac\n").replace("\n ;&", " ;&"));
+        assert!(e[0].2.contains("fall-through"), "{e:?}");
+    }
+
+    #[test]
+    fn deleting_before_creating_is_a_fresh_start() {
+        let p = one(&format!("ip link del gre1 2>/dev/null || true\n{GRE}"));
+        assert_eq!(p.tunnel.name, "gre1");
+        assert!(p
+            .warnings
+            .iter()
+            .any(|d| d.message.starts_with("deletes gre1 before creating it on line 2")));
+        let p = one("ip link delete dev dev\nip tunnel add name dev mode gre\n");
+        assert_eq!(p.tunnel.name, "dev");
     }
 
     #[test]
