@@ -328,6 +328,30 @@ fn is_ipv6_mode(word: &str) -> bool {
     )
 }
 
+/// The outer address a tunnel neighbour's `lladdr` gives: an IP address,
+/// or as iproute2's `ll_addr_a2n` reads it for a tunnel device, colon-
+/// separated hex bytes, 4 of them for IPv4 and 16 for IPv6 (how `ip
+/// neigh` prints the link-layer address of an IPv6 tunnel).
+fn lladdr_ip(s: &str) -> Option<IpAddr> {
+    if let Ok(ip) = values::parse_ip(s) {
+        return Some(ip);
+    }
+    let bytes: Vec<u8> = s
+        .split(':')
+        .map(|b| {
+            (1..=2)
+                .contains(&b.len())
+                .then(|| u8::from_str_radix(b, 16).ok())
+                .flatten()
+        })
+        .collect::<Option<_>>()?;
+    match bytes.len() {
+        4 => Some(IpAddr::from(<[u8; 4]>::try_from(bytes).ok()?)),
+        16 => Some(IpAddr::from(<[u8; 16]>::try_from(bytes).ok()?)),
+        _ => None,
+    }
+}
+
 /// What the `ip` options say about the address family.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Fam {
@@ -1454,7 +1478,22 @@ impl<'a> Reader<'a> {
     }
 
     fn ip_link_add(&mut self, c: &Command, args: &[Arg], fam: Fam, loc: Location) {
-        let Some(tp) = args.iter().position(|a| a.text == "type") else {
+        // `type` is the first word in keyword position: a name or a value
+        // that happens to be "type" (`ip link add name type type gre`) is not.
+        let mut tp = None;
+        let mut i = 0;
+        while i < args.len() {
+            match args[i].text.as_str() {
+                "type" => {
+                    tp = Some(i);
+                    break;
+                }
+                "name" | "dev" | "mtu" | "link" | "txqueuelen" | "txqlen" | "address" | "group"
+                | "numtxqueues" | "numrxqueues" => i += 2,
+                _ => i += 1,
+            }
+        }
+        let Some(tp) = tp else {
             self.note_cmd(c, None, "`ip link add` without a type; ignored".into());
             return;
         };
@@ -2180,9 +2219,9 @@ impl<'a> Reader<'a> {
             );
             return;
         };
-        let outer = match values::parse_ip(&lladdr.text) {
-            Ok(ip) => ip,
-            Err(_) => {
+        let outer = match lladdr_ip(&lladdr.text) {
+            Some(ip) => ip,
+            None => {
                 self.warn_at(
                     &lladdr,
                     Some(t),
@@ -2915,6 +2954,8 @@ mod tests {
             .2
             .contains("any protocol"));
         assert!(errors("ip link add g type gre bogus 1\n")[0].2.contains("bogus"));
+        let t = one("ip link add name type type gretap\n").tunnel;
+        assert_eq!((t.name.as_str(), t.mode), ("type", Mode::Gretap));
         let t = one("ip link add s type sit isatap\n").tunnel;
         assert_eq!(t.mode, Mode::Isatap);
         assert!(read_rc("ip link add g type gre\nip link del g\n").is_err());
@@ -2980,6 +3021,14 @@ mod tests {
             }]
         );
         assert_eq!(p.origins.get(Some("neighbours[0]")).unwrap().line, 3);
+        // The outer address as ll_addr_a2n reads it: hex bytes.
+        let p = one(
+            "ip -6 tunnel add t6 mode ip6gre key 1\n\
+             ip neigh add 10.0.0.2 lladdr 20:01:0d:b8:00:00:00:00:00:00:00:00:00:00:00:01 dev t6\n\
+             ip neigh add 10.0.0.3 lladdr c0:0:2:1 dev t6\nip neigh add 10.0.0.4 lladdr 00:11:22:33:44:55 dev t6\n",
+        );
+        let outer: Vec<String> = p.tunnel.neighbours.iter().map(|n| n.outer.to_string()).collect();
+        assert_eq!(outer, ["2001:db8::1", "192.0.2.1"]);
     }
 
     #[test]
