@@ -4,7 +4,10 @@
 //!
 //! grecfg never runs anything. It reads the simple commands in source order
 //! (also inside `if`, `{ ...; }`, `( ... )`, `&&`/`||` lists and pipelines),
-//! expands the variables the script itself assigns, and interprets `ip`,
+//! a function's body where the function is called (a call of a function
+//! that runs `"$@"` as the command it wraps), of a `case` the branch that
+//! runs (see [`script_syntax`]), expands the variables the script itself
+//! assigns, and interprets `ip`,
 //! `route` and `ifconfig`. Firewall, module and sysctl commands are kept as
 //! extras; everything else is listed as ignored. What a shell would do
 //! differently from what the author meant (a typo such as `Ip`, a blank
