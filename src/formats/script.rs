@@ -123,6 +123,9 @@ struct Reader<'a> {
     /// Functions being called, innermost last (a recursive call is not
     /// followed).
     calling: Vec<String>,
+    /// In a function's body, the words of the call (`$1`, `$2`, ...);
+    /// `None` at the top level, where they are the script's arguments.
+    positional: Option<Vec<Result<String, LexError>>>,
     /// Deletions of a device the script had not created (yet): the note's
     /// index in `diags`, by name.
     early_deletes: Vec<(String, usize)>,
@@ -156,6 +159,7 @@ pub fn read(src: &Source, dialect: Dialect) -> Result<Vec<Parsed>, Failure> {
         reported_vars: Vec::new(),
         functions: BTreeMap::new(),
         calling: Vec::new(),
+        positional: None,
         early_deletes: Vec::new(),
     };
     let items = script_syntax::parse(lexed.tokens);
@@ -568,7 +572,18 @@ impl<'a> Reader<'a> {
                     });
                 }
             }
-            None => self.items(&body),
+            None => {
+                let args = words[1..]
+                    .iter()
+                    .map(|a| match &a.pieces {
+                        Ok(p) => self.expand_pieces(p, a),
+                        Err(e) => Err(e.clone()),
+                    })
+                    .collect();
+                let outer = self.positional.replace(args);
+                self.items(&body);
+                self.positional = outer;
+            }
         }
         if guard {
             self.calling.pop();
@@ -584,12 +599,32 @@ impl<'a> Reader<'a> {
         let Some(subject) = subject else {
             return;
         };
-        let (value, why) = match script_syntax::first_argument_default(subject) {
-            Some(v) => {
+        let first = self.positional.as_ref().map(|args| args.first().cloned());
+        let (value, why) = match (script_syntax::first_argument_default(subject), first) {
+            // In a function: the call's first word, or the default.
+            (Some(default), Some(arg)) => match arg {
+                Some(Ok(v)) if !v.is_empty() => {
+                    let why = format!("the function's first argument is {v:?}");
+                    (v, why)
+                }
+                Some(Err(e)) => {
+                    self.push(
+                        e.offset,
+                        None,
+                        Diagnostic::error(e.message.clone()).at(self.loc(e.offset, e.len)),
+                    );
+                    return;
+                }
+                _ => {
+                    let why = format!("without arguments, {} is {default:?}", subject.raw);
+                    (default, why)
+                }
+            },
+            (Some(v), None) => {
                 let why = format!("without arguments, {} is {v:?}", subject.raw);
                 (v, why)
             }
-            None => {
+            (None, _) => {
                 let res = match &subject.pieces {
                     Ok(p) => self.expand_pieces(p, subject),
                     Err(e) => Err(e.clone()),
@@ -775,6 +810,23 @@ impl<'a> Reader<'a> {
                         message,
                         hint: Some(hint.to_string()),
                     };
+                    // In a function's body, `$1`... are the call's words.
+                    if let (Some(args), Ok(n)) = (&self.positional, name.parse::<usize>()) {
+                        if n > 0 {
+                            match args.get(n - 1) {
+                                Some(Ok(v)) => bytes.extend_from_slice(v.as_bytes()),
+                                Some(Err(e)) => return Err(e.clone()),
+                                None => {}
+                            }
+                            continue;
+                        }
+                    }
+                    if name == "#" {
+                        if let Some(args) = &self.positional {
+                            bytes.extend_from_slice(args.len().to_string().as_bytes());
+                            continue;
+                        }
+                    }
                     if !shell::is_name(name) {
                         return Err(err(
                             format!("${name} is set when the script runs; grecfg cannot know its value"),
@@ -3116,9 +3168,20 @@ mod tests {
             .any(|d| d.message == "the function `down` is never called; its commands are not read"));
         // Never called: no tunnel.
         assert!(read_rc(&format!("up() {{ {GRE} }}\n")).is_err());
-        // Positional parameters in a called body need the script's arguments.
-        let e = errors("mk() { ip tunnel add \"$1\" mode gre; }\nmk gre1\n");
-        assert_eq!((e[0].0, e[0].1), (1, 23));
+        // In a called body, `$1`... are the call's words.
+        let p = one("n=gre\nmk() { ip tunnel add \"$1\" mode gre remote \"$2\"$3; }\nmk ${n}7 192.0.2.2\n");
+        assert_eq!(p.tunnel.name, "gre7");
+        assert_eq!(p.tunnel.remote, Some("192.0.2.2".parse().unwrap()));
+        let e = errors("mk() { ip tunnel add \"$1\" mode gre; }\nmk $(hostname)\n");
+        assert_eq!((e[0].0, e[0].1), (2, 4));
+        // At the top level they are the script's arguments.
+        let e = errors("ip tunnel add \"$1\" mode gre\n");
+        assert_eq!((e[0].0, e[0].1), (1, 16));
+        // A case on `$1` in a function is on the function's argument.
+        let f = "f() { case \"${1:-a}\" in a) ip tunnel add gre1 mode gre;; b) ip tunnel add gre2 mode gre;; esac; }\n";
+        assert_eq!(one(&format!("{f}f b\n")).tunnel.name, "gre2");
+        assert_eq!(one(&format!("{f}f\n")).tunnel.name, "gre1");
+        assert_eq!(one(&format!("{f}f ''\n")).tunnel.name, "gre1");
     }
 
     #[test]
