@@ -463,8 +463,12 @@ impl<'a> Reader<'a> {
             None => {
                 let base = basename(&name).to_string();
                 if EXTRA_COMMANDS.contains(&base.as_str()) {
-                    let in_order = cmd.words.windows(2).all(|p| p[0].offset < p[1].offset);
-                    let value = if in_order {
+                    // A wrapper's prefix is written elsewhere than the call.
+                    let in_place = cmd
+                        .words
+                        .iter()
+                        .all(|w| w.offset >= c.start && w.offset + w.len <= cmd.end);
+                    let value = if in_place {
                         self.src.text[cmd.start..cmd.end].to_string()
                     } else {
                         cmd.words
@@ -3151,6 +3155,11 @@ mod tests {
         // A prefix before "$@" is part of the command; `command` is dropped.
         let p = one("ip() { command /sbin/ip \"$@\"; }\nip tunnel add gre1 mode gre\n");
         assert_eq!(p.tunnel.name, "gre1");
+        // An extra through a wrapper with a prefix is the words it runs.
+        let p = one(&format!(
+            "fw() {{ iptables \"$@\"; }}\n{GRE}fw -A INPUT -i gre1 -j ACCEPT\n"
+        ));
+        assert_eq!(p.tunnel.extras[0].value, "iptables -A INPUT -i gre1 -j ACCEPT");
         // A function that calls itself is not followed forever.
         let p = one(&format!("f() {{ f; }}\nf\n{GRE}"));
         assert!(p.warnings.iter().any(|d| d.message.contains("calls itself")));
