@@ -123,6 +123,8 @@ struct Reader<'a> {
     /// Functions being called, innermost last (a recursive call is not
     /// followed).
     calling: Vec<String>,
+    /// Calls being read, wrappers included.
+    call_depth: usize,
     /// In a function's body, the words of the call (`$1`, `$2`, ...);
     /// `None` at the top level, where they are the script's arguments.
     positional: Option<Vec<Result<String, LexError>>>,
@@ -159,6 +161,7 @@ pub fn read(src: &Source, dialect: Dialect) -> Result<Vec<Parsed>, Failure> {
         reported_vars: Vec::new(),
         functions: BTreeMap::new(),
         calling: Vec::new(),
+        call_depth: 0,
         positional: None,
         early_deletes: Vec::new(),
     };
@@ -550,6 +553,14 @@ impl<'a> Reader<'a> {
         f.called = true;
         let (wrapper, body) = (f.wrapper.clone(), f.body.clone());
         let name = w.raw.clone();
+        if self.call_depth >= 50 {
+            self.note_cmd(
+                c,
+                None,
+                format!("`{name}` is called through more than 50 functions; grecfg does not follow the call"),
+            );
+            return true;
+        }
         if self.calling.contains(&name) {
             self.note_cmd(
                 c,
@@ -564,6 +575,7 @@ impl<'a> Reader<'a> {
         if guard {
             self.calling.push(name);
         }
+        self.call_depth += 1;
         match wrapper {
             Some(mut ws) => {
                 ws.extend(words[1..].iter().cloned());
@@ -592,6 +604,7 @@ impl<'a> Reader<'a> {
         if guard {
             self.calling.pop();
         }
+        self.call_depth -= 1;
         true
     }
 
@@ -3155,6 +3168,16 @@ mod tests {
         // A prefix before "$@" is part of the command; `command` is dropped.
         let p = one("ip() { command /sbin/ip \"$@\"; }\nip tunnel add gre1 mode gre\n");
         assert_eq!(p.tunnel.name, "gre1");
+        // Calls nest only so deep.
+        let p = one(&format!(
+            "run() {{ \"$@\"; }}\n{GRE}{}ip link set dev gre1 mtu 1400\n",
+            "run ".repeat(2000)
+        ));
+        assert_eq!(p.tunnel.mtu, None);
+        assert!(p
+            .warnings
+            .iter()
+            .any(|d| d.message.contains("more than 50 functions")));
         // An extra through a wrapper with a prefix is the words it runs.
         let p = one(&format!(
             "fw() {{ iptables \"$@\"; }}\n{GRE}fw -A INPUT -i gre1 -j ACCEPT\n"
@@ -3292,6 +3315,8 @@ mod tests {
                     "mode", "remote", "local", "key", "peer", "via", "lladdr", "192.0.2.1", "10.0.0.1/30", "$x",
                     "x=1", "\\\n", "\\ \n", ";", "&&", "{", "}", "if", "fi", "ifconfig", "route", "-net", "netmask",
                     "gw", "mtu", "1400", "del", "#", "\n", "\"", "'", "${a b}", "$(", "`", "2>&1", "<<E\n",
+                    "case", "\"${1:-start}\"", "$1", "in", "esac", ")", "(", ";;", ";&", "*)", "start)", "f()",
+                    "function", "f", "\"$@\"", "run", "do", "done", "then", "else",
                 ]),
                 0..40,
             )

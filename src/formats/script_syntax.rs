@@ -63,11 +63,21 @@ enum Stop {
 struct Parser {
     toks: Vec<ScriptToken>,
     i: usize,
+    /// Constructs open around the current token.
+    depth: usize,
 }
+
+/// Deeper nesting is read flat: no script needs it, and a hostile input
+/// must not exhaust the stack.
+const MAX_DEPTH: usize = 100;
 
 /// Parse a whole script.
 pub fn parse(tokens: Vec<ScriptToken>) -> Vec<Item> {
-    let mut p = Parser { toks: tokens, i: 0 };
+    let mut p = Parser {
+        toks: tokens,
+        i: 0,
+        depth: 0,
+    };
     let mut out = Vec::new();
     p.list(&mut out, Stop::Eof);
     out
@@ -155,6 +165,16 @@ impl Parser {
     /// Read commands into `out` until `stop`; true when it was found (and,
     /// except for [`Stop::Arm`], consumed).
     fn list(&mut self, out: &mut Vec<Item>, stop: Stop) -> bool {
+        if self.depth >= MAX_DEPTH {
+            return false;
+        }
+        self.depth += 1;
+        let found = self.list_inner(out, stop);
+        self.depth -= 1;
+        found
+    }
+
+    fn list_inner(&mut self, out: &mut Vec<Item>, stop: Stop) -> bool {
         let mut words: Vec<ScriptWord> = Vec::new();
         let flush = |words: &mut Vec<ScriptWord>, out: &mut Vec<Item>| {
             if !words.is_empty() {
@@ -590,6 +610,18 @@ mod tests {
         // A case inside a subshell and an if.
         let it = items("( if x; then case $a in y) z;; esac; fi )\nw\n");
         assert_eq!(it.len(), 3);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_exhaust_the_stack() {
+        let deep = format!(
+            "{}ip link\n{}",
+            "{ ( if x; then case a in a) ".repeat(1000),
+            "esac; fi ) }".repeat(1000)
+        );
+        let it = items(&deep);
+        assert!(!flatten(&it).is_empty());
+        let _ = items(&"f() { ".repeat(2000));
     }
 
     #[test]
