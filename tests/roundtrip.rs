@@ -1,6 +1,7 @@
 //! Round-trip properties over every valid tunnel model:
-//! - `read(encode(lower(t))) == lower(t)` for ifcfg and NetworkManager
-//!   keyfiles (lowering maps the model onto what the format can hold, with
+//! - `read(encode(lower(t))) == lower(t)` for ifcfg, NetworkManager
+//!   keyfiles and the iproute2 and rc.local scripts grecfg renders
+//!   (lowering maps the model onto what the format can hold, with
 //!   warnings; what remains must survive the trip exactly);
 //! - lowering is idempotent, and a second pass repeats no loss;
 //! - the readers never panic, whatever bytes they are given.
@@ -14,7 +15,7 @@ use proptest::sample::select;
 
 use grecfg::diag::{Diagnostic, Source};
 use grecfg::format::{self, Companions, Format, OutputFile, WriteOptions};
-use grecfg::formats::{ifcfg, keyfile};
+use grecfg::formats::{ifcfg, keyfile, script, shell};
 use grecfg::model::{Extra, Family, InnerAddress, Mode, Neighbour, Route, Tunnel, RESERVED_NAMES};
 
 /// Companion files held in memory, as the ifcfg writer produced them.
@@ -68,6 +69,93 @@ fn ifname() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9_.@+=#$'\"`;!*%,~\\-\\\\é]{1,7}".prop_filter("kernel rules", |s| {
         grecfg::model::check_ifname(s).is_ok() && !RESERVED_NAMES.contains(&s.as_str())
     })
+}
+
+/// Interface names for the script round trips: the awkward names above,
+/// words that `ip` and the rendered script use as keywords, and any
+/// character the kernel allows (control characters, non-breaking spaces,
+/// shell operators), up to its 15-byte limit.
+fn script_ifname() -> impl Strategy<Value = String> {
+    prop_oneof![
+        ifname(),
+        select(vec![
+            "dev",
+            "name",
+            "type",
+            "mode",
+            "remote",
+            "local",
+            "key",
+            "ikey",
+            "ttl",
+            "up",
+            "down",
+            "mtu",
+            "help",
+            "default",
+            "all",
+            "peer",
+            "via",
+            "lladdr",
+            "nud",
+            "table",
+            "metric",
+            "-6",
+            "-x",
+            "--",
+            "add",
+            "del",
+            "link",
+            "tunnel",
+            "inherit",
+            "any",
+            "start",
+            "stop",
+            "esac",
+            "fi",
+            "}",
+            "{",
+            "run",
+            "exists",
+            "case",
+            "in",
+            "$@",
+            "${1:-start}",
+            "sudo",
+            "modprobe",
+            "if",
+            "!",
+        ])
+        .prop_map(String::from),
+        "[^/:\t\n\x0b\x0c\r \x00]{1,15}",
+    ]
+    .prop_filter("kernel rules", |s| {
+        grecfg::model::check_ifname(s).is_ok() && !RESERVED_NAMES.contains(&s.as_str())
+    })
+}
+
+/// Valid models with any interface name the kernel accepts, for the
+/// scripts, where every name passes through shell quoting and `ip`'s
+/// keyword parsing, and routes in the main table given by number.
+fn script_tunnel() -> impl Strategy<Value = Tunnel> {
+    (
+        valid_tunnel(),
+        script_ifname(),
+        proptest::option::of(script_ifname()),
+        any::<bool>(),
+    )
+        .prop_map(|(mut t, name, parent, main_table)| {
+            t.name = name;
+            if t.parent.is_some() {
+                t.parent = parent;
+            }
+            // The main table by number, which `ip route` does not print.
+            if let (true, Some(r)) = (main_table, t.routes.first_mut()) {
+                r.table = Some(254);
+            }
+            t
+        })
+        .prop_filter("valid models only", |t| t.validate().is_empty())
 }
 
 /// Free text as a profile name or zone: printable, with shell and keyfile
@@ -250,11 +338,24 @@ proptest! {
     }
 
     #[test]
+    fn iproute2_round_trip(t in script_tunnel()) {
+        check_round_trip(Format::Iproute2, &t)?;
+    }
+
+    #[test]
+    fn rc_local_round_trip(t in script_tunnel()) {
+        check_round_trip(Format::RcLocal, &t)?;
+    }
+
+    #[test]
     fn readers_never_panic_on_arbitrary_text(text in "\\PC*|[\\s\\S]{0,200}") {
         let src = Source::new("fuzz", None, text);
         let _ = ifcfg::read(&src, &MapCompanions(BTreeMap::new()));
         let _ = keyfile::read(&src);
         let _ = ifcfg::is_tunnel(&src.text);
+        let _ = shell::lex_script(&src.text);
+        let _ = script::read(&src, script::Dialect::RcLocal);
+        let _ = script::read(&src, script::Dialect::Iproute2);
     }
 
     #[test]
@@ -269,7 +370,7 @@ proptest! {
 
     #[test]
     fn readers_never_panic_on_mangled_output(t in valid_tunnel(), cut in any::<prop::sample::Index>(), junk in "[\\s\\S]{0,8}") {
-        for format in [Format::Ifcfg, Format::Keyfile, Format::Nmcli] {
+        for format in [Format::Ifcfg, Format::Keyfile, Format::Iproute2, Format::RcLocal, Format::Nmcli] {
             let Ok(w) = format::write(format, &t, &WriteOptions::default()) else { continue };
             let mut text = w.files[0].contents.clone();
             let mut at = cut.index(text.len() + 1);

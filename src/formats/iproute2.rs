@@ -331,6 +331,13 @@ pub fn lower(t: &Tunnel) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
             t.flow_label = 0;
         }
     }
+    // Table 254 is the main table, where `ip route` puts a route without
+    // `table`; the reader gives no table for both.
+    for r in &mut t.routes {
+        if r.table == Some(254) {
+            r.table = None;
+        }
+    }
     // No extra is ever carried into a script: extras of other formats have
     // no command, and commands kept from an input script (firewall rules,
     // sysctls) are never copied into something that runs.
@@ -526,6 +533,23 @@ mod tests {
         assert!(w[5].message.contains("never copied"), "{}", w[5].message);
         // A lowered tunnel lowers to itself without warnings.
         assert_eq!(lower(&l).unwrap(), (l.clone(), vec![]));
+    }
+
+    #[test]
+    fn the_main_table_is_no_table() {
+        let mut t = gre();
+        for table in [Some(254), Some(255), None] {
+            t.routes.push(Route {
+                destination: "10.2.0.0/24".parse().unwrap(),
+                gateway: None,
+                metric: None,
+                table,
+            });
+        }
+        let (l, w) = lower(&t).unwrap();
+        let tables: Vec<_> = l.routes.iter().map(|r| r.table).collect();
+        assert_eq!(tables, [None, Some(255), None]);
+        assert!(w.is_empty());
     }
 
     #[test]

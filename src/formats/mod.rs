@@ -7,5 +7,6 @@ pub mod iproute2;
 pub mod keyfile;
 pub mod model;
 pub mod script;
+pub mod script_syntax;
 pub mod shell;
 pub mod values;

@@ -4,7 +4,10 @@
 //!
 //! grecfg never runs anything. It reads the simple commands in source order
 //! (also inside `if`, `{ ...; }`, `( ... )`, `&&`/`||` lists and pipelines),
-//! expands the variables the script itself assigns, and interprets `ip`,
+//! a function's body where the function is called (a call of a function
+//! that runs `"$@"` as the command it wraps), of a `case` the branch that
+//! runs (see [`script_syntax`]), expands the variables the script itself
+//! assigns, and interprets `ip`,
 //! `route` and `ifconfig`. Firewall, module and sysctl commands are kept as
 //! extras; everything else is listed as ignored. What a shell would do
 //! differently from what the author meant (a typo such as `Ip`, a blank
@@ -15,7 +18,9 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use super::shell::{self, LexError, Op, Piece, ScriptToken, ScriptWord};
+use super::iproute2;
+use super::script_syntax::{self, Arm, Item};
+use super::shell::{self, LexError, Piece, ScriptWord};
 use super::values::{self, ValueError};
 use crate::diag::{Diagnostic, Failure, Location, Origins, Severity, Source};
 use crate::format::Parsed;
@@ -41,12 +46,6 @@ const EXTRA_COMMANDS: [&str; 6] = [
     "ip6tables",
     "nft",
     "firewall-cmd",
-];
-
-/// Shell words that open or close a compound command; the simple command
-/// follows them.
-const RESERVED: [&str; 12] = [
-    "if", "then", "elif", "else", "fi", "{", "}", "!", "do", "done", "while", "until",
 ];
 
 /// Real commands one edit away from `ip`/`route`: never typos.
@@ -125,6 +124,29 @@ struct Reader<'a> {
     reported_vars: Vec<usize>,
     /// NetworkManager profiles made by `nmcli` commands.
     nm: Nmcli,
+    /// Functions defined so far, by name.
+    functions: BTreeMap<String, Function>,
+    /// Functions being called, innermost last (a recursive call is not
+    /// followed).
+    calling: Vec<String>,
+    /// Calls being read, wrappers included.
+    call_depth: usize,
+    /// In a function's body, the words of the call (`$1`, `$2`, ...);
+    /// `None` at the top level, where they are the script's arguments.
+    positional: Option<Vec<Result<String, LexError>>>,
+    /// Deletions of a device the script had not created (yet): the note's
+    /// index in `diags`, by name.
+    early_deletes: Vec<(String, usize)>,
+}
+
+/// A shell function the script defines.
+struct Function {
+    name: ScriptWord,
+    body: std::rc::Rc<Vec<Item>>,
+    /// For a function that runs its arguments (`run() { "$@" || exit; }`):
+    /// the words it puts before them. A call is read as that command.
+    wrapper: Option<Vec<ScriptWord>>,
+    called: bool,
 }
 
 /// Read every tunnel a script defines, in order of creation.
@@ -144,10 +166,14 @@ pub fn read(src: &Source, dialect: Dialect) -> Result<Vec<Parsed>, Failure> {
         comment_lines: lexed.comment_lines.clone(),
         reported_vars: Vec::new(),
         nm: Nmcli::default(),
+        functions: BTreeMap::new(),
+        calling: Vec::new(),
+        call_depth: 0,
+        positional: None,
+        early_deletes: Vec::new(),
     };
-    for cmd in split_commands(lexed.tokens) {
-        r.command(cmd);
-    }
+    let items = script_syntax::parse(lexed.tokens);
+    r.items(&items);
     r.finish()
 }
 
@@ -201,35 +227,12 @@ fn strip_prompts(text: &str) -> String {
     out
 }
 
-/// Cut the token stream into simple commands, dropping the reserved words
-/// of compound commands so that what they contain is read in order.
-fn split_commands(tokens: Vec<ScriptToken>) -> Vec<Command> {
-    let mut cmds = Vec::new();
-    let mut words: Vec<ScriptWord> = Vec::new();
-    let mut flush = |words: &mut Vec<ScriptWord>| {
-        if words.is_empty() {
-            return;
-        }
-        let w = std::mem::take(words);
-        let start = w[0].offset;
-        let end = w.last().map_or(start, |l| l.offset + l.len);
-        cmds.push(Command { words: w, start, end });
-    };
-    for t in tokens {
-        match t {
-            ScriptToken::Word(w) => {
-                let reserved = w.pieces.is_ok() && RESERVED.contains(&w.raw.as_str());
-                if words.is_empty() && reserved {
-                    continue;
-                }
-                words.push(w);
-            }
-            ScriptToken::Op(_, _) | ScriptToken::Newline(_) => flush(&mut words),
-        }
+impl Command {
+    fn new(words: Vec<ScriptWord>) -> Command {
+        let start = words[0].offset;
+        let end = words.last().map_or(start, |l| l.offset + l.len);
+        Command { words, start, end }
     }
-    flush(&mut words);
-    let _ = Op::Semi;
-    cmds
 }
 
 fn is_assignment(w: &ScriptWord) -> Option<(String, usize)> {
@@ -357,6 +360,30 @@ fn is_ipv6_mode(word: &str) -> bool {
     )
 }
 
+/// The outer address a tunnel neighbour's `lladdr` gives: an IP address,
+/// or as iproute2's `ll_addr_a2n` reads it for a tunnel device, colon-
+/// separated hex bytes, 4 of them for IPv4 and 16 for IPv6 (how `ip
+/// neigh` prints the link-layer address of an IPv6 tunnel).
+fn lladdr_ip(s: &str) -> Option<IpAddr> {
+    if let Ok(ip) = values::parse_ip(s) {
+        return Some(ip);
+    }
+    let bytes: Vec<u8> = s
+        .split(':')
+        .map(|b| {
+            (1..=2)
+                .contains(&b.len())
+                .then(|| u8::from_str_radix(b, 16).ok())
+                .flatten()
+        })
+        .collect::<Option<_>>()?;
+    match bytes.len() {
+        4 => Some(IpAddr::from(<[u8; 4]>::try_from(bytes).ok()?)),
+        16 => Some(IpAddr::from(<[u8; 16]>::try_from(bytes).ok()?)),
+        _ => None,
+    }
+}
+
 /// What the `ip` options say about the address family.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Fam {
@@ -407,6 +434,9 @@ impl<'a> Reader<'a> {
             }
             return;
         }
+        if self.call(&c, &words) {
+            return;
+        }
         // `sudo [-E] [-u user] cmd`
         if words[0].raw == "sudo" {
             let mut i = 1;
@@ -423,9 +453,11 @@ impl<'a> Reader<'a> {
             words.drain(..i);
         }
         let name = words[0].raw.clone();
+        // The words of a wrapped call come from two places (the function's
+        // prefix and the call): the command spans at least its first word.
         let cmd = Command {
             start: words[0].offset,
-            end: c.end,
+            end: c.end.max(words[0].offset + words[0].len),
             words,
         };
         if basename(&name) == "nmcli" {
@@ -460,7 +492,20 @@ impl<'a> Reader<'a> {
             None => {
                 let base = basename(&name).to_string();
                 if EXTRA_COMMANDS.contains(&base.as_str()) {
-                    let value = self.src.text[cmd.start..cmd.end].to_string();
+                    // A wrapper's prefix is written elsewhere than the call.
+                    let in_place = cmd
+                        .words
+                        .iter()
+                        .all(|w| w.offset >= c.start && w.offset + w.len <= cmd.end);
+                    let value = if in_place {
+                        self.src.text[cmd.start..cmd.end].to_string()
+                    } else {
+                        cmd.words
+                            .iter()
+                            .map(|w| w.raw.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    };
                     let words = cmd.words.iter().map(|w| w.raw.clone()).collect();
                     let loc = self.cmd_loc(&cmd);
                     self.extras.push(PendingExtra {
@@ -475,6 +520,257 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+    }
+
+    /// Read the items of a script or of a body, in order.
+    fn items(&mut self, items: &[Item]) {
+        for it in items {
+            match it {
+                Item::Simple(words) => self.command(Command::new(words.clone())),
+                Item::Function { name, body } => self.define(name, body),
+                Item::Case {
+                    keyword,
+                    subject,
+                    arms,
+                } => self.case(keyword, subject.as_ref(), arms),
+            }
+        }
+    }
+
+    /// A function definition: nothing runs until it is called.
+    fn define(&mut self, name: &ScriptWord, body: &[Item]) {
+        // A function whose body runs `PREFIX "$@"` runs its arguments; what
+        // else it does (report a failure, exit) is not read.
+        let wrapper = script_syntax::flatten(body)
+            .into_iter()
+            .find(|w| script_syntax::runs_arguments(w))
+            .map(|mut w| {
+                w.pop();
+                let skip = w
+                    .iter()
+                    .take_while(|x| {
+                        is_assignment(x).is_some() || matches!(x.raw.as_str(), "command" | "exec")
+                    })
+                    .count();
+                w.drain(..skip);
+                w
+            });
+        self.functions.insert(
+            name.raw.clone(),
+            Function {
+                name: name.clone(),
+                body: std::rc::Rc::new(body.to_vec()),
+                wrapper,
+                called: false,
+            },
+        );
+    }
+
+    /// A call of a function the script defined (true), read as its body,
+    /// or for a function that runs its arguments, as that command.
+    fn call(&mut self, c: &Command, words: &[ScriptWord]) -> bool {
+        let w = &words[0];
+        if w.pieces.is_err() {
+            return false;
+        }
+        let Some(f) = self.functions.get_mut(&w.raw) else {
+            return false;
+        };
+        f.called = true;
+        let (wrapper, body) = (f.wrapper.clone(), f.body.clone());
+        let name = w.raw.clone();
+        if self.call_depth >= 50 {
+            self.note_cmd(
+                c,
+                None,
+                format!("`{name}` is called through more than 50 functions; grecfg does not follow the call"),
+            );
+            return true;
+        }
+        if self.calling.contains(&name) {
+            self.note_cmd(
+                c,
+                None,
+                format!("`{name}` calls itself here; grecfg does not follow the call"),
+            );
+            return true;
+        }
+        // A wrapper's own words shrink with every call; only a prefix can
+        // call the function again.
+        let guard = wrapper.as_ref().is_none_or(|p| !p.is_empty());
+        if guard {
+            self.calling.push(name);
+        }
+        self.call_depth += 1;
+        match wrapper {
+            Some(mut ws) => {
+                ws.extend(words[1..].iter().cloned());
+                if !ws.is_empty() {
+                    let start = words.get(1).map_or(w.offset, |a| a.offset);
+                    self.command(Command {
+                        words: ws,
+                        start,
+                        end: c.end,
+                    });
+                }
+            }
+            None => {
+                let args = words[1..]
+                    .iter()
+                    .map(|a| match &a.pieces {
+                        Ok(p) => self.expand_pieces(p, a),
+                        Err(e) => Err(e.clone()),
+                    })
+                    .collect();
+                let outer = self.positional.replace(args);
+                self.items(&body);
+                self.positional = outer;
+            }
+        }
+        if guard {
+            self.calling.pop();
+        }
+        self.call_depth -= 1;
+        true
+    }
+
+    /// `case`: only the branch that runs is read. Its subject must be known
+    /// without running the script: a word, a variable the script assigns,
+    /// or the script's first argument, which with a default (`${1:-start}`)
+    /// is what the script does when run without arguments.
+    fn case(&mut self, keyword: &ScriptWord, subject: Option<&ScriptWord>, arms: &[Arm]) {
+        let Some(subject) = subject else {
+            return;
+        };
+        let first = self.positional.as_ref().map(|args| args.first().cloned());
+        let (value, why) = match (script_syntax::first_argument_default(subject), first) {
+            // In a function: the call's first word, or the default.
+            (Some(default), Some(arg)) => match arg {
+                Some(Ok(v)) if !v.is_empty() => {
+                    let why = format!("the function's first argument is {v:?}");
+                    (v, why)
+                }
+                Some(Err(e)) => {
+                    self.push(
+                        e.offset,
+                        None,
+                        Diagnostic::error(e.message.clone()).at(self.loc(e.offset, e.len)),
+                    );
+                    return;
+                }
+                _ => {
+                    let why = format!("without arguments, {} is {default:?}", subject.raw);
+                    (default, why)
+                }
+            },
+            (Some(v), None) => {
+                let why = format!("without arguments, {} is {v:?}", subject.raw);
+                (v, why)
+            }
+            (None, _) => {
+                let res = match &subject.pieces {
+                    Ok(p) => self.expand_pieces(p, subject),
+                    Err(e) => Err(e.clone()),
+                };
+                match res {
+                    Ok(v) => {
+                        let why = format!("{} is {v:?}", subject.raw);
+                        (v, why)
+                    }
+                    Err(e) => {
+                        let d = Diagnostic::error(format!(
+                            "grecfg cannot tell which branch of this case runs: {}",
+                            e.message
+                        ))
+                        .at(self.loc(e.offset, e.len))
+                        .hint(
+                            "case on a word, on a variable the script assigns, or on the script's first \
+                             argument with a default: case \"${1:-start}\" in",
+                        );
+                        self.push(e.offset, None, d);
+                        return;
+                    }
+                }
+            }
+        };
+        let _ = keyword;
+        let mut chosen = None;
+        'arms: for (i, arm) in arms.iter().enumerate() {
+            for p in &arm.patterns {
+                let pattern = match script_syntax::compile_pattern(&p.raw) {
+                    Some(c) => c,
+                    None => {
+                        let res = match &p.pieces {
+                            Ok(pieces) => self.expand_pieces(pieces, p),
+                            Err(e) => Err(e.clone()),
+                        };
+                        match res {
+                            Ok(text) => text.chars().map(script_syntax::PatternChar::Literal).collect(),
+                            Err(e) => {
+                                let d = Diagnostic::error(format!(
+                                    "grecfg cannot tell whether this case pattern matches: {}",
+                                    e.message
+                                ))
+                                .at(self.loc(e.offset, e.len))
+                                .hint("write the pattern itself");
+                                self.push(e.offset, None, d);
+                                return;
+                            }
+                        }
+                    }
+                };
+                if script_syntax::pattern_matches(&pattern, &value) {
+                    chosen = Some(i);
+                    break 'arms;
+                }
+            }
+        }
+        let label = |a: &Arm| {
+            let p: Vec<&str> = a.patterns.iter().map(|w| w.raw.as_str()).collect();
+            format!("{})", p.join("|"))
+        };
+        let runs = match chosen {
+            Some(c) => format!("the script runs the `{}` branch", label(&arms[c])),
+            None => "the script runs no branch".to_string(),
+        };
+        for (i, arm) in arms.iter().enumerate() {
+            if Some(i) == chosen {
+                continue;
+            }
+            let (Some(first), Some(last)) = (arm.patterns.first(), arm.patterns.last()) else {
+                continue;
+            };
+            let loc = self.loc(first.offset, last.offset + last.len - first.offset);
+            self.push(
+                first.offset,
+                None,
+                Diagnostic::note(format!(
+                    "the `{}` branch is not read: {why}, so {runs}",
+                    label(arm)
+                ))
+                .at(loc),
+            );
+        }
+        let Some(c) = chosen else {
+            return;
+        };
+        if let Some(at) = arms[c].fall_through {
+            let len = if self.src.text[at..].starts_with(";;&") {
+                3
+            } else {
+                2
+            };
+            self.push(
+                at,
+                None,
+                Diagnostic::error(
+                    "the branch goes on with the next one; grecfg does not follow a case fall-through",
+                )
+                .at(self.loc(at, len))
+                .hint("end the branch with ;;"),
+            );
+        }
+        self.items(&arms[c].body);
     }
 
     fn ignored(&mut self, c: &Command, name: &str) {
@@ -557,6 +853,23 @@ impl<'a> Reader<'a> {
                         message,
                         hint: Some(hint.to_string()),
                     };
+                    // In a function's body, `$1`... are the call's words.
+                    if let (Some(args), Ok(n)) = (&self.positional, name.parse::<usize>()) {
+                        if n > 0 {
+                            match args.get(n - 1) {
+                                Some(Ok(v)) => bytes.extend_from_slice(v.as_bytes()),
+                                Some(Err(e)) => return Err(e.clone()),
+                                None => {}
+                            }
+                            continue;
+                        }
+                    }
+                    if name == "#" {
+                        if let Some(args) = &self.positional {
+                            bytes.extend_from_slice(args.len().to_string().as_bytes());
+                            continue;
+                        }
+                    }
                     if !shell::is_name(name) {
                         return Err(err(
                             format!("${name} is set when the script runs; grecfg cannot know its value"),
@@ -1016,6 +1329,19 @@ impl<'a> Reader<'a> {
             deleted: false,
             profile: None,
         };
+        // `ip link del NAME` before `ip tunnel add NAME`: the script
+        // starts afresh when run again; the deletion does not end anything.
+        let line = loc.line;
+        for (n, i) in std::mem::take(&mut self.early_deletes) {
+            if n == name.text {
+                self.diags[i].d.message = format!(
+                    "deletes {n} before creating it on line {line}, so that running the script again \
+                     starts afresh; ignored"
+                );
+            } else {
+                self.early_deletes.push((n, i));
+            }
+        }
         b.set("name", self.arg_loc(name));
         b.set("mode", mode_arg.map_or(loc, |m| self.arg_loc(m)));
         self.tunnels.push(b);
@@ -1036,14 +1362,17 @@ impl<'a> Reader<'a> {
                     ),
                 );
             }
-            None => self.note_cmd(
-                c,
-                None,
-                format!(
-                    "deletes {}, which this script does not create; ignored",
-                    name.text
-                ),
-            ),
+            None => {
+                self.note_cmd(
+                    c,
+                    None,
+                    format!(
+                        "deletes {}, which this script does not create; ignored",
+                        name.text
+                    ),
+                );
+                self.early_deletes.push((name.text.clone(), self.diags.len() - 1));
+            }
         }
     }
 
@@ -1227,7 +1556,10 @@ impl<'a> Reader<'a> {
         } else if matches(v, "set") || matches(v, "change") {
             self.ip_link_set(c, rest);
         } else if matches(v, "delete") {
-            let name = rest.iter().find(|a| a.text != "dev");
+            let name = match rest.first() {
+                Some(d) if d.text == "dev" => rest.get(1),
+                first => first,
+            };
             match name {
                 Some(n) => {
                     let n = n.clone();
@@ -1245,7 +1577,22 @@ impl<'a> Reader<'a> {
     }
 
     fn ip_link_add(&mut self, c: &Command, args: &[Arg], fam: Fam, loc: Location) {
-        let Some(tp) = args.iter().position(|a| a.text == "type") else {
+        // `type` is the first word in keyword position: a name or a value
+        // that happens to be "type" (`ip link add name type type gre`) is not.
+        let mut tp = None;
+        let mut i = 0;
+        while i < args.len() {
+            match args[i].text.as_str() {
+                "type" => {
+                    tp = Some(i);
+                    break;
+                }
+                "name" | "dev" | "mtu" | "link" | "txqueuelen" | "txqlen" | "address" | "group"
+                | "numtxqueues" | "numrxqueues" => i += 2,
+                _ => i += 1,
+            }
+        }
+        let Some(tp) = tp else {
             self.note_cmd(c, None, "`ip link add` without a type; ignored".into());
             return;
         };
@@ -1988,9 +2335,9 @@ impl<'a> Reader<'a> {
             );
             return;
         };
-        let outer = match values::parse_ip(&lladdr.text) {
-            Ok(ip) => ip,
-            Err(_) => {
+        let outer = match lladdr_ip(&lladdr.text) {
+            Some(ip) => ip,
+            None => {
                 self.warn_at(
                     &lladdr,
                     Some(t),
@@ -2442,15 +2789,71 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The tunnel whose kernel module `modprobe [-q|-v|-b] MODULE` loads
+    /// (`ip tunnel add` and `ip link add` load it on demand).
+    fn implied_module(&self, e: &PendingExtra, live: &[usize]) -> Option<usize> {
+        if e.key != "modprobe" {
+            return None;
+        }
+        let args: Vec<&String> = e.words[1..]
+            .iter()
+            .filter(|w| {
+                !matches!(
+                    w.as_str(),
+                    "-q" | "--quiet" | "-v" | "--verbose" | "-b" | "--use-blacklist"
+                )
+            })
+            .collect();
+        let [module] = args.as_slice() else {
+            return None;
+        };
+        // modprobe treats `-` and `_` in module names alike.
+        let module = module.replace('-', "_");
+        live.iter()
+            .copied()
+            .find(|&t| iproute2::kernel_module(self.tunnels[t].tunnel.mode) == module)
+    }
+
     fn finish(mut self) -> Result<Vec<Parsed>, Failure> {
         self.finish_profiles();
         // Escaped blanks not seen by an interpreted command still deserve a word.
         let live: Vec<usize> = (0..self.tunnels.len())
             .filter(|&i| !self.tunnels[i].deleted)
             .collect();
+        // A function never called runs nothing.
+        let uncalled: Vec<ScriptWord> = self
+            .functions
+            .values()
+            .filter(|f| !f.called)
+            .map(|f| f.name.clone())
+            .collect();
+        for n in uncalled {
+            self.push(
+                n.offset,
+                None,
+                Diagnostic::note(format!(
+                    "the function `{}` is never called; its commands are not read",
+                    n.raw
+                ))
+                .at(self.loc(n.offset, n.len)),
+            );
+        }
         // Extras go to the tunnel they mention, else to the first one.
         let extras = std::mem::take(&mut self.extras);
         for e in extras {
+            if let Some(t) = self.implied_module(&e, &live) {
+                let name = self.tunnels[t].tunnel.name.clone();
+                self.push(
+                    e.offset,
+                    Some(t),
+                    Diagnostic::note(format!(
+                        "`{}` is implied by the tunnel: the kernel loads the module when {name} is created",
+                        e.words.join(" ")
+                    ))
+                    .at(e.loc),
+                );
+                continue;
+            }
             let target = live
                 .iter()
                 .copied()
@@ -2599,9 +3002,9 @@ mod tests {
     use crate::formats::shell::{lex_script, ScriptToken};
 
     fn words(text: &str) -> Vec<Vec<String>> {
-        split_commands(lex_script(text).tokens)
+        script_syntax::flatten(&script_syntax::parse(lex_script(text).tokens))
             .into_iter()
-            .map(|c| c.words.into_iter().map(|w| w.raw).collect())
+            .map(|c| c.into_iter().map(|w| w.raw).collect())
             .collect()
     }
 
@@ -2840,6 +3243,8 @@ mod tests {
             .2
             .contains("any protocol"));
         assert!(errors("ip link add g type gre bogus 1\n")[0].2.contains("bogus"));
+        let t = one("ip link add name type type gretap\n").tunnel;
+        assert_eq!((t.name.as_str(), t.mode), ("type", Mode::Gretap));
         let t = one("ip link add s type sit isatap\n").tunnel;
         assert_eq!(t.mode, Mode::Isatap);
         assert!(read_rc("ip link add g type gre\nip link del g\n").is_err());
@@ -2905,6 +3310,14 @@ mod tests {
             }]
         );
         assert_eq!(p.origins.get(Some("neighbours[0]")).unwrap().line, 3);
+        // The outer address as ll_addr_a2n reads it: hex bytes.
+        let p = one(
+            "ip -6 tunnel add t6 mode ip6gre key 1\n\
+             ip neigh add 10.0.0.2 lladdr 20:01:0d:b8:00:00:00:00:00:00:00:00:00:00:00:01 dev t6\n\
+             ip neigh add 10.0.0.3 lladdr c0:0:2:1 dev t6\nip neigh add 10.0.0.4 lladdr 00:11:22:33:44:55 dev t6\n",
+        );
+        let outer: Vec<String> = p.tunnel.neighbours.iter().map(|n| n.outer.to_string()).collect();
+        assert_eq!(outer, ["2001:db8::1", "192.0.2.1"]);
     }
 
     #[test]
@@ -2926,7 +3339,7 @@ mod tests {
     #[test]
     fn extras_attach_to_the_tunnel_they_mention() {
         let p = read_rc(&format!(
-            "modprobe ip_gre\n{GRE}ip tunnel add gre2 mode gre remote 192.0.2.3\niptables -A INPUT -i gre2 -j ACCEPT\n\
+            "modprobe fou\n{GRE}ip tunnel add gre2 mode gre remote 192.0.2.3\niptables -A INPUT -i gre2 -j ACCEPT\n\
              sysctl -w net.ipv4.ip_forward=1\n"
         ))
         .unwrap();
@@ -2941,6 +3354,135 @@ mod tests {
         assert_eq!(keys(1), ["iptables"]);
         assert_eq!(p[1].tunnel.extras[0].value, "iptables -A INPUT -i gre2 -j ACCEPT");
         assert_eq!(p[1].origins.get(Some("extras[0]")).unwrap().line, 4);
+    }
+
+    #[test]
+    fn loading_the_tunnels_own_module_is_implied() {
+        for load in ["modprobe ip_gre", "modprobe -q ip-gre", "/sbin/modprobe ip_gre"] {
+            let p = one(&format!("{load}\n{GRE}"));
+            assert!(p.tunnel.extras.is_empty(), "{load}");
+            assert!(p
+                .warnings
+                .iter()
+                .any(|d| d.message.contains("is implied by the tunnel")));
+        }
+        // Another module, or unloading one, is kept.
+        for load in ["modprobe ipip", "modprobe -r ip_gre"] {
+            let p = one(&format!("{load}\n{GRE}"));
+            assert_eq!(p.tunnel.extras.len(), 1, "{load}");
+        }
+    }
+
+    #[test]
+    fn wrapper_functions_are_read_as_the_command_they_run() {
+        let p = one(
+            "run() {\n\t\"$@\" || { echo \"$0: $*: failed\" >&2; exit 1; }\n}\n\
+             run ip tunnel add gre1 mode gre remote 192.0.2.2\nrun run ip link set dev gre1 mtu 1400\n",
+        );
+        assert_eq!((p.tunnel.name.as_str(), p.tunnel.mtu), ("gre1", Some(1400)));
+        // The location is the wrapped command's.
+        assert_eq!(p.origins.get(Some("remote")).unwrap().column, 33);
+        // A prefix before "$@" is part of the command; `command` is dropped.
+        let p = one("ip() { command /sbin/ip \"$@\"; }\nip tunnel add gre1 mode gre\n");
+        assert_eq!(p.tunnel.name, "gre1");
+        // Calls nest only so deep.
+        let p = one(&format!(
+            "run() {{ \"$@\"; }}\n{GRE}{}ip link set dev gre1 mtu 1400\n",
+            "run ".repeat(2000)
+        ));
+        assert_eq!(p.tunnel.mtu, None);
+        assert!(p
+            .warnings
+            .iter()
+            .any(|d| d.message.contains("more than 50 functions")));
+        // An extra through a wrapper with a prefix is the words it runs.
+        let p = one(&format!(
+            "fw() {{ iptables \"$@\"; }}\n{GRE}fw -A INPUT -i gre1 -j ACCEPT\n"
+        ));
+        assert_eq!(p.tunnel.extras[0].value, "iptables -A INPUT -i gre1 -j ACCEPT");
+        // A function that calls itself is not followed forever.
+        let p = one(&format!("f() {{ f; }}\nf\n{GRE}"));
+        assert!(p.warnings.iter().any(|d| d.message.contains("calls itself")));
+    }
+
+    #[test]
+    fn function_bodies_run_where_called_not_where_defined() {
+        let p = one(&format!(
+            "up() {{\n  {GRE}  ip link set dev gre1 mtu 1400\n}}\ndown() {{ ip tunnel del gre1; }}\nup\n"
+        ));
+        assert_eq!(p.tunnel.mtu, Some(1400));
+        assert!(p
+            .warnings
+            .iter()
+            .any(|d| d.message == "the function `down` is never called; its commands are not read"));
+        // Never called: no tunnel.
+        assert!(read_rc(&format!("up() {{ {GRE} }}\n")).is_err());
+        // In a called body, `$1`... are the call's words.
+        let p = one("n=gre\nmk() { ip tunnel add \"$1\" mode gre remote \"$2\"$3; }\nmk ${n}7 192.0.2.2\n");
+        assert_eq!(p.tunnel.name, "gre7");
+        assert_eq!(p.tunnel.remote, Some("192.0.2.2".parse().unwrap()));
+        let e = errors("mk() { ip tunnel add \"$1\" mode gre; }\nmk $(hostname)\n");
+        assert_eq!((e[0].0, e[0].1), (2, 4));
+        // At the top level they are the script's arguments.
+        let e = errors("ip tunnel add \"$1\" mode gre\n");
+        assert_eq!((e[0].0, e[0].1), (1, 16));
+        // A case on `$1` in a function is on the function's argument.
+        let f = "f() { case \"${1:-a}\" in a) ip tunnel add gre1 mode gre;; b) ip tunnel add gre2 mode gre;; esac; }\n";
+        assert_eq!(one(&format!("{f}f b\n")).tunnel.name, "gre2");
+        assert_eq!(one(&format!("{f}f\n")).tunnel.name, "gre1");
+        assert_eq!(one(&format!("{f}f ''\n")).tunnel.name, "gre1");
+    }
+
+    #[test]
+    fn case_reads_the_branch_that_runs_without_arguments() {
+        let script = |subject: &str| {
+            format!(
+                "case {subject} in\nstart|restart)\n\t{GRE}\t;;\nstop) ip tunnel del gre1 ;;\n\
+                 *) ip tunnel add other mode gre ;;\nesac\n"
+            )
+        };
+        for subject in ["\"${1:-start}\"", "${1-restart}", "start"] {
+            let p = one(&script(subject));
+            assert_eq!(p.tunnel.name, "gre1", "{subject}");
+            let notes: Vec<&str> = p
+                .warnings
+                .iter()
+                .filter(|d| d.message.contains("branch is not read"))
+                .map(|d| d.message.as_str())
+                .collect();
+            assert_eq!(notes.len(), 2, "{subject}: {notes:?}");
+            assert!(notes[0].starts_with("the `stop)` branch is not read"));
+        }
+        // Without a default, $1 is empty: the `*)` branch runs.
+        assert_eq!(one(&script("\"$1\"")).tunnel.name, "other");
+        // A variable the script assigns.
+        assert_eq!(
+            one(&format!("a=re\n{}", script("\"${a}load\""))).tunnel.name,
+            "other"
+        );
+        assert_eq!(one(&format!("a=re\n{}", script("${a}start"))).tunnel.name, "gre1");
+        assert!(read_rc(&script("stop")).is_err());
+        // What only running the script can tell is an error at its column.
+        let e = errors(&script("\"$(uname)\""));
+        assert_eq!((e[0].0, e[0].1), (1, 7));
+        assert!(e[0].2.contains("cannot tell which branch"));
+        let e = errors(&script("$2"));
+        assert_eq!((e[0].0, e[0].1), (1, 6));
+        // Fall-through is not followed.
+        let e = errors(&format!("case x in x) {GRE} ;& y) ;; esac\n").replace("\n ;&", " ;&"));
+        assert!(e[0].2.contains("fall-through"), "{e:?}");
+    }
+
+    #[test]
+    fn deleting_before_creating_is_a_fresh_start() {
+        let p = one(&format!("ip link del gre1 2>/dev/null || true\n{GRE}"));
+        assert_eq!(p.tunnel.name, "gre1");
+        assert!(p
+            .warnings
+            .iter()
+            .any(|d| d.message.starts_with("deletes gre1 before creating it on line 2")));
+        let p = one("ip link delete dev dev\nip tunnel add name dev mode gre\n");
+        assert_eq!(p.tunnel.name, "dev");
     }
 
     #[test]
@@ -2990,6 +3532,8 @@ mod tests {
                     "mode", "remote", "local", "key", "peer", "via", "lladdr", "192.0.2.1", "10.0.0.1/30", "$x",
                     "x=1", "\\\n", "\\ \n", ";", "&&", "{", "}", "if", "fi", "ifconfig", "route", "-net", "netmask",
                     "gw", "mtu", "1400", "del", "#", "\n", "\"", "'", "${a b}", "$(", "`", "2>&1", "<<E\n",
+                    "case", "\"${1:-start}\"", "$1", "in", "esac", ")", "(", ";;", ";&", "*)", "start)", "f()",
+                    "function", "f", "\"$@\"", "run", "do", "done", "then", "else",
                 ]),
                 0..40,
             )

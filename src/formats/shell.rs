@@ -842,8 +842,12 @@ fn not_an_assignment(line: &str, start: usize) -> LineOutcome {
 /// A control operator between simple commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
-    /// `;` or `;;`
+    /// `;`
     Semi,
+    /// `;;`, which ends a branch of `case`
+    CaseEnd,
+    /// `;&` or `;;&`, which end a branch of `case` and go on with the next
+    CaseFall,
     /// `&`
     Background,
     /// `&&`
@@ -1082,7 +1086,9 @@ fn operator(s: &str) -> PResult<'_, &str> {
     alt((
         tag("&&"),
         tag("||"),
+        tag(";;&"),
         tag(";;"),
+        tag(";&"),
         tag(";"),
         tag("|&"),
         tag("|"),
@@ -1200,7 +1206,9 @@ pub fn lex_script(text: &str) -> ScriptTokens {
                     let op = match op {
                         "&&" => Op::And,
                         "||" => Op::Or,
-                        ";" | ";;" => Op::Semi,
+                        ";" => Op::Semi,
+                        ";;" => Op::CaseEnd,
+                        ";;&" | ";&" => Op::CaseFall,
                         "|" | "|&" => Op::Pipe,
                         "(" => Op::Open,
                         ")" => Op::Close,
