@@ -14,8 +14,8 @@ use grecfg::write::{self, Destination};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Convert(args) => run_convert(args.to, args.common),
-        Command::Render(args) => run_convert(args.target.format(), args.common),
+        Command::Convert(args) => run_convert(args.to, args.common, Default::default()),
+        Command::Render(args) => run_convert(args.target.format(), args.common, args.extras),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -35,7 +35,7 @@ fn print_diag(d: &Diagnostic, quiet: bool) {
     eprintln!("grecfg: {d}");
 }
 
-fn run_convert(to: Format, args: CommonArgs) -> Result<u8, Fail> {
+fn run_convert(to: Format, args: CommonArgs, extras: grecfg::extras::ExtrasOptions) -> Result<u8, Fail> {
     let dest = match (&args.output, &args.output_dir) {
         (Some(f), _) => Destination::File(f.clone()),
         (None, Some(d)) => Destination::Dir(d.clone()),
@@ -55,13 +55,14 @@ fn run_convert(to: Format, args: CommonArgs) -> Result<u8, Fail> {
     }
     if let Some(dir) = &args.template_dir {
         // A broken template is the user's input error: report it once, first.
-        grecfg::render::environment(Some(dir))
+        grecfg::extras::environment(Some(dir))
             .map_err(|e| Fail::Input(Diagnostic::error(e.to_string()).into()))?;
     }
     let opts = ConvertOptions {
         strict: args.strict,
         uuid: args.uuid,
         template_dir: args.template_dir.clone(),
+        extras,
     };
     let conv = convert::convert(&inputs, to, &opts)?;
     for d in &conv.diagnostics {
