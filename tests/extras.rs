@@ -870,3 +870,83 @@ fn refusals_are_errors_with_nothing_written() {
     let out = grecfg(&["convert", "--from", "nftables", "--to", "nm", inp]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The keepalive with the real `ip` and `ping`, in private network
+/// namespaces: a veth pair stands in for the tunnel (the script only
+/// needs the device and its routes), its far end in a second namespace
+/// is the peer. When the peer stops answering, the route really goes
+/// after the third probe; when it answers again, the route comes back.
+#[test]
+fn keepalive_withdraws_and_restores_real_routes() {
+    if !(netns() && tool("ping", "-V") && tool("nsenter", "--version")) {
+        assert!(
+            !(ci() && is_root() && !tool("ping", "-V")),
+            "ping is required when CI=true (iputils-ping)"
+        );
+        println!("ping, nsenter or private network namespaces are not available: skipping");
+        return;
+    }
+    let mut t = Tunnel::new("v0", Mode::Gre);
+    t.remote = Some("198.51.100.1".parse().unwrap());
+    t.addresses.push(addr("10.0.0.1/30", None));
+    t.routes.push(route("10.2.0.0/24", Some("10.0.0.2")));
+    let opts = ExtrasOptions {
+        keepalive_interval: 2,
+        ..ExtrasOptions::default()
+    };
+    let env = extras::environment(None).unwrap();
+    let files = extras::render(Kind::Keepalive, std::slice::from_ref(&t), &opts, &env).unwrap();
+    let dir = tempdir();
+    fs::write(dir.path().join("probe"), &files[0].contents).unwrap();
+    let script = r#"
+set -e
+export GRECFG_KEEPALIVE_STATE_DIR="$PWD/run"
+ip link set lo up
+unshare -n sleep 30 &
+peer=$!
+while [ "$(readlink /proc/$peer/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do sleep 0.05; done
+at_peer() { nsenter -t "$peer" -n "$@"; }
+ip link add v0 type veth peer name v1
+ip link set v1 netns "$peer"
+at_peer ip link set lo up
+at_peer ip link set v1 up
+at_peer ip addr add 10.0.0.2/30 dev v1
+ip addr add 10.0.0.1/30 dev v0
+ip link set v0 up
+ip route add 10.2.0.0/24 via 10.0.0.2 dev v0
+routes() { ip -4 route show 10.2.0.0/24 >"$1"; sh probe status >>"$1"; }
+sh probe probe
+routes answering
+at_peer ip addr del 10.0.0.2/30 dev v1
+sh probe probe
+sh probe probe
+routes two-misses
+sh probe probe
+routes three-misses
+at_peer ip addr add 10.0.0.2/30 dev v1
+sh probe probe
+routes answering-again
+kill "$peer"
+"#;
+    let out = Command::new("unshare")
+        .args(["-n", "sh", "-c", script])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let read = |f: &str| fs::read_to_string(dir.path().join(f)).unwrap();
+    let route = "10.2.0.0/24 via 10.0.0.2 dev v0 \n";
+    assert_eq!(read("answering"), format!("{route}up 0\n"));
+    assert_eq!(read("two-misses"), format!("{route}up 2\n"));
+    assert_eq!(read("three-misses"), "down 3\n");
+    assert_eq!(read("answering-again"), format!("{route}up 0\n"));
+    assert!(
+        err.contains("3 pings unanswered: tunnel down, routes withdrawn"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the peer answers again: tunnel up, routes restored"),
+        "{err}"
+    );
+}
