@@ -950,3 +950,91 @@ kill "$peer"
         "{err}"
     );
 }
+
+/// A stand-in for `firewall-cmd --permanent`: direct rules go to the real
+/// iptables/ip6tables (`--query-rule` is `-C`, `--add-rule` `-A`,
+/// `--remove-rule` `-D`), rich rules to a file of lines with set semantics,
+/// as firewalld keeps them; adding a rule that is there fails, so the
+/// script must ask first. Every call is logged.
+const FIREWALL_CMD: &str = r#"#!/bin/sh
+printf '%s\n' "$*" >>"$STUB_DIR/calls"
+[ "$1" = --reload ] && exit 0
+[ "$1" = --permanent ] || exit 9
+shift
+zone=
+case $1 in --zone=*) zone=${1#--zone=}; shift ;; esac
+rules=$STUB_DIR/rich-rules
+touch "$rules"
+case $1 in
+--direct)
+	op=$2 fam=$3 table=$4 chain=$5
+	shift 6
+	tool=iptables
+	[ "$fam" = ipv6 ] && tool=ip6tables
+	case $op in
+	--query-rule) "$tool" -w -t "$table" -C "$chain" "$@" 2>/dev/null ;;
+	--add-rule) ! "$tool" -w -t "$table" -C "$chain" "$@" 2>/dev/null && "$tool" -w -t "$table" -A "$chain" "$@" ;;
+	--remove-rule) "$tool" -w -t "$table" -D "$chain" "$@" ;;
+	*) exit 9 ;;
+	esac
+	;;
+--query-rich-rule=*) grep -qxF "$zone|${1#*=}" "$rules" ;;
+--add-rich-rule=*) ! grep -qxF "$zone|${1#*=}" "$rules" && printf '%s\n' "$zone|${1#*=}" >>"$rules" ;;
+--remove-rich-rule=*) grep -qxF "$zone|${1#*=}" "$rules" && { grep -vxF "$zone|${1#*=}" "$rules" >"$rules.new" || true; mv "$rules.new" "$rules"; } ;;
+*) exit 9 ;;
+esac
+"#;
+
+#[test]
+fn firewalld_script_adds_once_and_removes_everything() {
+    if !(tool("iptables", "--version") && netns()) {
+        println!("iptables or a private network namespace is not available: skipping");
+        return;
+    }
+    let env = extras::environment(None).unwrap();
+    let mut zoned = of_mode("gre1", Mode::Gre);
+    zoned.zone = Some("internal".into());
+    for t in [zoned, of_mode("`id>pwned`", Mode::Ip6gre)] {
+        let f = extras::render(Kind::Firewalld, std::slice::from_ref(&t), &masq(), &env)
+            .unwrap()
+            .remove(0);
+        let dir = tempdir();
+        fs::create_dir(dir.path().join("bin")).unwrap();
+        let stub = dir.path().join("bin/firewall-cmd");
+        fs::write(&stub, FIREWALL_CMD).unwrap();
+        fs::set_permissions(&stub, fs::Permissions::from_mode(0o755)).unwrap();
+        fs::write(dir.path().join("script"), &f.contents).unwrap();
+        let dump = "{ iptables-save; ip6tables-save; } | grep -e '^-A' | sort; cat rich-rules";
+        let out = in_netns(&format!(
+            "cd {dir:?} && export STUB_DIR=\"$PWD\" PATH=\"$PWD/bin:$PATH\" && sh script start >/dev/null \
+             && {{ {dump}; }} >one && sh script start >/dev/null && {{ {dump}; }} >two \
+             && sh script stop && {{ {dump}; }} >three",
+            dir = dir.path()
+        ));
+        assert!(
+            out.status.success(),
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            f.contents
+        );
+        let read = |n: &str| fs::read_to_string(dir.path().join(n)).unwrap();
+        assert_eq!(read("one"), read("two"), "a second start changed the rules");
+        assert_eq!(read("three"), "", "stop left rules behind");
+        let one = read("one");
+        let rich: Vec<&str> = one.lines().filter(|l| l.contains("|rule ")).collect();
+        let zone = t.zone.clone().unwrap_or_default();
+        let fam = if t.mode == Mode::Ip6gre { "ipv6" } else { "ipv4" };
+        assert_eq!(
+            rich,
+            vec![format!(
+                "{zone}|rule family=\"{fam}\" source address=\"{}\" destination address=\"{}\" protocol value=\"47\" accept",
+                t.remote.unwrap(),
+                t.local.unwrap()
+            )]
+        );
+        assert!(one.contains("--clamp-mss-to-pmtu"), "{one}");
+        assert!(one.contains("-j MASQUERADE"), "{one}");
+        // Each start ends with a reload, and so does stop.
+        assert_eq!(read("calls").matches("--reload").count(), 3);
+    }
+}
