@@ -67,7 +67,7 @@ pub struct ConvertArgs {
     pub common: CommonArgs,
 }
 
-/// Render tunnels as scripts: iproute2 commands, an rc.local script or a systemd unit
+/// Render tunnels as scripts, units, firewall rules and keepalives
 #[derive(Debug, Args)]
 #[command(
     long_about = "Render tunnels as scripts: iproute2 commands, an rc.local script or a systemd unit. \
@@ -80,13 +80,28 @@ service that brings the tunnel up on start and deletes it on stop.\n\n\
 Every value is quoted for the shell or for systemd by the templates' filters; the templates \
 (iproute2.j2, rc.local.j2, systemd.service.j2) can be replaced with --template-dir. Commands \
 found in an input script besides the tunnel's own (firewall rules, sysctl, ...) are never copied \
-into a rendered script.",
+into a rendered script.\n\nWhat a tunnel needs around it: firewalld (firewalld-NAME.sh), iptables (iptables-NAME.sh) and \
+nftables (grecfg-NAME.nft) admit the tunnel's IP protocol (47 for GRE, 4 for ipip and ipip6, 41 for \
+sit, isatap and ip6ip6, 50 for vti) from the peer's outer address to the local one only, and clamp \
+the TCP MSS of forwarded SYNs on the tunnel (to the route MTU into it, and to the MSS of the \
+tunnel's MTU out of it when the tunnel has an MTU). With --masquerade IFACE they also masquerade \
+the tunnel's inner networks leaving through IFACE, admit forwarding between the two and turn \
+forwarding on. The scripts take start (add each rule unless it is there) or stop (remove them); \
+the nftables file replaces a table of the tunnel's own each time it is loaded. sysctl \
+(90-grecfg-NAME.conf) is a sysctl.d file turning forwarding on.\n\nkeepalive writes a probe script (grecfg-keepalive-NAME, for /usr/local/sbin) with a systemd \
+service and timer. Every --keepalive-interval seconds it pings the peer's inner address through \
+the tunnel; after --keepalive-misses unanswered pings in a row it withdraws the tunnel's routes, \
+keeping the device and its addresses up so that the pings go on, and restores the routes at the \
+first answer. State is kept in /run/grecfg/keepalive.",
     after_help = EXIT_CODES
 )]
 pub struct RenderArgs {
     /// What to render
     #[arg(long, value_enum, value_name = "TARGET")]
     pub target: RenderTarget,
+
+    #[command(flatten)]
+    pub extras: crate::extras::ExtrasOptions,
 
     #[command(flatten)]
     pub common: CommonArgs,
@@ -102,6 +117,16 @@ pub enum RenderTarget {
     RcLocal,
     /// A oneshot systemd service (`grecfg-tunnel-NAME.service`)
     Systemd,
+    /// firewall-cmd rules admitting the tunnel (`firewalld-NAME.sh`)
+    Firewalld,
+    /// An nft -f file with the tunnel's own table (`grecfg-NAME.nft`)
+    Nftables,
+    /// iptables rules admitting the tunnel (`iptables-NAME.sh`)
+    Iptables,
+    /// Forwarding on, for /etc/sysctl.d (`90-grecfg-NAME.conf`)
+    Sysctl,
+    /// A ping probe with its systemd service and timer (`grecfg-keepalive-NAME*`)
+    Keepalive,
 }
 
 impl RenderTarget {
@@ -110,6 +135,11 @@ impl RenderTarget {
             RenderTarget::Iproute2 => Format::Iproute2,
             RenderTarget::RcLocal => Format::RcLocal,
             RenderTarget::Systemd => Format::Systemd,
+            RenderTarget::Firewalld => Format::Firewalld,
+            RenderTarget::Nftables => Format::Nftables,
+            RenderTarget::Iptables => Format::Iptables,
+            RenderTarget::Sysctl => Format::Sysctl,
+            RenderTarget::Keepalive => Format::Keepalive,
         }
     }
 }

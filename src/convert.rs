@@ -178,6 +178,8 @@ pub struct ConvertOptions {
     pub strict: bool,
     pub uuid: format::UuidPolicy,
     pub template_dir: Option<PathBuf>,
+    /// Options of the firewall, forwarding and keepalive targets.
+    pub extras: crate::extras::ExtrasOptions,
 }
 
 /// One converted tunnel: the model after lowering and its files.
@@ -262,6 +264,7 @@ pub fn convert_one(p: Parsed, source: &Source, to: Format, opts: &ConvertOptions
         uuid: opts.uuid,
         source_path: source.path.clone(),
         template_dir: opts.template_dir.clone(),
+        extras: opts.extras.clone(),
     };
     match format::write(to, &tunnel, &wopts) {
         Ok(written) => {

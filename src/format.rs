@@ -30,6 +30,16 @@ pub enum Format {
     Systemd,
     /// `nmcli connection add|modify` command lines (`NAME.nmcli`), mixed with iproute2 ones
     Nmcli,
+    /// firewalld rules admitting the tunnel from its peer: a `firewall-cmd` script (written only)
+    Firewalld,
+    /// nftables rules in a table of the tunnel's own: an `nft -f` file (written only)
+    Nftables,
+    /// iptables rules admitting the tunnel from its peer: a script (written only)
+    Iptables,
+    /// A sysctl.d file turning forwarding on (written only)
+    Sysctl,
+    /// A keepalive: probe script, systemd service and timer (written only)
+    Keepalive,
 }
 
 impl Format {
@@ -42,12 +52,30 @@ impl Format {
             Format::RcLocal => "rc.local",
             Format::Systemd => "systemd",
             Format::Nmcli => "nmcli",
+            Format::Firewalld => "firewalld",
+            Format::Nftables => "nftables",
+            Format::Iptables => "iptables",
+            Format::Sysctl => "sysctl",
+            Format::Keepalive => "keepalive",
         }
     }
 
     /// Whether grecfg reads this format (every format is written).
     pub fn readable(self) -> bool {
-        self != Format::Systemd
+        self != Format::Systemd && self.extras_kind().is_none()
+    }
+
+    /// The extra target (firewall, forwarding, keepalive) of a format.
+    pub fn extras_kind(self) -> Option<crate::extras::Kind> {
+        use crate::extras::Kind;
+        match self {
+            Format::Firewalld => Some(Kind::Firewalld),
+            Format::Nftables => Some(Kind::Nftables),
+            Format::Iptables => Some(Kind::Iptables),
+            Format::Sysctl => Some(Kind::Sysctl),
+            Format::Keepalive => Some(Kind::Keepalive),
+            _ => None,
+        }
     }
 
     /// The template target of a script format.
@@ -56,7 +84,7 @@ impl Format {
             Format::Iproute2 => Some(render::Target::Iproute2),
             Format::RcLocal => Some(render::Target::RcLocal),
             Format::Systemd => Some(render::Target::Systemd),
-            Format::Ifcfg | Format::Keyfile | Format::Model | Format::Nmcli => None,
+            _ => None,
         }
     }
 
@@ -184,6 +212,8 @@ pub struct WriteOptions {
     pub source_path: Option<PathBuf>,
     /// Templates that replace the shipped ones, by file name.
     pub template_dir: Option<PathBuf>,
+    /// Options of the firewall, forwarding and keepalive targets.
+    pub extras: crate::extras::ExtrasOptions,
 }
 
 impl WriteOptions {
@@ -241,6 +271,16 @@ pub fn read(format: Format, src: &Source, companions: &dyn Companions) -> Result
                 .at(src.whole())
                 .hint("convert the script or profile the unit was made from"),
         )),
+        Format::Firewalld | Format::Nftables | Format::Iptables | Format::Sysctl | Format::Keepalive => {
+            Err(Failure::one(
+                Diagnostic::error(format!(
+                    "grecfg writes {} output but does not read it",
+                    format.name()
+                ))
+                .at(src.whole())
+                .hint("convert the tunnel's own configuration instead"),
+            ))
+        }
     }
 }
 
@@ -258,6 +298,12 @@ pub fn write(format: Format, t: &Tunnel, opts: &WriteOptions) -> Result<Written,
             let render_fail = |e: render::RenderError| vec![Problem::general(e.to_string())];
             let env = render::environment(opts.template_dir.as_deref()).map_err(render_fail)?;
             render::render(target, std::slice::from_ref(&lowered), &env).map_err(render_fail)?
+        }
+        Format::Firewalld | Format::Nftables | Format::Iptables | Format::Sysctl | Format::Keepalive => {
+            let kind = format.extras_kind().expect("an extra target");
+            let env = crate::extras::environment(opts.template_dir.as_deref())
+                .map_err(|e| vec![Problem::general(e.to_string())])?;
+            crate::extras::render(kind, std::slice::from_ref(&lowered), &opts.extras, &env)?
         }
     };
     Ok(Written {
@@ -279,6 +325,10 @@ pub fn lower(
         Format::Keyfile => formats::keyfile::lower(t, opts),
         Format::Model => Ok((t.clone(), Vec::new())),
         Format::Nmcli => crate::nm::nmcli::lower(t, opts),
+        // Rules and probes use the model as it is; nothing is dropped.
+        Format::Firewalld | Format::Nftables | Format::Iptables | Format::Sysctl | Format::Keepalive => {
+            Ok((t.clone(), Vec::new()))
+        }
         Format::Iproute2 | Format::RcLocal | Format::Systemd => formats::iproute2::lower(t),
     }
 }

@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod convert;
 pub mod diag;
+pub mod extras;
 pub mod format;
 pub mod formats;
 pub mod model;

@@ -14,8 +14,8 @@ use grecfg::write::{self, Destination};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Convert(args) => run_convert(args.to, args.common),
-        Command::Render(args) => run_convert(args.target.format(), args.common),
+        Command::Convert(args) => run_convert(args.to, args.common, Default::default()),
+        Command::Render(args) => run_convert(args.target.format(), args.common, args.extras),
         Command::Peer(args) => run_peer(args),
         // check has one status for every failure to run (2), 1 being its findings.
         Command::Check(args) => run_check(args).map_err(|f| Fail::Input(f.failure().clone())),
@@ -56,7 +56,7 @@ fn destination(args: &CommonArgs) -> Result<Destination, Fail> {
     Ok(dest)
 }
 
-fn run_convert(to: Format, args: CommonArgs) -> Result<u8, Fail> {
+fn run_convert(to: Format, args: CommonArgs, extras: grecfg::extras::ExtrasOptions) -> Result<u8, Fail> {
     let dest = destination(&args)?;
     let (inputs, notes) = convert::load_inputs(&args.inputs, args.from)?;
     for n in &notes {
@@ -64,13 +64,14 @@ fn run_convert(to: Format, args: CommonArgs) -> Result<u8, Fail> {
     }
     if let Some(dir) = &args.template_dir {
         // A broken template is the user's input error: report it once, first.
-        grecfg::render::environment(Some(dir))
+        grecfg::extras::environment(Some(dir))
             .map_err(|e| Fail::Input(Diagnostic::error(e.to_string()).into()))?;
     }
     let opts = ConvertOptions {
         strict: args.strict,
         uuid: args.uuid,
         template_dir: args.template_dir.clone(),
+        extras,
     };
     let conv = convert::convert(&inputs, to, &opts)?;
     emit(conv, to, &args, dest)
@@ -142,6 +143,7 @@ fn run_peer(args: PeerArgs) -> Result<u8, Fail> {
         strict: common.strict,
         uuid: common.uuid,
         template_dir: common.template_dir.clone(),
+        extras: Default::default(),
     };
     let conv = grecfg::peer::convert(&inputs, args.to, &popts, &opts)?;
     emit(conv, args.to, common, dest)
