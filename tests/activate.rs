@@ -349,6 +349,7 @@ fn sandboxed_scenarios() {
     add_rerun_update_delete();
     found_by_interface_name_keeps_its_uuid();
     in_memory_leaves_no_file();
+    keyfile_extras_reach_networkmanager();
     activation_on_this_kernel();
     deactivate_an_active_profile();
 }
@@ -600,6 +601,89 @@ fn in_memory_leaves_no_file() {
     assert!(keyfiles().is_empty());
     // Deleted by UUID.
     assert_status(&grecfg(&["delete", "-q", &u[0]]), 0, "delete by uuid");
+    assert!(uuids().is_empty());
+}
+
+/// A profile NetworkManager itself wrote (`nmcli --offline`) with
+/// properties the tunnel model does not hold (DNS, gateway, route
+/// attributes, priorities): activate sends them with their D-Bus types, and
+/// NetworkManager saves the keyfile convert writes; a second run finds
+/// nothing to change.
+fn keyfile_extras_reach_networkmanager() {
+    let out = nmcli(&[
+        "--offline",
+        "connection",
+        "add",
+        "type",
+        "ip-tunnel",
+        "con-name",
+        "extras",
+        "ifname",
+        "gre5",
+        "mode",
+        "gre",
+        "remote",
+        "192.0.2.2",
+        "local",
+        "192.0.2.1",
+        "ip4",
+        "10.0.0.1/30",
+        "gw4",
+        "10.0.0.2",
+        "ipv4.dns",
+        "192.0.2.53,198.51.100.53",
+        "ipv4.dns-search",
+        "example.com",
+        "ipv4.may-fail",
+        "no",
+        "ipv4.route-metric",
+        "200",
+        "ipv4.routes",
+        "198.51.100.0/24 10.0.0.2 100 mtu=1400 onlink=true",
+        "ip6",
+        "2001:db8::1/64",
+        "ipv6.dns",
+        "2001:db8::53",
+        "ipv6.ip6-privacy",
+        "2",
+        "connection.autoconnect-priority",
+        "5",
+        "connection.autoconnect",
+        "no",
+        "ip-tunnel.ttl",
+        "64",
+        "ip-tunnel.input-key",
+        "1234",
+        "ip-tunnel.output-key",
+        "1234",
+        "connection.uuid",
+        "6f1b7d1e-0000-4000-8000-000000000001",
+    ]);
+    assert!(out.status.success(), "{}", show("nmcli --offline", &out));
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("extras.nmconnection");
+    fs::write(&input, &out.stdout).unwrap();
+    let inputs = [input.as_path()];
+    let out = activate(&["-q", "--no-up"], &inputs);
+    assert_status(&out, 0, "activate a keyfile with extras");
+    let files = keyfiles();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let want = converted(&inputs);
+    let got = fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        got == want,
+        "NetworkManager saved a different profile:\n{}",
+        similar::TextDiff::from_lines(&want, &got)
+            .unified_diff()
+            .header("grecfg convert --to nm", "NetworkManager")
+    );
+    let out = activate(&["--no-up"], &inputs);
+    assert!(
+        text(&out).1.contains("is up to date"),
+        "{}",
+        show("second run", &out)
+    );
+    assert_status(&grecfg(&["delete", "-q", "extras"]), 0, "delete");
     assert!(uuids().is_empty());
 }
 

@@ -1205,3 +1205,258 @@ pub fn device_reason_text(reason: u32) -> &'static str {
     ];
     TEXT.get(reason as usize).copied().unwrap_or("unknown reason")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{InnerAddress, Mode, Route, Tunnel};
+    use crate::nm::settings::{from_tunnel, Kind, PROPERTIES};
+
+    fn sig(d: &Dict, setting: &str, name: &str) -> String {
+        d[setting][name].value_signature().to_string()
+    }
+
+    fn tunnel() -> Tunnel {
+        let mut t = Tunnel::new("gre1", Mode::Gre);
+        t.uuid = Some(uuid::Uuid::nil());
+        t.local = Some("192.0.2.1".parse().unwrap());
+        t.remote = Some("192.0.2.2".parse().unwrap());
+        t.input_key = Some(1234);
+        t.output_key = Some(1234);
+        t.ttl = 64;
+        t.tos = 16;
+        t.path_mtu_discovery = false;
+        t.autoconnect = false;
+        t.addresses.push(InnerAddress {
+            address: "10.0.0.1/30".parse().unwrap(),
+            peer: None,
+        });
+        t.routes.push(Route {
+            destination: "198.51.100.0/24".parse().unwrap(),
+            gateway: Some("10.0.0.2".parse().unwrap()),
+            metric: Some(100),
+            table: None,
+        });
+        t
+    }
+
+    #[test]
+    fn property_types_follow_networkmanager() {
+        let d = encode(&from_tunnel(&tunnel())).unwrap();
+        for (setting, name, want) in [
+            ("connection", "id", "s"),
+            ("connection", "uuid", "s"),
+            ("connection", "type", "s"),
+            ("connection", "interface-name", "s"),
+            ("connection", "autoconnect", "b"),
+            ("ip-tunnel", "mode", "u"),
+            ("ip-tunnel", "ttl", "u"),
+            ("ip-tunnel", "tos", "u"),
+            ("ip-tunnel", "input-key", "s"),
+            ("ip-tunnel", "output-key", "s"),
+            ("ip-tunnel", "local", "s"),
+            ("ip-tunnel", "remote", "s"),
+            ("ip-tunnel", "path-mtu-discovery", "b"),
+            ("ipv4", "method", "s"),
+            ("ipv4", "address-data", "aa{sv}"),
+            ("ipv4", "route-data", "aa{sv}"),
+            ("ipv6", "method", "s"),
+        ] {
+            assert_eq!(sig(&d, setting, name), want, "{setting}.{name}");
+        }
+        // The legacy forms are never sent; "default" addr-gen-mode is D-Bus's absence.
+        assert!(!d["ipv4"].contains_key("addresses") && !d["ipv4"].contains_key("routes"));
+        assert!(!d["ipv6"].contains_key("addr-gen-mode"));
+        assert!(d["proxy"].is_empty());
+        let addr = describe(&d);
+        assert!(
+            addr.contains(r#"ipv4.address-data = [{"address": <"10.0.0.1">, "prefix": <uint32 30>}]"#),
+            "{addr}"
+        );
+        assert!(addr.contains(r#""next-hop": <"10.0.0.2">"#) && addr.contains(r#""metric": <uint32 100>"#));
+    }
+
+    #[test]
+    fn every_mapped_property_has_its_documented_type() {
+        for p in PROPERTIES {
+            let want = match p.kind {
+                Kind::Str | Kind::DecimalStr => "s",
+                Kind::U32(_) => "u",
+                Kind::Bool => "b",
+                Kind::Addresses => "aau",
+                Kind::Routes => "aau",
+            };
+            let got = signature_of(p.setting, p.name).unwrap_or("missing");
+            let want = if p.setting == "ipv6" && want == "aau" {
+                if p.name == "addresses" {
+                    "a(ayuay)"
+                } else {
+                    "a(ayuayu)"
+                }
+            } else {
+                want
+            };
+            assert_eq!(got, want, "{}.{}", p.setting, p.name);
+        }
+    }
+
+    fn opaque(setting: &str, name: &str, raw: &str) -> Result<Value<'static>, EncodeError> {
+        let mut s = Settings::default();
+        s.set(setting, name, SValue::Opaque(raw.into()));
+        let d = encode(&s).map_err(|mut e| e.remove(0))?;
+        let (k, v) = d[setting].iter().next().expect("one property");
+        assert!(k == name || k == "data" || k == "assigned-mac-address", "{k}");
+        Ok(Value::from(v.try_clone().unwrap()))
+    }
+
+    #[test]
+    fn keyfile_values_get_their_dbus_types() {
+        // in_addr_t: the address's bytes in memory order.
+        let dns = opaque("ipv4", "dns", "192.0.2.53;198.51.100.53;").unwrap();
+        assert_eq!(dns.value_signature().to_string(), "au");
+        assert_eq!(
+            dns,
+            Value::from(vec![
+                u32::from_ne_bytes([192, 0, 2, 53]),
+                u32::from_ne_bytes([198, 51, 100, 53])
+            ])
+        );
+        let dns6 = opaque("ipv6", "dns", "2001:db8::53;").unwrap();
+        assert_eq!(dns6.value_signature().to_string(), "aay");
+        assert_eq!(
+            opaque("ipv4", "dns-search", "a.example;b.example;").unwrap(),
+            Value::from(vec!["a.example".to_string(), "b.example".to_string()])
+        );
+        assert_eq!(opaque("ipv4", "may-fail", "false").unwrap(), Value::from(false));
+        assert_eq!(
+            opaque("ipv4", "route-metric", "200").unwrap(),
+            Value::from(200i64)
+        );
+        assert_eq!(
+            opaque("connection", "autoconnect-priority", "-5").unwrap(),
+            Value::from(-5i32)
+        );
+        assert_eq!(
+            opaque("ipv4", "gateway", "10.0.0.2").unwrap(),
+            Value::from("10.0.0.2")
+        );
+        assert_eq!(
+            opaque("ipv6", "addr-gen-mode", "stable-privacy").unwrap(),
+            Value::from(1i32)
+        );
+        assert_eq!(opaque("connection", "zone", "a\\sb").unwrap(), Value::from("a b"));
+        let user = opaque("user", "org.example.note", "hello world").unwrap();
+        assert_eq!(user.value_signature().to_string(), "a{ss}");
+        assert_eq!(
+            opaque("802-3-ethernet", "cloned-mac-address", "00:11:22:33:44:55").unwrap(),
+            Value::from(vec![0u8, 0x11, 0x22, 0x33, 0x44, 0x55])
+        );
+        assert_eq!(
+            opaque("802-3-ethernet", "cloned-mac-address", "random").unwrap(),
+            Value::from("random")
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_typed_is_an_error() {
+        let e = opaque("ipv4", "no-such-property", "1").unwrap_err();
+        assert_eq!(e.property, "ipv4.no-such-property");
+        assert!(e.message.contains("D-Bus type"), "{e}");
+        assert!(opaque("ipv4", "may-fail", "maybe").is_err());
+        assert!(
+            opaque("ip-tunnel", "ttl", "300").is_ok(),
+            "uint32 holds it; NetworkManager checks the range"
+        );
+        assert!(opaque("ipv4", "dns", "not-an-address;").is_err());
+        assert!(opaque("tc", "qdiscs", "x").is_err());
+        let mut s = from_tunnel(&tunnel());
+        if let Some(SValue::Routes(r)) = s.settings.get_mut("ipv4").and_then(|p| p.get_mut("routes")) {
+            r[0].options.insert("bogus".into(), "1".into());
+        }
+        let errors = encode(&s).unwrap_err();
+        assert!(errors[0].message.contains("bogus"), "{errors:?}");
+    }
+
+    #[test]
+    fn route_attributes_are_typed() {
+        let mut s = from_tunnel(&tunnel());
+        if let Some(SValue::Routes(r)) = s.settings.get_mut("ipv4").and_then(|p| p.get_mut("routes")) {
+            r[0].options.insert("mtu".into(), "1400".into());
+            r[0].options.insert("onlink".into(), "true".into());
+            r[0].options.insert("tos".into(), "16".into());
+            r[0].table = Some(100);
+        }
+        let d = describe(&encode(&s).unwrap());
+        for want in [
+            r#""mtu": <uint32 1400>"#,
+            r#""onlink": <true>"#,
+            r#""tos": <byte 0x10>"#,
+            r#""table": <uint32 100>"#,
+        ] {
+            assert!(d.contains(want), "{want} in {d}");
+        }
+    }
+
+    #[test]
+    fn differences_ignore_what_networkmanager_adds() {
+        let ours = encode(&from_tunnel(&tunnel())).unwrap();
+        let mut theirs = ours.clone();
+        // What GetSettings adds: legacy forms, empty lists, the timestamp,
+        // properties at their documented defaults.
+        let ipv4 = theirs.get_mut("ipv4").unwrap();
+        ipv4.insert(
+            "addresses".into(),
+            owned(Value::from(vec![vec![16777226u32, 30, 0]])),
+        );
+        ipv4.insert("dns-search".into(), owned(Value::from(Vec::<String>::new())));
+        theirs
+            .get_mut("connection")
+            .unwrap()
+            .insert("timestamp".into(), owned(Value::from(1700000000u64)));
+        theirs
+            .get_mut("connection")
+            .unwrap()
+            .insert("permissions".into(), owned(Value::from(Vec::<String>::new())));
+        theirs
+            .get_mut("ip-tunnel")
+            .unwrap()
+            .insert("encapsulation-limit".into(), owned(Value::from(0u32)));
+        assert_eq!(differences(&ours, &theirs), Vec::<String>::new());
+
+        // A value of ours at its default may be absent on their side.
+        let mut ours2 = ours.clone();
+        ours2
+            .get_mut("ip-tunnel")
+            .unwrap()
+            .insert("flags".into(), owned(Value::from(0u32)));
+        assert_eq!(differences(&ours2, &theirs), Vec::<String>::new());
+
+        // Real changes are named.
+        let mut changed = theirs.clone();
+        changed
+            .get_mut("ip-tunnel")
+            .unwrap()
+            .insert("ttl".into(), owned(Value::from(1u32)));
+        changed
+            .get_mut("ipv4")
+            .unwrap()
+            .insert("never-default".into(), owned(Value::from(true)));
+        changed.get_mut("ipv4").unwrap().remove("route-data");
+        assert_eq!(
+            differences(&ours, &changed),
+            ["ip-tunnel.ttl", "ipv4.route-data", "ipv4.never-default"]
+        );
+    }
+
+    #[test]
+    fn reasons_in_words() {
+        assert_eq!(active_reason_text(13), "the software device could not be created");
+        assert_eq!(
+            device_reason_text(4),
+            "the device could not be readied for configuration"
+        );
+        assert_eq!(device_reason_text(67), "the Wi-Fi P2P peer could not be found");
+        assert_eq!(device_reason_text(999), "unknown reason");
+        assert_eq!(device_state_text(120), "failed");
+    }
+}
