@@ -81,7 +81,7 @@ pub fn run_activate(args: ActivateArgs) -> u8 {
     };
     let mut status = 0;
     for mut w in wanted {
-        let plan = match plan(&nm, &mut w) {
+        let plan = match plan(&nm, &mut w, args.in_memory) {
             Ok(p) => p,
             Err(e) => {
                 status = status.max(nm_fail(&e));
@@ -171,7 +171,7 @@ fn prepare(args: &ActivateArgs) -> Result<Vec<Wanted>, u8> {
 }
 
 /// Find the profile (by UUID, then by interface name) and decide.
-fn plan(nm: &Nm, w: &mut Wanted) -> Result<Plan, NmError> {
+fn plan(nm: &Nm, w: &mut Wanted, in_memory: bool) -> Result<Plan, NmError> {
     let existing = match nm.by_uuid(&w.uuid)? {
         Some(path) => Some(nm.profile(&path)?),
         None => {
@@ -210,7 +210,11 @@ fn plan(nm: &Nm, w: &mut Wanted) -> Result<Plan, NmError> {
             zbus::zvariant::OwnedValue::from(zbus::zvariant::Str::from(uuid)),
         );
     }
-    let changed = dbus::differences(&w.dict, &existing.settings);
+    let mut changed = dbus::differences(&w.dict, &existing.settings);
+    // A profile kept in memory only is saved unless --in-memory.
+    if !in_memory && nm.storage(&existing.path)?.unsaved {
+        changed.push("saved to disk".into());
+    }
     Ok(if changed.is_empty() {
         Plan::Unchanged { existing }
     } else {

@@ -599,9 +599,23 @@ fn in_memory_leaves_no_file() {
     );
     assert_eq!(uuids(), u);
     assert!(keyfiles().is_empty());
+    // Without --in-memory the same profile is saved.
+    let out = activate(&["--no-up"], &[input.as_path()]);
+    assert_status(&out, 0, "activate after --in-memory");
+    assert!(
+        text(&out).1.contains("saved to disk"),
+        "{}",
+        show("activate after --in-memory", &out)
+    );
+    assert_eq!(uuids(), u);
+    assert_eq!(keyfiles().len(), 1);
+    assert_eq!(
+        fs::read_to_string(&keyfiles()[0]).unwrap(),
+        converted(&[input.as_path()])
+    );
     // Deleted by UUID.
     assert_status(&grecfg(&["delete", "-q", &u[0]]), 0, "delete by uuid");
-    assert!(uuids().is_empty());
+    assert!(uuids().is_empty() && keyfiles().is_empty());
 }
 
 /// A profile NetworkManager itself wrote (`nmcli --offline`) with
