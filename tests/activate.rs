@@ -12,8 +12,14 @@
 //! * `unauthorised_caller` runs grecfg as an unprivileged user against a
 //!   NetworkManager that admits root only.
 //!
+//! * `activation_outcomes` (inside the sandbox) drives grecfg's D-Bus client
+//!   through success, failure and timeout with veth profiles, since no
+//!   tunnel can come up on a kernel without tunnel modules.
+//!
 //! Without root or the tools they need, the sandbox tests print "skipped:
 //! WHY" and pass, unless `CI=true`, where they fail.
+
+#![cfg(feature = "dbus")]
 
 use std::fs;
 use std::io::Write;
@@ -352,6 +358,7 @@ fn sandboxed_scenarios() {
     keyfile_extras_reach_networkmanager();
     activation_on_this_kernel();
     deactivate_an_active_profile();
+    activation_outcomes();
 }
 
 /// For every NetworkManager fixture, the keyfile NetworkManager writes for
@@ -809,5 +816,91 @@ fn deactivate_an_active_profile() {
         "deactivate unknown",
     );
     assert_status(&grecfg(&["delete", "-q", "vpair"]), 0, "delete vpair");
+    assert!(uuids().is_empty());
+}
+
+/// The client's wait for an activation, on veth profiles (the kernel has
+/// veth; it has no tunnel modules here): activated with the device and its
+/// address; failed with NetworkManager's reason (DHCP without carrier,
+/// may-fail=no); still activating when the time is up.
+fn activation_outcomes() {
+    use grecfg::nm::dbus::{Nm, Outcome};
+    use std::time::Duration;
+
+    let add = |name: &str, ifname: &str, peer: &str, ip: &[&str]| {
+        let mut args = vec![
+            "connection",
+            "add",
+            "type",
+            "veth",
+            "con-name",
+            name,
+            "ifname",
+            ifname,
+            "veth.peer",
+            peer,
+            "ipv6.method",
+            "disabled",
+        ];
+        args.extend_from_slice(ip);
+        nmcli_ok(&args);
+        nmcli_ok(&["-g", "connection.uuid", "connection", "show", name])
+    };
+    let nm = Nm::connect().expect("the sandbox's NetworkManager");
+    let path = |uuid: &str| nm.by_uuid(uuid).unwrap().expect("the profile");
+
+    let ok = add(
+        "v-ok",
+        "vethgr2",
+        "vethgr3",
+        &["ipv4.method", "manual", "ipv4.addresses", "192.0.2.9/24"],
+    );
+    match nm.activate(&path(&ok), Duration::from_secs(20)).unwrap() {
+        (Outcome::Activated, Some(info)) => {
+            assert_eq!(info.interface, "vethgr2");
+            assert!(info.addresses.contains(&"192.0.2.9/24".to_string()), "{info:?}");
+        }
+        other => panic!("expected activation: {other:?}"),
+    }
+
+    let dhcp = add(
+        "v-dhcp",
+        "vethgr4",
+        "vethgr5",
+        &[
+            "ipv4.method",
+            "auto",
+            "ipv4.may-fail",
+            "no",
+            "ipv4.dhcp-timeout",
+            "2",
+        ],
+    );
+    match nm.activate(&path(&dhcp), Duration::from_secs(30)).unwrap() {
+        // Without carrier (nothing brings the peer up) NetworkManager gives
+        // up on DHCP and ends the activation: its reason, in words.
+        (Outcome::Failed(reason), None) => assert!(
+            reason.starts_with("the device it was using was disconnected"),
+            "{reason}"
+        ),
+        other => panic!("expected a failure: {other:?}"),
+    }
+
+    // A fresh device waits some seconds for carrier: longer than 1 s.
+    let slow = add(
+        "v-slow",
+        "vethgr6",
+        "vethgr7",
+        &["ipv4.method", "auto", "ipv4.may-fail", "no"],
+    );
+    match nm.activate(&path(&slow), Duration::from_secs(1)).unwrap() {
+        (Outcome::TimedOut(state), None) => {
+            assert!(state.starts_with("still activating after 1 s"), "{state}")
+        }
+        other => panic!("expected a timeout: {other:?}"),
+    }
+    for name in ["v-ok", "v-dhcp", "v-slow"] {
+        assert_status(&grecfg(&["delete", "-q", name]), 0, "delete");
+    }
     assert!(uuids().is_empty());
 }

@@ -937,24 +937,41 @@ impl Nm {
         profile: &OwnedObjectPath,
         timeout: Duration,
     ) -> Result<(Outcome, Option<DeviceInfo>), NmError> {
-        // Listen before asking, so that no state change is missed.
+        // Listen before asking, so that no state change is missed: the
+        // active connection's StateChanged (state, reason) and the
+        // devices' StateChanged (new, old, reason).
         let rule = zbus::MatchRule::builder()
             .msg_type(zbus::message::Type::Signal)
             .sender(NM_BUS_NAME)
-            .and_then(|b| b.interface(IFACE_ACTIVE))
             .and_then(|b| b.member("StateChanged"))
             .map(|b| b.build())
             .map_err(|e| NmError::failed(format!("D-Bus match rule: {e}")))?;
-        let signals = zbus::blocking::MessageIterator::for_match_rule(rule, &self.conn, Some(64))
+        let signals = zbus::blocking::MessageIterator::for_match_rule(rule, &self.conn, Some(256))
             .map_err(|e| NmError::from_zbus("subscribing to state changes", e))?;
-        let (tx, rx) = std::sync::mpsc::channel::<(String, u32, u32)>();
+        let (tx, rx) = std::sync::mpsc::channel::<Change>();
         std::thread::spawn(move || {
             for msg in signals {
                 let Ok(msg) = msg else { break };
                 let header = msg.header();
-                let Some(path) = header.path() else { continue };
-                if let Ok((state, reason)) = msg.body().deserialize::<(u32, u32)>() {
-                    if tx.send((path.to_string(), state, reason)).is_err() {
+                let (Some(path), Some(iface)) = (header.path(), header.interface()) else {
+                    continue;
+                };
+                let path = path.to_string();
+                let change = match iface.as_str() {
+                    IFACE_ACTIVE => msg
+                        .body()
+                        .deserialize::<(u32, u32)>()
+                        .ok()
+                        .map(|(state, reason)| Change::Active { path, state, reason }),
+                    IFACE_DEVICE => msg
+                        .body()
+                        .deserialize::<(u32, u32, u32)>()
+                        .ok()
+                        .map(|(state, _, reason)| Change::Device { path, state, reason }),
+                    _ => None,
+                };
+                if let Some(c) = change {
+                    if tx.send(c).is_err() {
                         break;
                     }
                 }
@@ -967,13 +984,11 @@ impl Nm {
             .call("ActivateConnection", &(profile, &root, &root))
             .map_err(|e| NmError::from_zbus("activation failed", e))?;
         let deadline = Instant::now() + timeout;
-        let mut last: Option<(u32, u32)> = None;
+        let mut seen = Seen::default();
         let mut device: Option<OwnedObjectPath> = None;
         loop {
-            while let Ok((path, state, reason)) = rx.try_recv() {
-                if path == active.as_str() {
-                    last = Some((state, reason));
-                }
+            while let Ok(c) = rx.try_recv() {
+                seen.note(&active, c);
             }
             if device.is_none() {
                 if let Ok(devs) =
@@ -984,20 +999,19 @@ impl Nm {
             }
             // None: the active connection is gone, it ended.
             let state = self.property::<u32>(active.as_str(), IFACE_ACTIVE, "State").ok();
-            let state = state.or(last.map(|l| l.0)).unwrap_or(4);
+            let state = state.or(seen.active.map(|l| l.0)).unwrap_or(4);
             match state {
                 2 => {
                     let info = device.as_ref().and_then(|d| self.device_info(d).ok());
                     return Ok((Outcome::Activated, info));
                 }
                 3 | 4 => {
-                    // Let the last signal arrive, for its reason.
-                    if let Ok((path, s, r)) = rx.recv_timeout(Duration::from_millis(300)) {
-                        if path == active.as_str() {
-                            last = Some((s, r));
-                        }
+                    // Let the last signals arrive, for their reasons.
+                    let until = Instant::now() + Duration::from_millis(300);
+                    while let Ok(c) = rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
+                        seen.note(&active, c);
                     }
-                    return Ok((Outcome::Failed(self.failure_reason(last, device.as_ref())), None));
+                    return Ok((Outcome::Failed(self.failure_reason(&seen, device.as_ref())), None));
                 }
                 _ => {}
             }
@@ -1011,20 +1025,14 @@ impl Nm {
                         device
                             .as_ref()
                             .and_then(|d| self.device_state(d))
-                            .map(|(s, r)| format!(
-                                "; device {}: {}",
-                                device_state_text(s),
-                                device_reason_text(r)
-                            ))
+                            .map(|(s, _)| format!("; device {}", device_state_text(s)))
                             .unwrap_or_default()
                     )),
                     None,
                 ));
             }
-            if let Ok((path, s, r)) = rx.recv_timeout((deadline - now).min(Duration::from_millis(200))) {
-                if path == active.as_str() {
-                    last = Some((s, r));
-                }
+            if let Ok(c) = rx.recv_timeout((deadline - now).min(Duration::from_millis(200))) {
+                seen.note(&active, c);
             }
         }
     }
@@ -1034,18 +1042,25 @@ impl Nm {
             .ok()
     }
 
-    fn failure_reason(&self, last: Option<(u32, u32)>, device: Option<&OwnedObjectPath>) -> String {
-        let mut words = match last {
+    fn failure_reason(&self, seen: &Seen, device: Option<&OwnedObjectPath>) -> String {
+        let mut words = match seen.active {
             Some((_, r)) => active_reason_text(r).to_string(),
             None => "the activation ended".to_string(),
         };
-        if let Some((state, reason)) = device.and_then(|d| self.device_state(d)) {
-            if reason != 0 {
-                words.push_str(&format!(
-                    "; device {}: {}",
-                    device_state_text(state),
-                    device_reason_text(reason)
-                ));
+        // Why the device failed, if it did; else what it says now.
+        let failed = device.and_then(|d| seen.device_failures.get(d.as_str()).copied());
+        match failed {
+            Some(reason) => words.push_str(&format!("; device failed: {}", device_reason_text(reason))),
+            None => {
+                if let Some((state, reason)) = device.and_then(|d| self.device_state(d)) {
+                    if reason != 0 {
+                        words.push_str(&format!(
+                            "; device {}: {}",
+                            device_state_text(state),
+                            device_reason_text(reason)
+                        ));
+                    }
+                }
             }
         }
         words
@@ -1076,6 +1091,39 @@ impl Nm {
             }
         }
         Ok(DeviceInfo { interface, addresses })
+    }
+}
+
+/// A state change NetworkManager signalled.
+enum Change {
+    Active { path: String, state: u32, reason: u32 },
+    Device { path: String, state: u32, reason: u32 },
+}
+
+/// What the signals said so far about one activation.
+#[derive(Default)]
+struct Seen {
+    /// The active connection's last (state, reason).
+    active: Option<(u32, u32)>,
+    /// Device path → the reason of its last change to "failed".
+    device_failures: HashMap<String, u32>,
+}
+
+impl Seen {
+    fn note(&mut self, active: &OwnedObjectPath, c: Change) {
+        match c {
+            Change::Active { path, state, reason } if path == active.as_str() => {
+                self.active = Some((state, reason));
+            }
+            Change::Device {
+                path,
+                state: 120,
+                reason,
+            } => {
+                self.device_failures.insert(path, reason);
+            }
+            _ => {}
+        }
     }
 }
 
