@@ -191,7 +191,8 @@ pub struct ActivateArgs {
     #[arg(long)]
     pub in_memory: bool,
 
-    /// Add or update the profile but do not activate it
+    /// Add or update the profile but do not activate it (NetworkManager does not autoconnect it
+    /// either until it is activated or NetworkManager restarts)
     #[arg(long)]
     pub no_up: bool,
 
