@@ -52,6 +52,8 @@ fn nm_fail(e: &NmError) -> u8 {
 /// One tunnel to send: its name, UUID and D-Bus settings.
 struct Wanted {
     name: String,
+    /// The kernel module of the tunnel's mode, for hints.
+    module: &'static str,
     uuid: String,
     dict: Dict,
 }
@@ -113,7 +115,15 @@ pub fn run_activate(args: ActivateArgs) -> u8 {
         }
         match apply(&nm, &w, plan, &args) {
             Ok(code) => status = status.max(code),
-            Err(e) => status = status.max(nm_fail(&e)),
+            Err(e) => {
+                status = status.max(nm_fail(&e));
+                if e.kind == ErrorKind::Failed && e.message.contains("Operation not supported") {
+                    eprintln!(
+                        "  hint: the kernel cannot create this tunnel: is its module loaded? (modprobe {})",
+                        w.module
+                    );
+                }
+            }
         }
     }
     status
@@ -147,6 +157,7 @@ fn prepare(args: &ActivateArgs) -> Result<Vec<Wanted>, u8> {
         match dbus::encode(&s) {
             Ok(dict) => out.push(Wanted {
                 name: item.tunnel.name.clone(),
+                module: crate::formats::iproute2::kernel_module(item.tunnel.mode),
                 uuid: item.tunnel.uuid.map(|u| u.to_string()).unwrap_or_default(),
                 dict,
             }),

@@ -741,7 +741,9 @@ fn activation_on_this_kernel() {
             );
             assert_status(&out, 4, "activate without GRE support");
             assert!(
-                e.contains("Operation not supported") && e.contains("gre_hk"),
+                e.contains("Operation not supported")
+                    && e.contains("gre_hk")
+                    && e.contains("modprobe ip_gre"),
                 "NetworkManager's reason must be printed:\n{}",
                 show("activate", &out)
             );
