@@ -1,4 +1,6 @@
 //! NetworkManager: the settings dictionary shared by its encodings.
 
+#[cfg(feature = "dbus")]
+pub mod dbus;
 pub mod nmcli;
 pub mod settings;
