@@ -1120,68 +1120,12 @@ impl<'a> Reader<'a> {
         }
         let ip6 = fam == Fam::V6;
         let mut p = TunnelArgs::default();
-        let mut i = 0;
-        let mut ok = true;
-        while i < rest.len() {
-            let a = &rest[i];
-            if a.stray_blank {
-                self.stray_blank(a);
-                i += 1;
-                continue;
-            }
-            let w = a.text.as_str();
-            let takes_value = matches!(
-                w,
-                "mode"
-                    | "key"
-                    | "ikey"
-                    | "okey"
-                    | "remote"
-                    | "local"
-                    | "dev"
-                    | "ttl"
-                    | "hoplimit"
-                    | "hlim"
-                    | "tos"
-                    | "tclass"
-                    | "tc"
-                    | "encaplimit"
-                    | "flowlabel"
-                    | "fl"
-                    | "dscp"
-                    | "name"
-            ) || matches(w, "dsfield");
-            if takes_value {
-                let Some(val) = rest.get(i + 1) else {
-                    self.push(
-                        a.offset,
-                        None,
-                        Diagnostic::error(format!("`{w}` needs a value")).at(self.arg_loc(a)),
-                    );
-                    return;
-                };
-                if w == "name" {
-                    if !self.tunnel_name(&mut p, val) {
-                        ok = false;
-                    }
-                } else {
-                    p.opts.push((a.clone(), Some(val.clone())));
-                }
-                i += 2;
-                continue;
-            }
-            match w {
-                "seq" | "iseq" | "oseq" | "csum" | "icsum" | "ocsum" | "pmtudisc" | "nopmtudisc" => {
-                    p.opts.push((a.clone(), None))
-                }
-                _ => {
-                    if !self.tunnel_name(&mut p, a) {
-                        ok = false;
-                    }
-                }
-            }
-            i += 1;
-        }
+        let Some((opts, ok)) =
+            self.tunnel_opt_words(rest, OptSyntax::Tunnel, |this, a| this.tunnel_name(&mut p, a))
+        else {
+            return;
+        };
+        p.opts = opts;
         if !ok {
             return;
         }
@@ -1277,6 +1221,79 @@ impl<'a> Reader<'a> {
                 self.tunnel_opts(t, &p.opts, ip6, false);
             }
         }
+    }
+
+    /// Reads the options of a tunnel, shared by `ip tunnel add|change` and
+    /// `ip link add NAME type KIND`: the `(word, value)` pairs in order, and
+    /// whether every word was read. A word that is neither an option nor a
+    /// flag goes to `other`, which reports it and returns false for an error;
+    /// `name NAME` of `ip tunnel` gives `other` the NAME. None when an option
+    /// lacks its value (reported here): the command is not read at all.
+    ///
+    /// The two syntaxes differ only in what `syntax` says; the values are
+    /// checked later, by `tunnel_opts`.
+    fn tunnel_opt_words(
+        &mut self,
+        rest: &[Arg],
+        syntax: OptSyntax,
+        mut other: impl FnMut(&mut Self, &Arg) -> bool,
+    ) -> Option<(TunnelOpts, bool)> {
+        let mut opts = Vec::new();
+        let mut ok = true;
+        let mut i = 0;
+        while i < rest.len() {
+            let a = &rest[i];
+            if a.stray_blank {
+                self.stray_blank(a);
+                i += 1;
+                continue;
+            }
+            let w = a.text.as_str();
+            let takes_value = matches!(
+                w,
+                "mode"
+                    | "key"
+                    | "ikey"
+                    | "okey"
+                    | "remote"
+                    | "local"
+                    | "dev"
+                    | "ttl"
+                    | "hoplimit"
+                    | "hlim"
+                    | "tos"
+                    | "tclass"
+                    | "encaplimit"
+                    | "flowlabel"
+                    | "dscp"
+            ) || matches(w, "dsfield")
+                || (syntax == OptSyntax::Tunnel && matches!(w, "tc" | "fl" | "name"));
+            if takes_value {
+                let Some(val) = rest.get(i + 1) else {
+                    self.push(
+                        a.offset,
+                        None,
+                        Diagnostic::error(format!("`{w}` needs a value")).at(self.arg_loc(a)),
+                    );
+                    return None;
+                };
+                if w == "name" {
+                    ok &= other(self, val);
+                } else {
+                    opts.push((a.clone(), Some(val.clone())));
+                }
+                i += 2;
+                continue;
+            }
+            match w {
+                "seq" | "iseq" | "oseq" | "csum" | "icsum" | "ocsum" | "pmtudisc" | "nopmtudisc" => {
+                    opts.push((a.clone(), None))
+                }
+                _ => ok &= other(self, a),
+            }
+            i += 1;
+        }
+        Some((opts, ok))
     }
 
     /// A bare word of `ip tunnel`: the name, or a second name (an error, as
@@ -1660,82 +1677,42 @@ impl<'a> Reader<'a> {
             return;
         };
         let rest = &args[tp + 2..];
-        let mut opts = Vec::new();
-        let mut mode_arg = None;
         let mut isatap = false;
-        let mut j = 0;
-        let mut ok = true;
-        while j < rest.len() {
-            let a = &rest[j];
-            if a.stray_blank {
-                self.stray_blank(a);
-                j += 1;
-                continue;
-            }
-            let w = a.text.as_str();
-            let takes_value = matches!(
-                w,
-                "mode"
-                    | "key"
-                    | "ikey"
-                    | "okey"
-                    | "remote"
-                    | "local"
-                    | "dev"
-                    | "ttl"
-                    | "hoplimit"
-                    | "hlim"
-                    | "tos"
-                    | "tclass"
-                    | "encaplimit"
-                    | "flowlabel"
-                    | "dscp"
-            ) || matches(w, "dsfield");
-            if takes_value {
-                let Some(v) = rest.get(j + 1) else {
-                    self.push(
-                        a.offset,
-                        None,
-                        Diagnostic::error(format!("`{w}` needs a value")).at(self.arg_loc(a)),
-                    );
-                    return;
-                };
-                if w == "mode" {
-                    mode_arg = Some(v.clone());
-                } else {
-                    opts.push((a.clone(), Some(v.clone())));
-                }
-                j += 2;
-                continue;
-            }
-            match w {
-                "seq" | "iseq" | "oseq" | "csum" | "icsum" | "ocsum" | "pmtudisc" | "nopmtudisc" => {
-                    opts.push((a.clone(), None))
-                }
+        let Some((mut opts, ok)) = self.tunnel_opt_words(rest, OptSyntax::Link, |this, a| {
+            match a.text.as_str() {
                 "isatap" if kind.text == "sit" => isatap = true,
                 "external" => {
-                    self.push(
+                    this.push(
                         a.offset,
                         None,
                         Diagnostic::error("an `external` (collect-metadata) tunnel has no model equivalent")
-                            .at(self.arg_loc(a))
+                            .at(this.arg_loc(a))
                             .hint("such a tunnel is driven by eBPF or OVS, not by a profile"),
                     );
-                    ok = false;
+                    return false;
                 }
-                _ => {
-                    self.push(
+                w => {
+                    this.push(
                         a.offset,
                         None,
                         Diagnostic::error(format!("`{w}` is not a {} option grecfg knows", kind.text))
-                            .at(self.arg_loc(a))
+                            .at(this.arg_loc(a))
                             .hint("ip would refuse an unknown option too; check the spelling"),
                     );
-                    ok = false;
+                    return false;
                 }
             }
-            j += 1;
-        }
+            true
+        }) else {
+            return;
+        };
+        // The last `mode` counts, as in ip; tunnel_opts skips `mode` anyway.
+        let mode_arg = opts
+            .iter()
+            .rev()
+            .find(|(k, _)| k.text == "mode")
+            .and_then(|(_, v)| v.clone());
+        opts.retain(|(k, _)| k.text != "mode");
         if !ok {
             return;
         }
@@ -2959,10 +2936,25 @@ fn loc_offset(text: &str, loc: &Location) -> usize {
     line_start + col
 }
 
+/// Whose option syntax a tunnel's options follow. `ip tunnel` (iproute2's
+/// ip/iptunnel.c, ip/ip6tunnel.c) also takes `name NAME`, `tc` and `fl`, and
+/// a bare word there is the tunnel's name; `ip link add ... type KIND`
+/// (ip/link_gre.c, link_gre6.c, link_iptnl.c, link_ip6tnl.c) has its own
+/// words (`isatap`, `external`), left to the caller, and refuses others.
+/// (link_gre6.c takes `fl` too; grecfg reads it only after `ip tunnel`.)
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OptSyntax {
+    Tunnel,
+    Link,
+}
+
+/// A tunnel's options as written: each word with its value, if it takes one.
+type TunnelOpts = Vec<(Arg, Option<Arg>)>;
+
 #[derive(Default)]
 struct TunnelArgs {
     name: Option<Arg>,
-    opts: Vec<(Arg, Option<Arg>)>,
+    opts: TunnelOpts,
 }
 
 fn tunnel_mode(word: &str, ip6: bool) -> Result<Mode, String> {
