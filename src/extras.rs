@@ -163,14 +163,15 @@ pub fn outer_protocol(mode: Mode) -> (u8, &'static str) {
 
 /// The TCP MSS that fits a tunnel MTU: the MTU less the inner IP header
 /// (20 or 40 bytes) and the TCP header (20). GRE over a 1500-byte
-/// underlay: MTU 1476, MSS 1436.
-pub fn tcp_mss(tunnel_mtu: u32, inner: Family) -> u32 {
-    let headers = match inner {
-        Family::V4 => 40,
-        Family::V6 => 60,
-    };
-    tunnel_mtu.saturating_sub(headers)
-}
+/// underlay: MTU 1476, MSS 1436. The one computation is `mtu::tcp_mss`.
+///
+/// The rules clamp SYNs coming out of the tunnel to this MSS only when the
+/// tunnel has an explicit MTU. Without one the kernel gives the tunnel the
+/// underlay's MTU less the overhead, and the underlay is not known here: a
+/// fixed MSS from an assumed 1500-byte underlay would be too large on a
+/// PPPoE underlay and needlessly small on a jumbo-frame one, so none is
+/// guessed. SYNs going into the tunnel are clamped to the route MTU either way.
+pub use crate::mtu::tcp_mss;
 
 fn inner_families(t: &Tunnel) -> Vec<Family> {
     match t.mode.inner_family() {
