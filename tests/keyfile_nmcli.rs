@@ -187,6 +187,16 @@ fn cases() -> Vec<Case> {
         extra_args: vec!["ipv4.gateway", "10.7.0.254", "ipv4.dns-search", "example.com"],
     });
 
+    // An explicit stable-privacy is not NetworkManager's `default`.
+    let mut t = Tunnel::new("gre_sp", Mode::Gre);
+    t.remote = Some(ip("192.0.2.60"));
+    t.addresses.push(addr("2001:db8:6::1/64"));
+    t.extras = vec![extra("ipv6.addr-gen-mode", "stable-privacy")];
+    out.push(Case {
+        tunnel: t,
+        extra_args: vec!["ipv6.addr-gen-mode", "stable-privacy"],
+    });
+
     let mut t = Tunnel::new("vti1", Mode::Vti);
     t.id = Some(".hidden~".into());
     t.local = Some(ip("192.0.2.1"));

@@ -560,10 +560,10 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
             w.push(drop(format!("grecfg writes this key from {owner}")));
             continue;
         }
-        if setting == "ipv6"
-            && key == "addr-gen-mode"
-            && (e.value == "default" || e.value == "stable-privacy")
-        {
+        // `default` is what grecfg writes anyway; `stable-privacy` is a
+        // choice of its own (`default` follows NetworkManager's global
+        // configuration), kept as NetworkManager keeps it.
+        if setting == "ipv6" && key == "addr-gen-mode" && e.value == "default" {
             continue;
         }
         if let Some(n) = route_options_index(&key) {
@@ -1031,6 +1031,30 @@ mod tests {
             "{out}"
         );
         assert_eq!(read_ok(out).tunnel, low);
+    }
+
+    #[test]
+    fn stable_privacy_is_kept_and_default_is_not_an_extra() {
+        // nmcli --offline ... ipv6.addr-gen-mode stable-privacy writes
+        // addr-gen-mode=stable-privacy: it is not NetworkManager's `default`.
+        let text = NM_GRE_HK.replace("addr-gen-mode=default", "addr-gen-mode=stable-privacy");
+        let p = read_ok(&text);
+        let keys: Vec<_> = p
+            .tunnel
+            .extras
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str()))
+            .collect();
+        assert_eq!(keys, vec![("ipv6.addr-gen-mode", "stable-privacy")]);
+        let (low, w) = lower(&p.tunnel, &opts()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        let out = &encode(&low)[0].contents;
+        assert!(
+            out.contains("[ipv6]\naddr-gen-mode=stable-privacy\nmethod=disabled\n"),
+            "{out}"
+        );
+        assert_eq!(read_ok(out).tunnel, low);
+        assert!(read_ok(NM_GRE_HK).tunnel.extras.is_empty());
     }
 
     #[test]

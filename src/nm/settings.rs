@@ -829,9 +829,9 @@ pub fn to_tunnel(s: &Settings) -> (Option<Tunnel>, Vec<Finding>, FieldSources) {
             };
             match value {
                 Value::Opaque(raw) => {
-                    let pure_default = setting == "ipv6"
-                        && name == "addr-gen-mode"
-                        && (raw == "default" || raw == "stable-privacy");
+                    // Only `default` is what grecfg writes without being
+                    // told; `stable-privacy` is kept.
+                    let pure_default = setting == "ipv6" && name == "addr-gen-mode" && raw == "default";
                     if !pure_default {
                         push(format!("{group}.{name}"), raw.clone(), None);
                     }
