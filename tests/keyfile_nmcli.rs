@@ -197,6 +197,31 @@ fn cases() -> Vec<Case> {
         extra_args: vec!["ipv6.addr-gen-mode", "stable-privacy"],
     });
 
+    // NetworkManager drops the gateway of a never-default profile.
+    let mut t = Tunnel::new("gre_nd", Mode::Gre);
+    t.remote = Some(ip("192.0.2.61"));
+    t.addresses.push(addr("198.51.100.9/24"));
+    t.addresses.push(addr("2001:db8:7::1/64"));
+    t.extras = vec![
+        extra("ipv4.gateway", "198.51.100.254"),
+        extra("ipv4.never-default", "true"),
+        extra("ipv6.gateway", "2001:db8:7::fe"),
+        extra("ipv6.never-default", "true"),
+    ];
+    out.push(Case {
+        tunnel: t,
+        extra_args: vec![
+            "ipv4.gateway",
+            "198.51.100.254",
+            "ipv4.never-default",
+            "yes",
+            "ipv6.gateway",
+            "2001:db8:7::fe",
+            "ipv6.never-default",
+            "yes",
+        ],
+    });
+
     let mut t = Tunnel::new("vti1", Mode::Vti);
     t.id = Some(".hidden~".into());
     t.local = Some(ip("192.0.2.1"));

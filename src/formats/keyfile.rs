@@ -530,6 +530,18 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
             ));
         }
     }
+    // ipv4.never-default / ipv6.never-default as NetworkManager reads them
+    // (the last one given wins).
+    let mut never_default: BTreeMap<String, bool> = BTreeMap::new();
+    for (_, e) in &keyfile_extras {
+        if let Some((group, "never-default")) = split_extra_key(&e.key) {
+            let v = matches!(
+                gkeyfile::unescape(&e.value).as_deref().map(str::trim_end),
+                Ok("true" | "1")
+            );
+            never_default.insert(setting_for_group(group).to_string(), v);
+        }
+    }
     let mut route_opts: Vec<Option<String>> = vec![None; t.routes.len()];
     let mut extras: Vec<(usize, Extra)> = Vec::new();
     for (i, mut e) in keyfile_extras {
@@ -596,6 +608,15 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
                 w.push(drop(format!(
                     "a gateway needs an {} address on the tunnel and must be one itself",
                     fam.name()
+                )));
+                continue;
+            }
+            // NetworkManager clears the gateway of a profile that may never
+            // have the default route (its normalization of ipv4 and ipv6),
+            // so the file it would write has none.
+            if never_default.get(setting).copied().unwrap_or(false) {
+                w.push(drop(format!(
+                    "{group}.never-default=true: NetworkManager drops the gateway of such a profile"
                 )));
                 continue;
             }
@@ -1055,6 +1076,44 @@ mod tests {
         );
         assert_eq!(read_ok(out).tunnel, low);
         assert!(read_ok(NM_GRE_HK).tunnel.extras.is_empty());
+    }
+
+    #[test]
+    fn gateway_of_a_never_default_profile_is_dropped_naming_its_line() {
+        for (never, kept) in [("true", false), ("1", false), ("false", true)] {
+            let text = NM_GRE_HK.replace(
+                "method=manual",
+                &format!("gateway=10.10.10.2\nmethod=manual\nnever-default={never}"),
+            );
+            let p = read_ok(&text);
+            let (low, w) = lower(&p.tunnel, &opts()).unwrap();
+            let out = &encode(&low)[0].contents;
+            // NetworkManager writes the gateway after the first address.
+            assert_eq!(out.contains("address1=10.10.10.1/30,10.10.10.2\n"), kept, "{out}");
+            assert!(out.contains(&format!("never-default={never}")), "{out}");
+            if kept {
+                assert!(w.is_empty(), "{w:?}");
+                continue;
+            }
+            assert_eq!(w.len(), 1, "{w:?}");
+            let field = w[0].field.as_deref().unwrap();
+            assert_eq!(p.origins.get(Some(field)).unwrap().line, 14, "{field}");
+            assert!(
+                w[0].message.contains("ipv4.gateway=10.10.10.2 is dropped")
+                    && w[0].message.contains("ipv4.never-default=true"),
+                "{}",
+                w[0].message
+            );
+        }
+        // Only the same family counts.
+        let text = NM_GRE_HK
+            .replace("method=manual", "gateway=10.10.10.2\nmethod=manual")
+            .replace("method=disabled", "method=disabled\nnever-default=true");
+        let (low, w) = lower(&read_ok(&text).tunnel, &opts()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert!(encode(&low)[0]
+            .contents
+            .contains("address1=10.10.10.1/30,10.10.10.2\n"));
     }
 
     #[test]
