@@ -832,29 +832,7 @@ pub fn environment(template_dir: Option<&std::path::Path>) -> Result<Environment
             None => Ok(format!("\"{s}\"")),
         }
     });
-    for (name, builtin) in TEMPLATES {
-        let source = match template_dir {
-            Some(dir) => {
-                let path = dir.join(name);
-                match std::fs::read_to_string(&path) {
-                    Ok(s) => s,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => builtin.to_string(),
-                    Err(e) => {
-                        return Err(RenderError::Io {
-                            path: path.display().to_string(),
-                            source: e,
-                        })
-                    }
-                }
-            }
-            None => builtin.to_string(),
-        };
-        env.add_template_owned(name, source)
-            .map_err(|source| RenderError::Template {
-                name: name.into(),
-                source,
-            })?;
-    }
+    render::add_templates(&mut env, &TEMPLATES, template_dir)?;
     Ok(env)
 }
 

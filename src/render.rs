@@ -108,7 +108,18 @@ pub fn environment(template_dir: Option<&Path>) -> Result<Environment<'static>, 
     env.add_filter("systemd_escape", |v: &Value| -> Result<String, Error> {
         Ok(systemd_escape(&word(v)?))
     });
-    for (name, builtin) in TEMPLATES {
+    add_templates(&mut env, &TEMPLATES, template_dir)?;
+    Ok(env)
+}
+
+/// Add `templates` (file name, built-in source) to `env`; a file of the
+/// same name in `template_dir` replaces the built-in one.
+pub fn add_templates(
+    env: &mut Environment<'static>,
+    templates: &[(&'static str, &'static str)],
+    template_dir: Option<&Path>,
+) -> Result<(), RenderError> {
+    for &(name, builtin) in templates {
         let source = match template_dir {
             Some(dir) => {
                 let path = dir.join(name);
@@ -131,7 +142,7 @@ pub fn environment(template_dir: Option<&Path>) -> Result<Environment<'static>, 
                 source,
             })?;
     }
-    Ok(env)
+    Ok(())
 }
 
 /// Render every tunnel into the files of `target`. The tunnels must be
