@@ -207,19 +207,30 @@ impl Conversion {
 /// error is returned, so the user sees all problems at once.
 pub fn convert(inputs: &[Input], to: Format, opts: &ConvertOptions) -> Result<Conversion, Fail> {
     let mut out = Conversion::default();
+    each_parsed(inputs, &mut out, |input, p, out| {
+        convert_one(p, &input.source, to, opts, out)
+    });
+    finish(out, opts)
+}
+
+/// Read every input and hand each tunnel read to `f`, in order. An input
+/// that cannot be read adds its errors and the next one is read, so the
+/// user sees all problems at once.
+pub fn each_parsed(
+    inputs: &[Input],
+    out: &mut Conversion,
+    mut f: impl FnMut(&Input, Parsed, &mut Conversion),
+) {
     for input in inputs {
-        let parsed = match format::read(input.format, &input.source, input.companions.as_ref()) {
-            Ok(p) => p,
-            Err(f) => {
-                out.diagnostics.extend(f.diagnostics);
-                continue;
+        match format::read(input.format, &input.source, input.companions.as_ref()) {
+            Ok(parsed) => {
+                for p in parsed {
+                    f(input, p, out);
+                }
             }
-        };
-        for p in parsed {
-            convert_one(p, &input.source, to, opts, &mut out);
+            Err(failure) => out.diagnostics.extend(failure.diagnostics),
         }
     }
-    finish(out, opts)
 }
 
 /// Apply `--strict`, look for output files that collide, and fail when

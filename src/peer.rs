@@ -34,7 +34,7 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use crate::convert::{self, Conversion, ConvertOptions, Fail, Input};
 use crate::diag::{Diagnostic, Location, Origins, Severity};
-use crate::format::{self, Format, Parsed};
+use crate::format::{Format, Parsed};
 use crate::model::{Family, InnerAddress, Route, Tunnel};
 
 /// What the user tells `grecfg peer` beyond the input.
@@ -295,28 +295,19 @@ pub fn convert(
 ) -> Result<Conversion, Fail> {
     let mut out = Conversion::default();
     let mut count = 0;
-    for input in inputs {
-        let parsed = match format::read(input.format, &input.source, input.companions.as_ref()) {
-            Ok(p) => p,
-            Err(f) => {
-                out.diagnostics.extend(f.diagnostics);
-                continue;
-            }
-        };
-        for p in parsed {
-            count += 1;
-            out.diagnostics.extend(
-                p.warnings
-                    .iter()
-                    .filter(|w| w.severity >= Severity::Warning)
-                    .cloned(),
-            );
-            match mirror(&p, popts) {
-                Ok(m) => convert::convert_one(m, &input.source, to, opts, &mut out),
-                Err(errors) => out.diagnostics.extend(errors),
-            }
+    convert::each_parsed(inputs, &mut out, |input, p, out| {
+        count += 1;
+        out.diagnostics.extend(
+            p.warnings
+                .iter()
+                .filter(|w| w.severity >= Severity::Warning)
+                .cloned(),
+        );
+        match mirror(&p, popts) {
+            Ok(m) => convert::convert_one(m, &input.source, to, opts, out),
+            Err(errors) => out.diagnostics.extend(errors),
         }
-    }
+    });
     if popts.name.is_some() && count > 1 {
         out.diagnostics.push(
             Diagnostic::error(format!("--name names one tunnel, but the inputs hold {count}"))
