@@ -37,6 +37,22 @@ impl Problem {
     }
 }
 
+/// Put `value` back to `default` when it differs, with a warning on
+/// `field` that `message` words from the value dropped: what a writer does
+/// with a value its format cannot hold.
+pub fn reset_with_warning<T: PartialEq>(
+    w: &mut Vec<Problem>,
+    field: &str,
+    value: &mut T,
+    default: T,
+    message: impl FnOnce(&T) -> String,
+) {
+    if *value != default {
+        w.push(Problem::new(field, message(value)));
+        *value = default;
+    }
+}
+
 /// One input text and the name it is shown under (`-` is `<stdin>`).
 #[derive(Debug, Clone)]
 pub struct Source {

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::shell::{self, LexError, Vars};
 use super::values::{self, ValueError};
-use crate::diag::{Diagnostic, Failure, Location, Origins, Problem, Source};
+use crate::diag::{reset_with_warning, Diagnostic, Failure, Location, Origins, Problem, Source};
 use crate::format::{Companions, OutputFile, Parsed};
 use crate::model::{Extra, Family, InnerAddress, Mode, Route, Tunnel};
 
@@ -1169,36 +1169,21 @@ pub fn lower(t: &Tunnel) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
     t.routes = r4.into_iter().chain(r6).collect();
 
     if is_ip6(t.mode) {
-        if t.encapsulation_limit != 4 {
-            w.push(Problem::new(
-                "encapsulation_limit",
-                format!(
-                    "encapsulation limit {} is not carried over: initscripts always uses ip -6 tunnel's default, 4",
-                    t.encapsulation_limit
-                ),
-            ));
-            t.encapsulation_limit = 4;
-        }
-        if t.flow_label != 0 {
-            w.push(Problem::new(
-                "flow_label",
-                format!(
-                    "flow label {:#x} is not carried over: ifcfg has no key for it",
-                    t.flow_label
-                ),
-            ));
-            t.flow_label = 0;
-        }
-        if t.flags != 0 {
-            w.push(Problem::new(
-                "flags",
-                format!(
-                    "tunnel flags {:#x} are not carried over: ifcfg has no key for them",
-                    t.flags
-                ),
-            ));
-            t.flags = 0;
-        }
+        reset_with_warning(
+            &mut w,
+            "encapsulation_limit",
+            &mut t.encapsulation_limit,
+            4,
+            |v| {
+                format!("encapsulation limit {v} is not carried over: initscripts always uses ip -6 tunnel's default, 4")
+            },
+        );
+        reset_with_warning(&mut w, "flow_label", &mut t.flow_label, 0, |v| {
+            format!("flow label {v:#x} is not carried over: ifcfg has no key for it")
+        });
+        reset_with_warning(&mut w, "flags", &mut t.flags, 0, |v| {
+            format!("tunnel flags {v:#x} are not carried over: ifcfg has no key for them")
+        });
     }
 
     if t.symmetric_key().is_none() {

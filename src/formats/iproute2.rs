@@ -25,7 +25,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 use uuid::Uuid;
 
-use crate::diag::Problem;
+use crate::diag::{reset_with_warning, Problem};
 use crate::model::{check_ifname, flags, Family, Mode, Tunnel};
 
 /// The kernel module that implements `mode`, for `modprobe`.
@@ -300,35 +300,26 @@ pub fn lower(t: &Tunnel) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
                 t.flags &= !bit;
             }
         }
-        if t.flags & flags::IGN_ENCAP_LIMIT != 0 && t.encapsulation_limit != 4 {
-            w.push(Problem::new(
+        if t.flags & flags::IGN_ENCAP_LIMIT != 0 {
+            reset_with_warning(
+                &mut w,
                 "encapsulation_limit",
-                format!(
-                    "encapsulation limit {} is not carried over: with ign-encap-limit it is written as `encaplimit none`, which leaves ip's default 4",
-                    t.encapsulation_limit
-                ),
-            ));
-            t.encapsulation_limit = 4;
+                &mut t.encapsulation_limit,
+                4,
+                |v| {
+                    format!("encapsulation limit {v} is not carried over: with ign-encap-limit it is written as `encaplimit none`, which leaves ip's default 4")
+                },
+            );
         }
-        if t.flags & flags::USE_ORIG_TCLASS != 0 && t.tos != 0 {
-            w.push(Problem::new(
-                "tos",
-                format!(
-                    "traffic class {:#04x} is not carried over: use-orig-tclass is written as `tclass inherit`",
-                    t.tos
-                ),
-            ));
-            t.tos = 0;
+        if t.flags & flags::USE_ORIG_TCLASS != 0 {
+            reset_with_warning(&mut w, "tos", &mut t.tos, 0, |v| {
+                format!("traffic class {v:#04x} is not carried over: use-orig-tclass is written as `tclass inherit`")
+            });
         }
-        if t.flags & flags::USE_ORIG_FLOWLABEL != 0 && t.flow_label != 0 {
-            w.push(Problem::new(
-                "flow_label",
-                format!(
-                    "flow label {:#x} is not carried over: use-orig-flowlabel is written as `flowlabel inherit`",
-                    t.flow_label
-                ),
-            ));
-            t.flow_label = 0;
+        if t.flags & flags::USE_ORIG_FLOWLABEL != 0 {
+            reset_with_warning(&mut w, "flow_label", &mut t.flow_label, 0, |v| {
+                format!("flow label {v:#x} is not carried over: use-orig-flowlabel is written as `flowlabel inherit`")
+            });
         }
     }
     // Table 254 is the main table, where `ip route` puts a route without
