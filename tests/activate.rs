@@ -22,53 +22,20 @@
 #![cfg(feature = "dbus")]
 
 use std::fs;
-use std::io::Write;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+mod common;
+use common::{missing_requirements, repo, skip};
 
 const GRECFG: &str = env!("CARGO_BIN_EXE_grecfg");
 const CONN_DIR: &str = "/etc/NetworkManager/system-connections";
 /// Set for the copy of this binary that runs inside the sandbox.
 const INSIDE: &str = "GRECFG_ACTIVATE_SANDBOXED";
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn fixture(case: &str, file: &str) -> PathBuf {
     repo().join("fixtures").join(case).join("input").join(file)
-}
-
-fn in_path(tool: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|dir| {
-            fs::metadata(dir.join(tool)).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
-    })
-}
-
-fn is_root() -> bool {
-    fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
-}
-
-fn missing_requirements(need_root: bool, tools: &[&str]) -> Option<String> {
-    let mut why = Vec::new();
-    if need_root && !is_root() {
-        why.push("not running as root".to_owned());
-    }
-    let missing: Vec<&str> = tools.iter().copied().filter(|t| !in_path(t)).collect();
-    if !missing.is_empty() {
-        why.push(format!("not found in PATH: {}", missing.join(", ")));
-    }
-    (!why.is_empty()).then(|| why.join("; "))
-}
-
-fn skip(test: &str, why: &str) {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{test}: cannot run ({why}) and CI=true: the NetworkManager tests must run in CI");
-    }
-    let _ = writeln!(std::io::stderr(), "{test}: skipped: {why}");
 }
 
 fn run(cmd: &mut Command) -> Output {

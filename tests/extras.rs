@@ -13,6 +13,9 @@ use std::process::{Command, Output};
 use grecfg::extras::{self, ExtrasOptions, Kind};
 use grecfg::model::{Family, InnerAddress, Mode, Neighbour, Route, Tunnel};
 
+mod common;
+use common::{ci, is_root, tempdir};
+
 fn addr(a: &str, peer: Option<&str>) -> InnerAddress {
     InnerAddress {
         address: a.parse().unwrap(),
@@ -142,21 +145,6 @@ fn tool(name: &str, arg: &str) -> bool {
         .arg(arg)
         .output()
         .is_ok_and(|o| o.status.success())
-}
-
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// Whether commands can run in a private network namespace here.

@@ -24,11 +24,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use similar::TextDiff;
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
+mod common;
+use common::{diff, fixtures, is_primary_input};
 
 fn read_dir_files(dir: &Path) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
@@ -42,25 +39,6 @@ fn read_dir_files(dir: &Path) -> BTreeMap<String, String> {
         }
     }
     files
-}
-
-fn diff(label: &str, expected: &str, actual: &str) -> String {
-    let d = TextDiff::from_lines(expected, actual);
-    format!(
-        "{}",
-        d.unified_diff()
-            .header(&format!("expected {label}"), &format!("actual {label}"))
-    )
-}
-
-/// Inputs handed to `grecfg convert`; other files in `input/` are
-/// companions that grecfg finds itself (`route-*`, `keys-*`).
-fn is_primary_input(name: &str) -> bool {
-    name.starts_with("ifcfg-")
-        || name == "rc.local"
-        || [".nmconnection", ".json", ".sh", ".ip", ".nmcli"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
 }
 
 struct Outcome {

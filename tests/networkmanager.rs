@@ -26,9 +26,12 @@
 
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+mod common;
+use common::{missing_requirements, repo, skip, unified_diff};
 
 /// Companions an ifcfg input brings along by itself: not passed to convert.
 const COMPANION_PREFIXES: &[&str] = &["route-", "route6-", "keys-"];
@@ -47,10 +50,6 @@ const NMCLI_ALIASES: &[(&str, &str)] = &[
     ("ip6", "ipv6.addresses"),
     ("gw6", "ipv6.gateway"),
 ];
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 struct Case {
     name: String,
@@ -180,52 +179,6 @@ fn keyfile_uuid(text: &str) -> Option<String> {
         }
     }
     None
-}
-
-fn unified_diff(expected: &str, actual: &str, expected_name: &str, actual_name: &str) -> String {
-    similar::TextDiff::from_lines(expected, actual)
-        .unified_diff()
-        .header(expected_name, actual_name)
-        .to_string()
-}
-
-fn in_path(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .map(|paths| {
-            std::env::split_paths(&paths).any(|dir| {
-                fs::metadata(dir.join(tool))
-                    .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-                    .unwrap_or(false)
-            })
-        })
-        .unwrap_or(false)
-}
-
-fn is_root() -> bool {
-    // /proc/self belongs to the effective user of the process.
-    fs::metadata("/proc/self").map(|m| m.uid() == 0).unwrap_or(false)
-}
-
-/// What stops a test from running: not root (when needed), missing tools.
-fn missing_requirements(need_root: bool, tools: &[&str]) -> Option<String> {
-    let mut why = Vec::new();
-    if need_root && !is_root() {
-        why.push("not running as root".to_owned());
-    }
-    let missing: Vec<&str> = tools.iter().copied().filter(|t| !in_path(t)).collect();
-    if !missing.is_empty() {
-        why.push(format!("not found in PATH: {}", missing.join(", ")));
-    }
-    (!why.is_empty()).then(|| why.join("; "))
-}
-
-/// Skip (pass) with a visible message, or fail under CI where every test must run.
-fn skip(test: &str, why: &str) {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{test}: cannot run ({why}) and CI=true: the NetworkManager tests must run in CI");
-    }
-    // Straight to the process's stderr: the test harness captures eprintln!.
-    let _ = writeln!(std::io::stderr(), "{test}: skipped: {why}");
 }
 
 fn run(cmd: &mut Command) -> Result<Output, String> {

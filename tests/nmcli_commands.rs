@@ -13,21 +13,11 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-/// Same rule as tests/golden.rs: the inputs passed to `grecfg convert`.
-fn is_primary_input(name: &str) -> bool {
-    name.starts_with("ifcfg-")
-        || name == "rc.local"
-        || [".nmconnection", ".json", ".sh", ".ip", ".nmcli"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
-}
+mod common;
+use common::{diff, fixtures, is_primary_input};
 
 struct Case {
     name: String,
@@ -115,13 +105,6 @@ fn nmcli_available() -> Result<(), String> {
     }
 }
 
-fn diff(expected: &str, actual: &str) -> String {
-    similar::TextDiff::from_lines(expected, actual)
-        .unified_diff()
-        .header("expected keyfile", "actual")
-        .to_string()
-}
-
 #[test]
 fn nmcli_command_creates_the_expected_keyfile() {
     if let Err(why) = nmcli_available() {
@@ -169,7 +152,7 @@ fn nmcli_command_creates_the_expected_keyfile() {
             failures.push(format!(
                 "{}: nmcli --offline writes another keyfile for\n{script}\n{}",
                 case.name,
-                diff(&expected, &got)
+                diff("keyfile", &expected, &got)
             ));
         }
     }
@@ -192,7 +175,7 @@ fn nmcli_command_reads_back_as_the_same_keyfile() {
         let expected = fs::read_to_string(&case.expected).unwrap();
         match result {
             Ok(got) if got == expected => {}
-            Ok(got) => failures.push(format!("{}:\n{}", case.name, diff(&expected, &got))),
+            Ok(got) => failures.push(format!("{}:\n{}", case.name, diff("keyfile", &expected, &got))),
             Err(e) => failures.push(format!("{}: {e}", case.name)),
         }
     }
@@ -418,7 +401,7 @@ fn reader_agrees_with_nmcli_offline() {
             failures.push(format!(
                 "{line}{}{}",
                 String::from_utf8_lossy(&ours.stderr),
-                diff(&theirs, &ours_text)
+                diff("keyfile", &theirs, &ours_text)
             ));
         }
     }

@@ -12,6 +12,9 @@ use grecfg::formats::iproute2;
 use grecfg::model::{flags, InnerAddress, Mode, Neighbour, Route, Tunnel};
 use grecfg::render::{environment, render, Target};
 
+mod common;
+use common::{ci, tempdir};
+
 fn addr(a: &str, peer: Option<&str>) -> InnerAddress {
     InnerAddress {
         address: a.parse().unwrap(),
@@ -135,14 +138,6 @@ fn varied() -> Vec<Tunnel> {
 
 fn tool(name: &str) -> bool {
     Command::new(name).arg("--version").output().is_ok()
-}
-
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
 }
 
 #[test]

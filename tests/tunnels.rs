@@ -17,11 +17,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use similar::TextDiff;
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
+mod common;
+use common::{diff, fixtures};
 
 fn grecfg(dir: &Path, args: &[&str]) -> Output {
     grecfg_with_stdin(dir, args, None)
@@ -46,15 +43,6 @@ fn grecfg_with_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output 
         child.stdin.take().unwrap().write_all(data).unwrap();
     }
     child.wait_with_output().expect("wait for grecfg")
-}
-
-fn diff(label: &str, expected: &str, actual: &str) -> String {
-    let d = TextDiff::from_lines(expected, actual);
-    format!(
-        "{}",
-        d.unified_diff()
-            .header(&format!("expected {label}"), &format!("actual {label}"))
-    )
 }
 
 #[test]

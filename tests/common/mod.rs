@@ -1,0 +1,93 @@
+//! What several integration tests share: the fixtures, diffs for failure
+//! messages, and whether this machine has what a test needs. Each test
+//! file that uses it says `mod common;`; not every file uses every item.
+#![allow(dead_code)]
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// The repository's top directory.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The golden cases: `fixtures/<case>/`.
+pub fn fixtures() -> PathBuf {
+    repo().join("fixtures")
+}
+
+/// Inputs of a case handed to `grecfg convert`; other files in `input/`
+/// are companions that grecfg finds itself (`route-*`, `keys-*`).
+pub fn is_primary_input(name: &str) -> bool {
+    name.starts_with("ifcfg-")
+        || name == "rc.local"
+        || [".nmconnection", ".json", ".sh", ".ip", ".nmcli"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+/// A unified diff from `expected` to `actual` under the given names.
+pub fn unified_diff(expected: &str, actual: &str, expected_name: &str, actual_name: &str) -> String {
+    similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .header(expected_name, actual_name)
+        .to_string()
+}
+
+/// A unified diff headed `expected LABEL` / `actual LABEL`.
+pub fn diff(label: &str, expected: &str, actual: &str) -> String {
+    unified_diff(
+        expected,
+        actual,
+        &format!("expected {label}"),
+        &format!("actual {label}"),
+    )
+}
+
+/// Whether this runs in CI (`CI=true`), where every test must run.
+pub fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// Whether an executable `tool` is in `PATH`.
+pub fn in_path(tool: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| {
+            fs::metadata(dir.join(tool)).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+    })
+}
+
+pub fn is_root() -> bool {
+    // /proc/self belongs to the effective user of the process.
+    fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// What stops a test from running: not root (when needed), missing tools.
+pub fn missing_requirements(need_root: bool, tools: &[&str]) -> Option<String> {
+    let mut why = Vec::new();
+    if need_root && !is_root() {
+        why.push("not running as root".to_owned());
+    }
+    let missing: Vec<&str> = tools.iter().copied().filter(|t| !in_path(t)).collect();
+    if !missing.is_empty() {
+        why.push(format!("not found in PATH: {}", missing.join(", ")));
+    }
+    (!why.is_empty()).then(|| why.join("; "))
+}
+
+/// Skip (pass) with a visible message, or fail under CI where every
+/// NetworkManager test must run.
+pub fn skip(test: &str, why: &str) {
+    if ci() {
+        panic!("{test}: cannot run ({why}) and CI=true: the NetworkManager tests must run in CI");
+    }
+    // Straight to the process's stderr: the test harness captures eprintln!.
+    let _ = writeln!(std::io::stderr(), "{test}: skipped: {why}");
+}
+
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
