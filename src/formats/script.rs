@@ -968,6 +968,25 @@ impl<'a> Reader<'a> {
             .rposition(|t| !t.deleted && t.tunnel.name == name)
     }
 
+    /// The value of an optional argument: `Some(None)` when it is absent,
+    /// None when it is given but bad (reported through `value_error`).
+    fn opt_value<T>(
+        &mut self,
+        a: Option<&Arg>,
+        what: &str,
+        tunnel: Option<usize>,
+        parse: impl FnOnce(&str) -> Result<T, ValueError>,
+    ) -> Option<Option<T>> {
+        let Some(a) = a else { return Some(None) };
+        match parse(&a.text) {
+            Ok(v) => Some(Some(v)),
+            Err(e) => {
+                self.value_error(a, what, e, tunnel);
+                None
+            }
+        }
+    }
+
     fn value_error(&mut self, a: &Arg, what: &str, e: ValueError, tunnel: Option<usize>) {
         let d = Diagnostic::error(match e.message.strip_prefix(&format!("{:?}", a.text)) {
             Some(rest) => format!("{what} {}{rest}", a.text),
@@ -1936,12 +1955,8 @@ impl<'a> Reader<'a> {
             Ok(a) => a,
             Err(e) => return self.value_error(&local, "address", e, Some(t)),
         };
-        let peer = match &peer {
-            Some(p) => match values::parse_ip_net(&p.text) {
-                Ok(n) => Some(n),
-                Err(e) => return self.value_error(p, "peer", e, Some(t)),
-            },
-            None => None,
+        let Some(peer) = self.opt_value(peer.as_ref(), "peer", Some(t), values::parse_ip_net) else {
+            return;
         };
         if del {
             let b = &mut self.tunnels[t];
@@ -2092,12 +2107,8 @@ impl<'a> Reader<'a> {
             );
             return;
         };
-        let gateway = match &via {
-            Some(g) => match values::parse_ip(&g.text) {
-                Ok(ip) => Some(ip),
-                Err(e) => return self.value_error(g, "gateway", e, None),
-            },
-            None => None,
+        let Some(gateway) = self.opt_value(via.as_ref(), "gateway", None, values::parse_ip) else {
+            return;
         };
         let destination = if dest.text == "default" || dest.text == "all" {
             let v6 = fam == Fam::V6 || gateway.is_some_and(|g| g.is_ipv6());
@@ -2136,12 +2147,10 @@ impl<'a> Reader<'a> {
                 }
             },
         };
-        let metric = match &metric {
-            Some(m) => match values::parse_u32(&m.text, "metric") {
-                Ok(v) => Some(v),
-                Err(e) => return self.value_error(m, "metric", e, Some(t)),
-            },
-            None => None,
+        let Some(metric) = self.opt_value(metric.as_ref(), "metric", Some(t), |s| {
+            values::parse_u32(s, "metric")
+        }) else {
+            return;
         };
         let table = match &table {
             Some(tb) => match values::parse_table(&tb.text) {
@@ -2413,12 +2422,8 @@ impl<'a> Reader<'a> {
             );
             return;
         };
-        let gateway = match &gw {
-            Some(g) => match values::parse_ip(&g.text) {
-                Ok(ip) => Some(ip),
-                Err(e) => return self.value_error(g, "gateway", e, None),
-            },
-            None => None,
+        let Some(gateway) = self.opt_value(gw.as_ref(), "gateway", None, values::parse_ip) else {
+            return;
         };
         let destination = if target.text == "default" {
             "0.0.0.0/0".parse::<IpNet>().expect("valid")
@@ -2479,12 +2484,10 @@ impl<'a> Reader<'a> {
                 }
             },
         };
-        let metric = match &metric {
-            Some(m) => match values::parse_u32(&m.text, "metric") {
-                Ok(v) => Some(v),
-                Err(e) => return self.value_error(m, "metric", e, Some(t)),
-            },
-            None => None,
+        let Some(metric) = self.opt_value(metric.as_ref(), "metric", Some(t), |s| {
+            values::parse_u32(s, "metric")
+        }) else {
+            return;
         };
         let route = Route {
             destination,
@@ -2583,12 +2586,8 @@ impl<'a> Reader<'a> {
                 Err(e) => return self.value_error(m, "netmask", e, Some(t)),
             }
         }
-        let peer = match &peer {
-            Some(p) => match values::parse_ip_net(&p.text) {
-                Ok(n) => Some(n),
-                Err(e) => return self.value_error(p, "pointopoint", e, Some(t)),
-            },
-            None => None,
+        let Some(peer) = self.opt_value(peer.as_ref(), "pointopoint", Some(t), values::parse_ip_net) else {
+            return;
         };
         let b = &mut self.tunnels[t];
         let a = InnerAddress { address, peer };
