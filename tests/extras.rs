@@ -14,7 +14,7 @@ use grecfg::extras::{self, ExtrasOptions, Kind};
 use grecfg::model::{Family, InnerAddress, Mode, Neighbour, Route, Tunnel};
 
 mod common;
-use common::{ci, is_root, tempdir};
+use common::{ci, is_root, stub_dir, take_calls, tempdir};
 
 fn addr(a: &str, peer: Option<&str>) -> InnerAddress {
     InnerAddress {
@@ -473,16 +473,7 @@ struct Stub {
 
 impl Stub {
     fn new(t: &Tunnel, opts: &ExtrasOptions) -> Stub {
-        let dir = tempdir();
-        for d in ["bin", "state", "run", "cwd"] {
-            fs::create_dir(dir.path().join(d)).unwrap();
-        }
-        for prog in ["ping", "ip"] {
-            let p = dir.path().join("bin").join(prog);
-            fs::write(&p, STUB).unwrap();
-            fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        fs::write(dir.path().join("log"), "").unwrap();
+        let dir = stub_dir(&["ping", "ip"], STUB, &["state", "run", "cwd"]);
         let env = extras::environment(None).unwrap();
         let files = extras::render(Kind::Keepalive, std::slice::from_ref(t), opts, &env).unwrap();
         assert_eq!(files[0].mode, 0o755);
@@ -528,21 +519,7 @@ impl Stub {
     }
 
     fn take(&self) -> Vec<Vec<String>> {
-        let log = self.dir.path().join("log");
-        let bytes = fs::read(&log).unwrap();
-        fs::write(&log, "").unwrap();
-        let mut calls = Vec::new();
-        let mut call = Vec::new();
-        for w in bytes.split(|b| *b == 0) {
-            if w.is_empty() {
-                if !call.is_empty() {
-                    calls.push(std::mem::take(&mut call));
-                }
-            } else {
-                call.push(String::from_utf8(w.to_vec()).unwrap());
-            }
-        }
-        calls
+        take_calls(&self.dir.path().join("log"))
     }
 
     fn status(&self) -> String {

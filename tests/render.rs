@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -13,7 +12,7 @@ use grecfg::model::{flags, InnerAddress, Mode, Neighbour, Route, Tunnel};
 use grecfg::render::{environment, render, Target};
 
 mod common;
-use common::{ci, tempdir};
+use common::{ci, stub_dir, take_calls, tempdir};
 
 fn addr(a: &str, peer: Option<&str>) -> InnerAddress {
     InnerAddress {
@@ -253,17 +252,9 @@ struct Stub {
 
 impl Stub {
     fn new() -> Stub {
-        let dir = tempdir();
-        for d in ["bin", "state", "cwd"] {
-            fs::create_dir(dir.path().join(d)).unwrap();
+        Stub {
+            dir: stub_dir(&["ip", "modprobe"], STUB, &["state", "cwd"]),
         }
-        for prog in ["ip", "modprobe"] {
-            let p = dir.path().join("bin").join(prog);
-            fs::write(&p, STUB).unwrap();
-            fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        fs::write(dir.path().join("log"), "").unwrap();
-        Stub { dir }
     }
 
     fn run(&self, script: &Path, arg: &str, fail: Option<&str>) -> Output {
@@ -288,21 +279,7 @@ impl Stub {
 
     /// The calls logged since the last `take`.
     fn take(&self) -> Vec<Vec<String>> {
-        let log = self.dir.path().join("log");
-        let bytes = fs::read(&log).unwrap();
-        fs::write(&log, "").unwrap();
-        let mut calls = Vec::new();
-        let mut call = Vec::new();
-        for w in bytes.split(|b| *b == 0) {
-            if w.is_empty() {
-                if !call.is_empty() {
-                    calls.push(std::mem::take(&mut call));
-                }
-            } else {
-                call.push(String::from_utf8(w.to_vec()).unwrap());
-            }
-        }
-        calls
+        take_calls(&self.dir.path().join("log"))
     }
 
     /// Files anything but the stub created in the working directory.

@@ -91,3 +91,40 @@ pub fn skip(test: &str, why: &str) {
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
+
+/// A temporary directory for stub commands: `bin/` with each of `progs`
+/// being the shell script `stub`, the subdirectories `dirs`, and an empty
+/// call log `log`.
+pub fn stub_dir(progs: &[&str], stub: &str, dirs: &[&str]) -> tempfile::TempDir {
+    let dir = tempdir();
+    fs::create_dir(dir.path().join("bin")).unwrap();
+    for d in dirs {
+        fs::create_dir(dir.path().join(d)).unwrap();
+    }
+    for prog in progs {
+        let p = dir.path().join("bin").join(prog);
+        fs::write(&p, stub).unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    fs::write(dir.path().join("log"), "").unwrap();
+    dir
+}
+
+/// The calls a stub logged, and the log emptied: each word ends in a NUL,
+/// each call in one more.
+pub fn take_calls(log: &Path) -> Vec<Vec<String>> {
+    let bytes = fs::read(log).unwrap();
+    fs::write(log, "").unwrap();
+    let mut calls = Vec::new();
+    let mut call = Vec::new();
+    for w in bytes.split(|b| *b == 0) {
+        if w.is_empty() {
+            if !call.is_empty() {
+                calls.push(std::mem::take(&mut call));
+            }
+        } else {
+            call.push(String::from_utf8(w.to_vec()).unwrap());
+        }
+    }
+    calls
+}
