@@ -150,12 +150,14 @@ nm_start() {
     note "NetworkManager in $ns: sandbox pid $child"
 }
 
-# nm_exec NS CMD...: run CMD where the NetworkManager of NS is (its
-# network and mount namespaces: nmcli and grecfg activate find its bus).
+# nm_exec NS CMD...: run CMD where the NetworkManager of NS is: its
+# network and mount namespaces (nmcli and grecfg activate find its bus) and
+# its PID namespace (NetworkManager hides the profiles from a caller whose
+# process the bus cannot name).
 nm_exec() {
     local ns=$1
     shift
-    nsenter --target "${NM_PID[$ns]:?no NetworkManager in $ns}" --mount --net "$@"
+    nsenter --target "${NM_PID[$ns]:?no NetworkManager in $ns}" --mount --net --pid "$@"
 }
 
 # nm_activate NS INPUT...: bring the tunnels of INPUT up through the
