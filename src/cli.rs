@@ -35,6 +35,9 @@ pub struct Cli {
 pub enum Command {
     Convert(ConvertArgs),
     Render(RenderArgs),
+    Activate(ActivateArgs),
+    Deactivate(DeactivateArgs),
+    Delete(DeleteArgs),
 }
 
 /// Convert tunnel configurations from one format to another
@@ -148,4 +151,109 @@ pub struct CommonArgs {
     /// Input files or directories; `-` for standard input
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+}
+
+pub const NM_EXIT_CODES: &str = "\
+Exit status:
+  0  success (with --dry-run: nothing was wrong)
+  2  invalid input or usage; no profile of that name
+  3  an input file could not be read
+  4  NetworkManager refused the profile, or activation failed or timed out
+     (NetworkManager's reason is printed)
+  5  NetworkManager cannot be reached: no D-Bus system bus, NetworkManager not
+     running, or grecfg built without the dbus feature
+  6  not authorised: NetworkManager or the bus refused the caller (run as root,
+     or allow it through polkit)";
+
+/// Create or update a NetworkManager profile over D-Bus and bring it up
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Create or update a NetworkManager profile over D-Bus and bring it up.\n\n\
+Each INPUT is read as for `grecfg convert --to nm` (same formats, same warnings) and sent to \
+NetworkManager on the system bus. The profile is looked up by its UUID, then by its interface \
+name: if it exists and differs, it is updated in place (Update2); if it is the same, it is left \
+alone; otherwise it is added (AddConnection2). A profile is never duplicated. Profiles are saved \
+to disk unless --in-memory is given.\n\n\
+Then the profile is activated, unless --no-up, and grecfg waits up to --timeout seconds for it to \
+come up. On success it prints the device and its addresses; on failure it prints \
+NetworkManager's reason (for a GRE tunnel on a kernel without the ip_gre module: \"Operation not \
+supported\") and exits with status 4.\n\n\
+--dry-run prints the settings that would be sent and whether the profile would be added, updated \
+or left alone, and changes nothing.",
+    after_help = NM_EXIT_CODES
+)]
+pub struct ActivateArgs {
+    /// Format of the inputs (detected when absent)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub from: Option<Format>,
+
+    /// Keep the profile in NetworkManager's memory only: nothing is written to disk
+    #[arg(long)]
+    pub in_memory: bool,
+
+    /// Add or update the profile but do not activate it (NetworkManager does not autoconnect it
+    /// either until it is activated or NetworkManager restarts)
+    #[arg(long)]
+    pub no_up: bool,
+
+    /// Seconds to wait for the activation to succeed or fail
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
+
+    /// Print the settings and what would be done; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Treat warnings (anything not carried over exactly) as errors
+    #[arg(long)]
+    pub strict: bool,
+
+    /// How a profile without a UUID in the input gets one
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = UuidPolicy::Stable)]
+    pub uuid: UuidPolicy,
+
+    /// Do not print warnings, notes and progress (errors are always printed)
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Input files or directories; `-` for standard input
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Deactivate NetworkManager profiles
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Deactivate NetworkManager profiles.\n\n\
+Each NAME is a profile's UUID, its id, or the interface name of a tunnel profile. A profile that \
+is not active is reported and left alone. The profiles are kept; `grecfg delete` removes them.",
+    after_help = NM_EXIT_CODES
+)]
+pub struct DeactivateArgs {
+    /// Do not print progress (errors are always printed)
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Profile UUID, id or interface name
+    #[arg(required = true, value_name = "NAME")]
+    pub names: Vec<String>,
+}
+
+/// Delete NetworkManager profiles
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Delete NetworkManager profiles.\n\n\
+Each NAME is a profile's UUID, its id, or the interface name of a tunnel profile; every profile \
+it names is deleted (an active one is brought down first by NetworkManager), together with its \
+file on disk.",
+    after_help = NM_EXIT_CODES
+)]
+pub struct DeleteArgs {
+    /// Do not print progress (errors are always printed)
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Profile UUID, id or interface name
+    #[arg(required = true, value_name = "NAME")]
+    pub names: Vec<String>,
 }

@@ -5,6 +5,8 @@
 // built once per failed run, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
+#[cfg(feature = "dbus")]
+pub mod activate;
 pub mod cli;
 pub mod convert;
 pub mod diag;

@@ -16,6 +16,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Convert(args) => run_convert(args.to, args.common),
         Command::Render(args) => run_convert(args.target.format(), args.common),
+        Command::Activate(args) => return nm_command(|| grecfg_activate(args)),
+        Command::Deactivate(args) => return nm_command(|| grecfg_deactivate(args)),
+        Command::Delete(args) => return nm_command(|| grecfg_delete(args)),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -26,6 +29,46 @@ fn main() -> ExitCode {
             ExitCode::from(fail.exit_code() as u8)
         }
     }
+}
+
+/// The NetworkManager subcommands exist only with the `dbus` feature; the
+/// command line is the same either way.
+fn nm_command(run: impl FnOnce() -> Option<u8>) -> ExitCode {
+    match run() {
+        Some(code) => ExitCode::from(code),
+        None => {
+            eprintln!(
+                "grecfg: error: this grecfg was built without the dbus feature: it cannot talk to NetworkManager"
+            );
+            eprintln!("  hint: rebuild with the default features, or use `grecfg convert --to nm` and nmcli");
+            ExitCode::from(5)
+        }
+    }
+}
+
+#[cfg(feature = "dbus")]
+fn grecfg_activate(args: grecfg::cli::ActivateArgs) -> Option<u8> {
+    Some(grecfg::activate::run_activate(args))
+}
+#[cfg(feature = "dbus")]
+fn grecfg_deactivate(args: grecfg::cli::DeactivateArgs) -> Option<u8> {
+    Some(grecfg::activate::run_deactivate(args))
+}
+#[cfg(feature = "dbus")]
+fn grecfg_delete(args: grecfg::cli::DeleteArgs) -> Option<u8> {
+    Some(grecfg::activate::run_delete(args))
+}
+#[cfg(not(feature = "dbus"))]
+fn grecfg_activate(_: grecfg::cli::ActivateArgs) -> Option<u8> {
+    None
+}
+#[cfg(not(feature = "dbus"))]
+fn grecfg_deactivate(_: grecfg::cli::DeactivateArgs) -> Option<u8> {
+    None
+}
+#[cfg(not(feature = "dbus"))]
+fn grecfg_delete(_: grecfg::cli::DeleteArgs) -> Option<u8> {
+    None
 }
 
 fn print_diag(d: &Diagnostic, quiet: bool) {

@@ -72,3 +72,31 @@ fn man_pages_document_exit_status_and_every_convert_option() {
         "grecfg-convert.1 lacks the exit status"
     );
 }
+
+#[test]
+fn networkmanager_pages_document_their_options_and_exit_status() {
+    let pages = pages();
+    let page = |name: &str| {
+        &pages
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .1
+    };
+    let activate = page("grecfg-activate.1");
+    for opt in [
+        "\\-\\-in\\-memory",
+        "\\-\\-no\\-up",
+        "\\-\\-timeout",
+        "\\-\\-dry\\-run",
+        "\\-\\-from",
+        "\\-\\-uuid",
+    ] {
+        assert!(activate.contains(opt), "grecfg-activate.1 lacks {opt}");
+    }
+    for name in ["grecfg-activate.1", "grecfg-deactivate.1", "grecfg-delete.1"] {
+        let p = page(name);
+        assert!(p.contains("Exit status"), "{name} lacks the exit status");
+        assert!(p.contains("not authorised"), "{name} lacks exit status 6");
+    }
+}
