@@ -165,11 +165,6 @@ nm_exec() {
 nm_activate() {
     local ns=$1
     shift
-    if ! "$GRECFG" activate --help >/dev/null 2>&1; then
-        note "this grecfg has no activate: using grecfg convert --to nm and nmcli"
-        nm_load_up "$ns" "$@"
-        return
-    fi
     nm_exec "$ns" "$GRECFG" activate --timeout 60 "$@"
     nm_exec "$ns" nmcli -f all connection show --active >&2
 }
@@ -263,8 +258,9 @@ set -x
 
 # p2p_tunnel A_BY B_BY: the point-to-point tunnel of inputs/p2p-a and
 # inputs/p2p-b between namespaces a and b, each end set up "by" grecfg's
-# rendered rc.local script (script) or by grecfg activate into a
-# NetworkManager of its own (nm). Checks that the kernel holds the keys, ttl
+# rendered rc.local script (script), by grecfg activate into a
+# NetworkManager of its own (nm) or by the keyfile grecfg convert writes,
+# loaded into a NetworkManager of its own with nmcli (keyfile). Checks that the kernel holds the keys, ttl
 # and mtu of the input and that the inner addresses and the subnets behind
 # each end reach each other through the tunnel.
 p2p_tunnel() {
@@ -284,6 +280,10 @@ p2p_tunnel() {
             nm_start "$side"
             nm_activate "$side" "$input"
             ;;
+        keyfile)
+            nm_start "$side"
+            nm_load_up "$side" "$input"
+            ;;
         *) fail "p2p_tunnel: unknown way '${by[$side]}'" ;;
         esac
     done
@@ -295,4 +295,56 @@ p2p_tunnel() {
     reach b 203.0.113.1
     reach a 198.51.100.129 198.51.100.1
     reach b 198.51.100.1 198.51.100.129
+}
+
+# triangle C_BY: the multipoint GRE triangle of seed 000 (hosts A, B, C;
+# gre1 with key 111 and no remote; static neighbours map each inner address
+# to its host's outer one), read from the article's commands for each host.
+# A and B run grecfg's rendered rc.local script; C is set up "by" the same
+# (script) or by grecfg activate into a NetworkManager of its own (nm),
+# which has no static neighbours: they are added as grecfg's warning says,
+# with ip neigh replace. Every host must reach both others through gre1.
+# The article's outer addresses are kept: they exist only on this link.
+triangle() {
+    local -A outer=([A]=159.1.1.1 [B]=134.1.1.1 [C]=178.1.1.1)
+    local -A inner=([A]=10.10.10.1 [B]=10.10.10.2 [C]=10.10.10.3)
+    local h peer input rx
+    # The underlay: one Ethernet segment (a bridge in namespace sw); every
+    # outer address is on-link for every host.
+    netns sw A B C
+    at sw ip link add br0 type bridge
+    at sw ip link set br0 up
+    for h in A B C; do
+        veth "$h" eth0 sw "port$h"
+        at sw ip link set "port$h" master br0
+        at "$h" ip addr add "${outer[$h]}/32" dev eth0
+        at "$h" ip route add default dev eth0
+    done
+    for h in A B C; do
+        input=$REPO/fixtures/seed000-multipoint-$h-ip/input/commands.ip
+        if [[ $h == C && $1 == nm ]]; then
+            nm_start C
+            nm_activate C "$input"
+            for peer in A B; do
+                at C ip neigh replace "${inner[$peer]}" lladdr "${outer[$peer]}" dev gre1
+            done
+        else
+            rc_local "$h" "$input"
+        fi
+    done
+    for h in A B C; do
+        link_has "$h" gre1 remote any local "${outer[$h]}" \
+            ikey "$(dotted 111)" okey "$(dotted 111)"
+    done
+    for h in A B C; do
+        for peer in A B C; do
+            [[ $h != "$peer" ]] || continue
+            reach "$h" "${inner[$peer]}"
+        done
+    done
+    # The answers came through the tunnel: every gre1 received packets.
+    for h in A B C; do
+        rx=$(at "$h" cat /sys/class/net/gre1/statistics/rx_packets)
+        ((rx > 0)) || fail "gre1 of $h received nothing"
+    done
 }
