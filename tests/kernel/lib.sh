@@ -92,18 +92,19 @@ unreachable() {
     note "ok: $1 does not reach $2"
 }
 
-# link_has NS DEV WORD...: `ip -d link show DEV` in NS contains each WORD
-# (compared as whole words of the output).
+# link_has NS DEV PHRASE...: `ip -d link show DEV` in NS contains each
+# PHRASE ("ikey 0.0.3.233") as consecutive whole words.
 link_has() {
-    local ns=$1 dev=$2 out word
+    local ns=$1 dev=$2 out phrase
     shift 2
     out=$(at "$ns" ip -d link show dev "$dev")
     printf '%s\n' "$out" >&2
-    for word; do
-        [[ " ${out//$'\n'/ } " == *" $word "* ]] ||
-            fail "ip -d link show $dev in $ns lacks '$word'"
+    out=" $(printf '%s' "$out" | tr -s '[:space:]' ' ') "
+    for phrase; do
+        [[ $out == *" $phrase "* ]] ||
+            fail "ip -d link show $dev in $ns lacks '$phrase'"
     done
-    note "ok: $dev in $ns shows: $*"
+    note "ok: $dev in $ns shows: $(printf '[%s] ' "$@")"
 }
 
 # dotted KEY: a GRE key as `ip -d link` prints it (a dotted quad).
@@ -287,10 +288,10 @@ p2p_tunnel() {
         *) fail "p2p_tunnel: unknown way '${by[$side]}'" ;;
         esac
     done
-    link_has a gre1 mtu 1400 remote 192.0.2.2 local 192.0.2.1 ttl 33 \
-        ikey "$(dotted 1001)" okey "$(dotted 2002)"
-    link_has b gre1 mtu 1400 remote 192.0.2.1 local 192.0.2.2 ttl 33 \
-        ikey "$(dotted 2002)" okey "$(dotted 1001)"
+    link_has a gre1 "mtu 1400" "gre remote 192.0.2.2 local 192.0.2.1 ttl 33" \
+        "ikey $(dotted 1001) okey $(dotted 2002)"
+    link_has b gre1 "mtu 1400" "gre remote 192.0.2.1 local 192.0.2.2 ttl 33" \
+        "ikey $(dotted 2002) okey $(dotted 1001)"
     reach a 203.0.113.2
     reach b 203.0.113.1
     reach a 198.51.100.129 198.51.100.1
@@ -333,8 +334,8 @@ triangle() {
         fi
     done
     for h in A B C; do
-        link_has "$h" gre1 remote any local "${outer[$h]}" \
-            ikey "$(dotted 111)" okey "$(dotted 111)"
+        link_has "$h" gre1 "gre remote any local ${outer[$h]}" \
+            "ikey $(dotted 111) okey $(dotted 111)"
     done
     for h in A B C; do
         for peer in A B C; do
