@@ -128,19 +128,20 @@ nm_start() {
     local ns=$1 ready=$WORK/nm-$1.ready stop=$WORK/nm-$1.stop
     rm -f "$ready" "$stop"
     # shellcheck disable=SC2016 # expanded by the inner bash
-    NM_SANDBOX_NETNS=$ns NM_SANDBOX_LOG_LEVEL=${NM_SANDBOX_LOG_LEVEL:-DEBUG} \
+    # Software emulation is slow: give NetworkManager time to answer.
+    NM_SANDBOX_NETNS=$ns NM_SANDBOX_TIMEOUT=${NM_SANDBOX_TIMEOUT:-90} NM_SANDBOX_LOG_LEVEL=${NM_SANDBOX_LOG_LEVEL:-DEBUG} \
         "$REPO/tests/nm/sandbox" bash -c '
             touch "$1"
             until [[ -e $2 ]]; do sleep 0.2; done
         ' nm-wait "$ready" "$stop" &
     local pid=$! try
     NM_JOB[$ns]=$pid
-    for try in $(seq 300); do
+    for try in $(seq 1200); do
         [[ -e $ready ]] && break
         kill -0 "$pid" 2>/dev/null || fail "NetworkManager in $ns did not start"
         sleep 0.1
     done
-    [[ -e $ready ]] || fail "NetworkManager in $ns not ready after 30s"
+    [[ -e $ready ]] || fail "NetworkManager in $ns not ready after 120s"
     # $pid is unshare by now; its only child is the sandbox's init, whose
     # mount namespace holds NetworkManager's /run (and so its D-Bus).
     local child
