@@ -197,6 +197,17 @@ fn cases() -> Vec<Case> {
         extra_args: vec!["ipv6.addr-gen-mode", "stable-privacy"],
     });
 
+    // default-or-eui64 is the keyfile's absent addr-gen-mode: nmcli writes
+    // no key, and the file without it reads back as this extra.
+    let mut t = Tunnel::new("gre_de", Mode::Gre);
+    t.remote = Some(ip("192.0.2.62"));
+    t.addresses.push(addr("2001:db8:8::1/64"));
+    t.extras = vec![extra("ipv6.addr-gen-mode", "default-or-eui64")];
+    out.push(Case {
+        tunnel: t,
+        extra_args: vec!["ipv6.addr-gen-mode", "default-or-eui64"],
+    });
+
     // NetworkManager drops the gateway of a never-default profile.
     let mut t = Tunnel::new("gre_nd", Mode::Gre);
     t.remote = Some(ip("192.0.2.61"));

@@ -16,7 +16,8 @@ use crate::formats::gkeyfile::{self, Entry, Group};
 use crate::model::{Extra, Family, Mode, Route, Tunnel};
 use crate::nm::settings::{
     self, format_route_options, group_for_setting, owner_of_key, parse_route_options, property,
-    route_options_index, setting_for_group, split_extra_key, Kind, NmRoute, Settings, Value, EXTRA_FORMAT,
+    route_options_index, setting_for_group, split_extra_key, Kind, NmRoute, Settings, Value,
+    ADDR_GEN_KEYFILE_DEFAULT, EXTRA_FORMAT,
 };
 
 /// Where each property of the dictionary was read: (setting, property,
@@ -69,6 +70,17 @@ pub fn read(src: &Source) -> Result<Parsed, Failure> {
     // conversion would call them missing, which says less than the error
     // already reported.
     let failed = decode_failures;
+    // NetworkManager's keyfile reader takes an [ipv6] group without
+    // addr-gen-mode as `default-or-eui64` (not the D-Bus and nmcli
+    // `default`), so that old profiles keep their addresses.
+    if let Some(ipv6) = s.settings.get_mut("ipv6") {
+        if !ipv6.contains_key("addr-gen-mode") && !failed.contains(&("ipv6".into(), "addr-gen-mode".into())) {
+            ipv6.insert(
+                "addr-gen-mode".into(),
+                Value::Opaque(ADDR_GEN_KEYFILE_DEFAULT.into()),
+            );
+        }
+    }
 
     let (tunnel, findings, sources) = settings::to_tunnel(&s);
     let find_loc = |setting: &str, prop: &str, idx: Option<usize>| -> Location {
@@ -773,6 +785,9 @@ pub fn encode(t: &Tunnel) -> Vec<OutputFile> {
                 Value::U32(v) => entries.push((name.to_string(), v.to_string())),
                 Value::Bool(v) => entries.push((name.to_string(), v.to_string())),
                 Value::Opaque(_) if name == "gateway" && (setting == "ipv4" || setting == "ipv6") => {}
+                // The keyfile spells `default-or-eui64` by leaving the key out.
+                Value::Opaque(raw)
+                    if setting == "ipv6" && name == "addr-gen-mode" && raw == ADDR_GEN_KEYFILE_DEFAULT => {}
                 Value::Opaque(raw) => entries.push((name.to_string(), raw.clone())),
                 Value::Addresses(list) => {
                     for (i, a) in list.iter().enumerate() {
@@ -1076,6 +1091,36 @@ mod tests {
         );
         assert_eq!(read_ok(out).tunnel, low);
         assert!(read_ok(NM_GRE_HK).tunnel.extras.is_empty());
+    }
+
+    #[test]
+    fn missing_addr_gen_mode_stays_missing() {
+        // NetworkManager reads an [ipv6] group without addr-gen-mode as
+        // default-or-eui64, and nmcli --offline ... ipv6.addr-gen-mode
+        // default-or-eui64 writes no key: the file must not gain `default`.
+        let text = NM_GRE_HK.replace("addr-gen-mode=default\n", "");
+        let p = read_ok(&text);
+        let keys: Vec<_> = p
+            .tunnel
+            .extras
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str()))
+            .collect();
+        assert_eq!(keys, vec![("ipv6.addr-gen-mode", "default-or-eui64")]);
+        assert_eq!(p.origins.get(Some("extras[0]")).unwrap().line, 16);
+        let (low, w) = lower(&p.tunnel, &opts()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        let out = &encode(&low)[0].contents;
+        assert_eq!(out, &text);
+        assert_eq!(read_ok(out).tunnel, low);
+        // Other NetworkManager encodings keep the value.
+        let cmd = crate::nm::nmcli::command_line(&low);
+        assert!(cmd.contains("ipv6.addr-gen-mode default-or-eui64"), "{cmd}");
+        // An explicit value is kept as it is, and no [ipv6] group adds none.
+        let eui = read_ok(&NM_GRE_HK.replace("addr-gen-mode=default", "addr-gen-mode=eui64"));
+        assert_eq!(eui.tunnel.extras[0].value, "eui64");
+        let none = read_ok(&NM_GRE_HK.replace("[ipv6]\naddr-gen-mode=default\nmethod=disabled\n\n", ""));
+        assert!(none.tunnel.extras.is_empty(), "{:?}", none.tunnel.extras);
     }
 
     #[test]

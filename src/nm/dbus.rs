@@ -1392,6 +1392,12 @@ mod tests {
             opaque("ipv6", "addr-gen-mode", "stable-privacy").unwrap(),
             Value::from(1i32)
         );
+        // A keyfile's absent addr-gen-mode is default-or-eui64; on D-Bus the
+        // absence would mean default, so it is sent.
+        assert_eq!(
+            opaque("ipv6", "addr-gen-mode", "default-or-eui64").unwrap(),
+            Value::from(2i32)
+        );
         assert_eq!(opaque("connection", "zone", "a\\sb").unwrap(), Value::from("a b"));
         let user = opaque("user", "org.example.note", "hello world").unwrap();
         assert_eq!(user.value_signature().to_string(), "a{ss}");

@@ -326,6 +326,12 @@ pub fn owner_of_key(setting: &str, key: &str) -> Option<&'static str> {
     None
 }
 
+/// `ipv6.addr-gen-mode` of a keyfile [ipv6] group without the key:
+/// NetworkManager's keyfile plugin reads the absence as `default-or-eui64`
+/// and writes that value by leaving the key out, while on D-Bus the
+/// absence means `default` (nm-settings-dbus(5), `ipv6.addr-gen-mode`).
+pub const ADDR_GEN_KEYFILE_DEFAULT: &str = "default-or-eui64";
+
 /// The dictionary: setting name → property name → value.
 #[derive(Debug, Clone, PartialEq, Eq, core::default::Default)]
 pub struct Settings {
