@@ -15,15 +15,29 @@ Exit status:
      warnings under --strict
   3  input or output error: a file could not be read or written";
 
+/// The top level's summary: each subcommand's help has its own table.
+const TOP_EXIT_CODES: &str = "\
+Exit status (convert, render, peer):
+  0  success (with --diff: no differences)
+  1  --diff found differences
+  2  invalid input or usage: syntax errors, values the target cannot hold,
+     warnings under --strict
+  3  input or output error: a file could not be read or written
+check (1: findings), mtu, and activate, deactivate, delete (4 to 6: NetworkManager's
+answers) have their own: see their --help.";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "grecfg",
     version,
     about = "Convert Linux GRE/IP tunnel configurations between formats",
     long_about = "grecfg reads a GRE/IP tunnel in one configuration dialect (initscripts ifcfg \
-files, NetworkManager keyfiles, ...) into one tunnel model and writes it in another, reporting \
-everything that cannot be carried over. It never executes anything taken from its input.",
-    after_help = EXIT_CODES,
+files, NetworkManager keyfiles, nmcli commands, rc.local scripts and iproute2 commands) into one \
+tunnel model and writes it in another, reporting everything that cannot be carried over. It \
+writes the other end of a tunnel, checks two ends against each other, renders the firewall rules \
+and keepalive a tunnel needs, and brings tunnels up through NetworkManager. It never executes \
+anything taken from its input.",
+    after_help = TOP_EXIT_CODES,
     propagate_version = true
 )]
 pub struct Cli {
