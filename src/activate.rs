@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use crate::cli::{ActivateArgs, DeactivateArgs, DeleteArgs};
-use crate::convert::{self, ConvertOptions, Fail};
-use crate::diag::{Diagnostic, Severity};
+use crate::convert::{self, ConvertOptions};
+use crate::diag::{Diagnostic, Fail, Severity};
 use crate::format::Format;
 use crate::nm::dbus::{self, Dict, ErrorKind, Nm, NmError, Outcome, Profile};
 use crate::nm::settings;

@@ -30,9 +30,10 @@
 use ipnet::IpNet;
 use serde::Serialize;
 
+use crate::codec::{Parsed, WriteOptions};
 use crate::convert::Input;
 use crate::diag::{Diagnostic, Location, Problem, Severity};
-use crate::format::{self, Format, Parsed, WriteOptions};
+use crate::format::{self, Format};
 use crate::model::{Family, InnerAddress, Tunnel};
 use crate::mtu;
 use crate::peer::is_private;

@@ -1,11 +1,13 @@
 //! Command-line definition (clap derive). The man pages in `man/` are
 //! generated from this file; `tests/man.rs` fails when they are stale.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::format::{Format, UuidPolicy};
+use crate::codec::{ExtrasOptions, UuidPolicy};
+use crate::format::Format;
 
 pub const EXIT_CODES: &str = "\
 Exit status:
@@ -118,7 +120,7 @@ pub struct RenderArgs {
     pub target: RenderTarget,
 
     #[command(flatten)]
-    pub extras: crate::extras::ExtrasOptions,
+    pub extras: ExtrasArgs,
 
     #[command(flatten)]
     pub common: CommonArgs,
@@ -483,4 +485,47 @@ pub struct DeleteArgs {
     /// Profile UUID, id or interface name
     #[arg(required = true, value_name = "NAME")]
     pub names: Vec<String>,
+}
+
+/// The options of the extra targets as `render` spells them.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct ExtrasArgs {
+    /// firewalld, nftables, iptables: masquerade traffic from the tunnel's
+    /// inner networks leaving through IFACE, and admit forwarding between
+    /// the tunnel and IFACE
+    #[arg(long, value_name = "IFACE", value_parser = parse_ifname)]
+    pub masquerade: Option<String>,
+
+    /// keepalive: seconds between two pings of the peer
+    #[arg(long, value_name = "SECONDS", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub keepalive_interval: u32,
+
+    /// keepalive: unanswered pings in a row that mark the tunnel down
+    #[arg(long, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub keepalive_misses: u32,
+
+    /// keepalive: the inner address to ping (default: the peer of the
+    /// tunnel's address, or the other host of its /30, /31 or /127)
+    #[arg(long, value_name = "ADDRESS")]
+    pub keepalive_peer: Option<IpAddr>,
+}
+
+impl ExtrasArgs {
+    pub fn options(&self) -> ExtrasOptions {
+        ExtrasOptions {
+            masquerade: self.masquerade.clone(),
+            keepalive_interval: self.keepalive_interval,
+            keepalive_misses: self.keepalive_misses,
+            keepalive_peer: self.keepalive_peer,
+        }
+    }
+}
+
+fn parse_ifname(s: &str) -> Result<String, String> {
+    match crate::extras::masquerade_name_problem(s) {
+        Some(p) => Err(p),
+        None => Ok(s.to_string()),
+    }
 }

@@ -4,36 +4,13 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::codec::{self, Companions, DirCompanions, NoCompanions, OutputFile, Parsed, WriteOptions};
 use crate::diag::{Diagnostic, Failure, Severity, Source};
-use crate::format::{
-    self, Companions, DirCompanions, Format, NoCompanions, OutputFile, Parsed, WriteOptions,
-};
+use crate::format::{self, Format};
 use crate::formats;
 use crate::model::Tunnel;
 
-/// Why a command failed, which decides the exit status.
-#[derive(Debug)]
-pub enum Fail {
-    /// Bad input or usage (exit 2).
-    Input(Failure),
-    /// A file could not be read or written (exit 3).
-    Io(Failure),
-}
-
-impl Fail {
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Fail::Input(_) => 2,
-            Fail::Io(_) => 3,
-        }
-    }
-
-    pub fn failure(&self) -> &Failure {
-        match self {
-            Fail::Input(f) | Fail::Io(f) => f,
-        }
-    }
-}
+pub use crate::diag::Fail;
 
 /// One input text, its format and where its companion files are.
 pub struct Input {
@@ -176,7 +153,7 @@ fn resolve_format(from: Option<Format>, src: &Source) -> Result<Format, Fail> {
 #[derive(Debug, Clone, Default)]
 pub struct ConvertOptions {
     pub strict: bool,
-    pub uuid: format::UuidPolicy,
+    pub uuid: codec::UuidPolicy,
     pub template_dir: Option<PathBuf>,
     /// Options of the firewall, forwarding and keepalive targets.
     pub extras: crate::extras::ExtrasOptions,

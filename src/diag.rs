@@ -4,6 +4,30 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
+/// Why a command failed, which decides the exit status.
+#[derive(Debug)]
+pub enum Fail {
+    /// Bad input or usage (exit 2).
+    Input(Failure),
+    /// A file could not be read or written (exit 3).
+    Io(Failure),
+}
+
+impl Fail {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Fail::Input(_) => 2,
+            Fail::Io(_) => 3,
+        }
+    }
+
+    pub fn failure(&self) -> &Failure {
+        match self {
+            Fail::Input(f) | Fail::Io(f) => f,
+        }
+    }
+}
+
 /// A problem found in the model, naming the field it concerns (`name`,
 /// `input_key`, `addresses[0]`, ...) so that the caller can point at the
 /// input line the field came from.

@@ -24,63 +24,26 @@
 
 use std::net::IpAddr;
 
-use clap::Args;
 use ipnet::IpNet;
 use minijinja::value::ValueKind;
 use minijinja::{Environment, Error, ErrorKind, Value};
 use serde::Serialize;
 
+use crate::codec::OutputFile;
 use crate::diag::Problem;
-use crate::format::OutputFile;
 use crate::formats::iproute2;
 use crate::model::{check_ifname, Family, Mode, Tunnel};
 use crate::render::{self, RenderError};
 
-/// Options of the extra targets (`render --masquerade`, `--keepalive-*`).
-#[derive(Debug, Clone, PartialEq, Eq, Args)]
-pub struct ExtrasOptions {
-    /// firewalld, nftables, iptables: masquerade traffic from the tunnel's
-    /// inner networks leaving through IFACE, and admit forwarding between
-    /// the tunnel and IFACE
-    #[arg(long, value_name = "IFACE", value_parser = parse_ifname)]
-    pub masquerade: Option<String>,
+pub use crate::codec::ExtrasOptions;
 
-    /// keepalive: seconds between two pings of the peer
-    #[arg(long, value_name = "SECONDS", default_value_t = 5,
-          value_parser = clap::value_parser!(u32).range(1..=3600))]
-    pub keepalive_interval: u32,
-
-    /// keepalive: unanswered pings in a row that mark the tunnel down
-    #[arg(long, value_name = "N", default_value_t = 3,
-          value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub keepalive_misses: u32,
-
-    /// keepalive: the inner address to ping (default: the peer of the
-    /// tunnel's address, or the other host of its /30, /31 or /127)
-    #[arg(long, value_name = "ADDRESS")]
-    pub keepalive_peer: Option<IpAddr>,
-}
-
-impl Default for ExtrasOptions {
-    fn default() -> ExtrasOptions {
-        ExtrasOptions {
-            masquerade: None,
-            keepalive_interval: 5,
-            keepalive_misses: 3,
-            keepalive_peer: None,
-        }
-    }
-}
-
-fn parse_ifname(s: &str) -> Result<String, String> {
-    check_ifname(s).map_err(|e| format!("interface name {s:?} {e}"))?;
-    if let Some(p) = xt_name_problem(s) {
-        return Err(p);
-    }
-    if let Some(p) = nft_string_problem(s) {
-        return Err(p);
-    }
-    Ok(s.to_string())
+/// Why `name` cannot be the interface `--masquerade` names, if it cannot.
+pub fn masquerade_name_problem(name: &str) -> Option<String> {
+    check_ifname(name)
+        .err()
+        .map(|e| format!("interface name {name:?} {e}"))
+        .or_else(|| xt_name_problem(name))
+        .or_else(|| nft_string_problem(name))
 }
 
 /// The extra targets.
@@ -930,10 +893,10 @@ mod tests {
 
     #[test]
     fn interface_names_for_rules() {
-        assert!(parse_ifname("eth0").is_ok());
-        assert!(parse_ifname("ppp+").is_err());
-        assert!(parse_ifname("a\"b").is_err());
-        assert!(parse_ifname("a*").is_err());
-        assert!(parse_ifname("a b").is_err());
+        assert!(masquerade_name_problem("eth0").is_none());
+        assert!(masquerade_name_problem("ppp+").is_some());
+        assert!(masquerade_name_problem("a\"b").is_some());
+        assert!(masquerade_name_problem("a*").is_some());
+        assert!(masquerade_name_problem("a b").is_some());
     }
 }

@@ -2,12 +2,15 @@
 //! Adding a format touches one file in `formats/`, one arm in each match
 //! here and one entry in `Format`'s metadata.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use clap::ValueEnum;
-use uuid::Uuid;
 
-use crate::diag::{Diagnostic, Failure, Origins, Problem, Source};
+pub use crate::codec::{
+    legacy_uuid, Companions, DirCompanions, NoCompanions, OutputFile, Parsed, UuidPolicy, WriteOptions,
+    Written, UUID_NAMESPACE,
+};
+use crate::diag::{Diagnostic, Failure, Problem, Source};
 use crate::formats;
 use crate::model::Tunnel;
 use crate::render;
@@ -143,120 +146,6 @@ impl Format {
     }
 }
 
-/// A tunnel as a reader produced it, with where each field came from and
-/// what the reader had to say about the input.
-#[derive(Debug, Clone)]
-pub struct Parsed {
-    pub tunnel: Tunnel,
-    pub origins: Origins,
-    pub warnings: Vec<Diagnostic>,
-}
-
-/// Access to files that accompany an input (`route-NAME` next to
-/// `ifcfg-NAME`).
-pub trait Companions {
-    /// The companion called `file_name`, or `None` if there is none.
-    fn open(&self, file_name: &str) -> Result<Option<Source>, Diagnostic>;
-}
-
-/// No companions: standard input, or a format without them.
-pub struct NoCompanions;
-
-impl Companions for NoCompanions {
-    fn open(&self, _: &str) -> Result<Option<Source>, Diagnostic> {
-        Ok(None)
-    }
-}
-
-/// Companions in the directory of the input file.
-pub struct DirCompanions {
-    pub dir: PathBuf,
-}
-
-impl Companions for DirCompanions {
-    fn open(&self, file_name: &str) -> Result<Option<Source>, Diagnostic> {
-        let path = self.dir.join(file_name);
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                let text = String::from_utf8(bytes)
-                    .map_err(|_| Diagnostic::error(format!("{}: not valid UTF-8", path.display())))?;
-                Ok(Some(Source::new(path.display().to_string(), Some(path), text)))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Diagnostic::error(format!("cannot read {}: {e}", path.display()))),
-        }
-    }
-}
-
-/// How the NetworkManager UUID of a profile without one is made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum UuidPolicy {
-    /// Derived from the interface name (UUIDv5): the same input always
-    /// gives the same file
-    #[default]
-    Stable,
-    /// NetworkManager's ifcfg-rh rule: the MD5 of the input file's absolute path
-    Legacy,
-    /// A new random UUID on every run
-    Random,
-}
-
-/// Namespace of grecfg's stable UUIDs (UUIDv5 of `ip-tunnel/<interface>`).
-pub const UUID_NAMESPACE: Uuid = Uuid::from_u128(0x6a2f_5a0e_1d3c_4b57_9e8f_2c41_d7b0_93a5);
-
-/// What a writer needs besides the tunnel.
-#[derive(Debug, Clone, Default)]
-pub struct WriteOptions {
-    pub uuid: UuidPolicy,
-    /// The input file, for the legacy UUID rule.
-    pub source_path: Option<PathBuf>,
-    /// Templates that replace the shipped ones, by file name.
-    pub template_dir: Option<PathBuf>,
-    /// Options of the firewall, forwarding and keepalive targets.
-    pub extras: crate::extras::ExtrasOptions,
-}
-
-impl WriteOptions {
-    /// The UUID a profile gets when the input names none.
-    pub fn make_uuid(&self, t: &Tunnel) -> Uuid {
-        match self.uuid {
-            UuidPolicy::Stable => Uuid::new_v5(&UUID_NAMESPACE, format!("ip-tunnel/{}", t.name).as_bytes()),
-            UuidPolicy::Random => Uuid::new_v4(),
-            UuidPolicy::Legacy => match &self.source_path {
-                Some(p) => legacy_uuid(&std::path::absolute(p).unwrap_or_else(|_| p.clone())),
-                None => Uuid::new_v5(&UUID_NAMESPACE, format!("ip-tunnel/{}", t.name).as_bytes()),
-            },
-        }
-    }
-}
-
-/// NetworkManager's ifcfg-rh UUID for a file: the MD5 of its full path,
-/// formatted 8-4-4-4-12 (no version bits are set).
-pub fn legacy_uuid(path: &Path) -> Uuid {
-    use md5::{Digest, Md5};
-    let digest = Md5::digest(path.as_os_str().as_encoded_bytes());
-    Uuid::from_bytes(digest.into())
-}
-
-/// One file a writer produces, named relative to the output directory.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub name: String,
-    pub contents: String,
-    /// Unix permission bits.
-    pub mode: u32,
-}
-
-/// What a writer produced, and what it could not carry over exactly.
-#[derive(Debug, Clone)]
-pub struct Written {
-    /// The tunnel as the format holds it (after `lower`).
-    pub tunnel: Tunnel,
-    pub files: Vec<OutputFile>,
-    /// Losses and reinterpretations, each naming the model field.
-    pub warnings: Vec<Problem>,
-}
-
 /// Read every tunnel an input holds.
 pub fn read(format: Format, src: &Source, companions: &dyn Companions) -> Result<Vec<Parsed>, Failure> {
     match format {
@@ -336,30 +225,6 @@ pub fn lower(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn legacy_uuid_is_networkmanagers_md5_of_the_path() {
-        // The value NetworkManager's ifcfg-rh plugin gives this file.
-        let u = legacy_uuid(Path::new("/etc/sysconfig/network-scripts/ifcfg-gre1"));
-        assert_eq!(u.to_string(), "1062acd9-de83-890a-d08a-282d52f34921");
-    }
-
-    #[test]
-    fn stable_uuid_depends_on_the_interface_name_only() {
-        let opts = WriteOptions::default();
-        let a = Tunnel::new("gre1", crate::model::Mode::Gre);
-        let mut b = a.clone();
-        b.ttl = 9;
-        assert_eq!(opts.make_uuid(&a), opts.make_uuid(&b));
-        assert_eq!(
-            opts.make_uuid(&a).to_string(),
-            "ea43bb59-70bb-5c36-b311-86c77d923045"
-        );
-        assert_ne!(
-            opts.make_uuid(&a),
-            opts.make_uuid(&Tunnel::new("gre2", crate::model::Mode::Gre))
-        );
-    }
 
     #[test]
     fn detects_formats_by_name_then_content() {

@@ -9,6 +9,7 @@
 pub mod activate;
 pub mod check;
 pub mod cli;
+pub mod codec;
 pub mod convert;
 pub mod diag;
 pub mod extras;

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use grecfg::cli::{CheckArgs, CheckFormat, Cli, Command, CommonArgs, MtuArgs, PeerArgs};
-use grecfg::convert::{self, Conversion, ConvertOptions, Fail};
+use grecfg::convert::{self, Conversion, ConvertOptions};
+use grecfg::diag::Fail;
 use grecfg::diag::{Diagnostic, Severity};
 use grecfg::format::Format;
 use grecfg::write::{self, Destination};
@@ -15,7 +16,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Convert(args) => run_convert(args.to, args.common, Default::default()),
-        Command::Render(args) => run_convert(args.target.format(), args.common, args.extras),
+        Command::Render(args) => run_convert(args.target.format(), args.common, args.extras.options()),
         Command::Peer(args) => run_peer(args),
         // check has one status for every failure to run (2), 1 being its findings.
         Command::Check(args) => run_check(args).map_err(|f| Fail::Input(f.failure().clone())),

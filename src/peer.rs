@@ -32,9 +32,10 @@ use std::net::IpAddr;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-use crate::convert::{self, Conversion, ConvertOptions, Fail, Input};
-use crate::diag::{Diagnostic, Location, Origins, Severity};
-use crate::format::{Format, Parsed};
+use crate::codec::Parsed;
+use crate::convert::{self, Conversion, ConvertOptions, Input};
+use crate::diag::{Diagnostic, Fail, Location, Origins, Severity};
+use crate::format::Format;
 use crate::model::{Family, InnerAddress, Route, Tunnel};
 
 /// What the user tells `grecfg peer` beyond the input.

@@ -14,9 +14,10 @@ use std::path::Path;
 use minijinja::value::ValueKind;
 use minijinja::{context, AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, Value};
 
+use crate::codec::OutputFile;
 use crate::diag::Problem;
-use crate::format::OutputFile;
 use crate::formats::iproute2;
+use crate::formats::shell::{is_plain, sh_quote};
 use crate::model::Tunnel;
 
 /// What to render a tunnel into.
@@ -217,7 +218,12 @@ fn argv(v: &Value) -> Result<Vec<String>, Error> {
 }
 
 fn sh_filter(v: &Value) -> Result<String, Error> {
-    sh_quote(&word(v)?)
+    sh_word(&word(v)?)
+}
+
+/// [`sh_quote`] for templates: NUL cannot be in a shell word.
+fn sh_word(s: &str) -> Result<String, Error> {
+    sh_quote(s).ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "a shell word cannot contain NUL"))
 }
 
 fn shcmd_filter(v: &Value) -> Result<String, Error> {
@@ -227,7 +233,7 @@ fn shcmd_filter(v: &Value) -> Result<String, Error> {
     }
     Ok(words
         .iter()
-        .map(|w| sh_quote(w))
+        .map(|w| sh_word(w))
         .collect::<Result<Vec<_>, _>>()?
         .join(" "))
 }
@@ -247,28 +253,6 @@ fn systemd_filter(v: &Value) -> Result<String, Error> {
     } else {
         systemd_quote(&word(v)?)
     }
-}
-
-fn is_plain(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "_./:@+,=-".contains(c)
-}
-
-/// Quote one word for a POSIX shell: bare when it holds only characters no
-/// shell treats specially (`[A-Za-z0-9_./:@+,=-]`; a leading `-` is only
-/// special to the program, which gets the word as it is), else in single
-/// quotes, each `'` written `'\''`. Words never stand in command position
-/// (commands start with a fixed program name), so `=` needs no quoting.
-pub fn sh_quote(s: &str) -> Result<String, Error> {
-    if s.contains('\0') {
-        return Err(Error::new(
-            ErrorKind::InvalidOperation,
-            "a shell word cannot contain NUL",
-        ));
-    }
-    if !s.is_empty() && s.chars().all(is_plain) {
-        return Ok(s.to_string());
-    }
-    Ok(format!("'{}'", s.replace('\'', r"'\''")))
 }
 
 /// Quote one word of a systemd `Exec*=` command line (systemd.service(5),
@@ -323,18 +307,6 @@ pub fn systemd_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shell_quoting() {
-        assert_eq!(sh_quote("gre1").unwrap(), "gre1");
-        assert_eq!(sh_quote("-x").unwrap(), "-x");
-        assert_eq!(sh_quote("10.0.0.1/30").unwrap(), "10.0.0.1/30");
-        assert_eq!(sh_quote("").unwrap(), "''");
-        assert_eq!(sh_quote("a'b").unwrap(), r"'a'\''b'");
-        assert_eq!(sh_quote("$(x)`y`").unwrap(), "'$(x)`y`'");
-        assert_eq!(sh_quote("~x").unwrap(), "'~x'");
-        assert!(sh_quote("a\0b").is_err());
-    }
 
     #[test]
     fn systemd_quoting() {

@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-use crate::convert::Fail;
-use crate::diag::Diagnostic;
-use crate::format::OutputFile;
+use crate::codec::OutputFile;
+use crate::diag::{Diagnostic, Fail};
 
 /// Where output goes.
 #[derive(Debug, Clone)]

@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 use super::shell::{self, LexError, Vars};
 use super::values::{self, ValueError};
+use crate::codec::{Companions, OutputFile, Parsed};
 use crate::diag::{reset_with_warning, Diagnostic, Failure, Location, Origins, Problem, Source};
-use crate::format::{Companions, OutputFile, Parsed};
 use crate::model::{Extra, Family, InnerAddress, Mode, Route, Tunnel};
 
 const FORMAT: &str = "ifcfg";

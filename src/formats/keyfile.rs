@@ -10,8 +10,8 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+use crate::codec::{OutputFile, Parsed, WriteOptions};
 use crate::diag::{Diagnostic, Failure, Location, Origins, Problem, Source};
-use crate::format::{OutputFile, Parsed, WriteOptions};
 use crate::formats::gkeyfile::{self, Entry, Group};
 use crate::model::{Extra, Family, Mode, Route, Tunnel};
 use crate::nm::settings::{
@@ -524,7 +524,7 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
     for (i, e) in std::mem::take(&mut t.extras).into_iter().enumerate() {
         if e.format == EXTRA_FORMAT {
             keyfile_extras.push((i, e));
-        } else if e.format == crate::nm::nmcli::EXTRA_FORMAT_NMCLI {
+        } else if e.format == crate::nm::settings::EXTRA_FORMAT_NMCLI {
             w.push(Problem::new(
                 format!("extras[{i}]"),
                 format!(

@@ -1,7 +1,7 @@
 //! The model itself as JSON: one tunnel object, or an array of them.
 
+use crate::codec::{OutputFile, Parsed};
 use crate::diag::{Diagnostic, Failure, Origins, Source};
-use crate::format::{OutputFile, Parsed};
 use crate::model::Tunnel;
 
 pub fn read(src: &Source) -> Result<Vec<Parsed>, Failure> {

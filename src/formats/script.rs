@@ -22,8 +22,8 @@ use super::iproute2;
 use super::script_syntax::{self, Arm, Item};
 use super::shell::{self, LexError, Piece, ScriptWord};
 use super::values::{self, ValueError};
+use crate::codec::Parsed;
 use crate::diag::{Diagnostic, Failure, Location, Origins, Severity, Source};
-use crate::format::Parsed;
 use crate::model::{flags, Extra, Family, InnerAddress, Mode, Neighbour, Route, Tunnel};
 use crate::nm::nmcli::{self, Nmcli, Outcome};
 

@@ -1263,9 +1263,43 @@ pub fn lex_script(text: &str) -> ScriptTokens {
     out
 }
 
+/// The characters no shell treats specially.
+pub fn is_plain(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_./:@+,=-".contains(c)
+}
+
+/// Quote one word for a POSIX shell: bare when it holds only characters no
+/// shell treats specially (`[A-Za-z0-9_./:@+,=-]`; a leading `-` is only
+/// special to the program, which gets the word as it is), else in single
+/// quotes, each `'` written `'\''`. Words never stand in command position
+/// (commands start with a fixed program name), so `=` needs no quoting.
+///
+/// `None` when `s` holds NUL, which no shell word can.
+pub fn sh_quote(s: &str) -> Option<String> {
+    if s.contains('\0') {
+        return None;
+    }
+    if !s.is_empty() && s.chars().all(is_plain) {
+        return Some(s.to_string());
+    }
+    Some(format!("'{}'", s.replace('\'', r"'\''")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_quoting() {
+        assert_eq!(sh_quote("gre1").unwrap(), "gre1");
+        assert_eq!(sh_quote("-x").unwrap(), "-x");
+        assert_eq!(sh_quote("10.0.0.1/30").unwrap(), "10.0.0.1/30");
+        assert_eq!(sh_quote("").unwrap(), "''");
+        assert_eq!(sh_quote("a'b").unwrap(), r"'a'\''b'");
+        assert_eq!(sh_quote("$(x)`y`").unwrap(), "'$(x)`y`'");
+        assert_eq!(sh_quote("~x").unwrap(), "'~x'");
+        assert!(sh_quote("a\0b").is_none());
+    }
 
     fn value(line: &str) -> String {
         let v = parse_vars(line);

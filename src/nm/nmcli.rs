@@ -24,19 +24,15 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+use crate::codec::{OutputFile, WriteOptions};
 use crate::diag::{Problem, Severity};
-use crate::format::{OutputFile, WriteOptions};
 use crate::formats::gkeyfile;
 use crate::formats::keyfile;
+use crate::formats::shell::sh_quote;
 use crate::model::{Extra, Mode, Tunnel};
 use crate::nm::settings::{
-    self, format_route_options, property, split_extra_key, Kind, NmRoute, Settings, Value,
+    self, format_route_options, property, split_extra_key, Kind, NmRoute, Settings, Value, EXTRA_FORMAT_NMCLI,
 };
-use crate::render::sh_quote;
-
-/// The `format` of extras that hold a property in nmcli's spelling (one
-/// grecfg does not translate into a keyfile value).
-pub const EXTRA_FORMAT_NMCLI: &str = "nmcli";
 
 // ----- properties grecfg translates between nmcli and keyfile ------------
 

@@ -18,6 +18,9 @@ use crate::model::{Extra, Family, InnerAddress, Mode, Route, Tunnel};
 
 /// The `format` of extras that belong to NetworkManager profiles.
 pub const EXTRA_FORMAT: &str = "keyfile";
+/// The `format` of extras that hold a property in nmcli's spelling (one
+/// grecfg does not translate into a keyfile value).
+pub const EXTRA_FORMAT_NMCLI: &str = "nmcli";
 
 /// One property value.
 #[derive(Debug, Clone, PartialEq, Eq)]
