@@ -156,7 +156,7 @@ pub fn read_side(inputs: &[Input]) -> Side {
         }
     };
     for input in inputs {
-        match format::read(input.format, &input.source, input.companions.as_ref()) {
+        match input.read() {
             Ok(parsed) => {
                 for p in parsed {
                     for w in p.warnings.iter().filter(|w| w.severity >= Severity::Warning) {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::codec::{ExtrasOptions, UuidPolicy};
-use crate::format::Format;
+use crate::format::{Format, Rendered};
 
 pub const EXIT_CODES: &str = "\
 Exit status:
@@ -59,15 +59,16 @@ pub enum Command {
     Delete(DeleteArgs),
 }
 
-/// Convert tunnel configurations from one format to another
-#[derive(Debug, Args)]
-#[command(
-    long_about = "Convert tunnel configurations from one format to another.\n\n\
-Each INPUT is read in the format given by --from, or detected from its name (ifcfg-*, \
-*.nmconnection, *.json, rc.local, *.sh, *.ip, *.nmcli) and content; a file whose first command is \
+/// `convert --help`: the file names come from the registry.
+fn convert_about() -> String {
+    format!(
+        "Convert tunnel configurations from one format to another.\n\n\
+Each INPUT is read in the format given by --from, or detected from its name ({}) and content; a file whose first command is \
 nmcli is read as nmcli commands (mixed with ip commands). An ifcfg file brings its companions from \
 the same directory: route-NAME, route6-NAME and keys-NAME. A directory INPUT converts every tunnel \
-ifcfg-* file in it. `-` reads standard input.\n\n\
+file in it of the --from format or, without --from, of any format its name says (ifcfg-* files \
+that are not tunnels and backups such as *.rpmsave are skipped, as initscripts does). `-` reads \
+standard input.\n\n\
 The result goes to standard output unless -o or --output-dir is given; several files on \
 standard output are separated by `# --- NAME ---` lines. Files are written atomically, \
 NetworkManager keyfiles with mode 0600, rc.local scripts with mode 0755.\n\n\
@@ -75,6 +76,14 @@ Whatever the target format cannot hold exactly is a warning on standard error na
 key and line; --strict turns warnings into errors. Nothing is written when there is an error.\n\n\
 Without a UUID in the input, NetworkManager profiles get a UUID derived from the interface name \
 (--uuid stable), so converting the same input again gives the same file.",
+        Format::detected_names()
+    )
+}
+
+/// Convert tunnel configurations from one format to another
+#[derive(Debug, Args)]
+#[command(
+    long_about = convert_about(),
     after_help = EXIT_CODES
 )]
 pub struct ConvertArgs {
@@ -117,50 +126,13 @@ first answer. State is kept in /run/grecfg/keepalive.",
 pub struct RenderArgs {
     /// What to render
     #[arg(long, value_enum, value_name = "TARGET")]
-    pub target: RenderTarget,
+    pub target: Rendered,
 
     #[command(flatten)]
     pub extras: ExtrasArgs,
 
     #[command(flatten)]
     pub common: CommonArgs,
-}
-
-/// The script formats, as `render --target` names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum RenderTarget {
-    /// iproute2 command lines (`NAME.ip`)
-    Iproute2,
-    /// A `start|stop` shell script (`rc.local-NAME`)
-    #[value(name = "rc.local")]
-    RcLocal,
-    /// A oneshot systemd service (`grecfg-tunnel-NAME.service`)
-    Systemd,
-    /// firewall-cmd rules admitting the tunnel (`firewalld-NAME.sh`)
-    Firewalld,
-    /// An nft -f file with the tunnel's own table (`grecfg-NAME.nft`)
-    Nftables,
-    /// iptables rules admitting the tunnel (`iptables-NAME.sh`)
-    Iptables,
-    /// Forwarding on, for /etc/sysctl.d (`90-grecfg-NAME.conf`)
-    Sysctl,
-    /// A ping probe with its systemd service and timer (`grecfg-keepalive-NAME*`)
-    Keepalive,
-}
-
-impl RenderTarget {
-    pub fn format(self) -> Format {
-        match self {
-            RenderTarget::Iproute2 => Format::Iproute2,
-            RenderTarget::RcLocal => Format::RcLocal,
-            RenderTarget::Systemd => Format::Systemd,
-            RenderTarget::Firewalld => Format::Firewalld,
-            RenderTarget::Nftables => Format::Nftables,
-            RenderTarget::Iptables => Format::Iptables,
-            RenderTarget::Sysctl => Format::Sysctl,
-            RenderTarget::Keepalive => Format::Keepalive,
-        }
-    }
 }
 
 /// What `convert` and `render` share.

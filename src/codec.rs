@@ -73,9 +73,71 @@ pub enum UuidPolicy {
 /// Namespace of grecfg's stable UUIDs (UUIDv5 of `ip-tunnel/<interface>`).
 pub const UUID_NAMESPACE: Uuid = Uuid::from_u128(0x6a2f_5a0e_1d3c_4b57_9e8f_2c41_d7b0_93a5);
 
+/// What a reader needs besides the text: where the input's companion
+/// files are, and the root every path is under.
+pub struct ReadContext<'a> {
+    pub companions: &'a dyn Companions,
+    pub root: &'a Root,
+}
+
+impl<'a> ReadContext<'a> {
+    /// The context of a text with these companions, under `/`.
+    pub fn new(companions: &'a dyn Companions) -> ReadContext<'a> {
+        ReadContext {
+            companions,
+            root: &Root::SYSTEM,
+        }
+    }
+
+    /// The context of a text with no companions, under `/`.
+    pub fn alone() -> ReadContext<'static> {
+        ReadContext {
+            companions: &NoCompanions,
+            root: &Root::SYSTEM,
+        }
+    }
+}
+
+/// The tree every read and write goes through: `/` on a running machine,
+/// any directory in tests and for offline work on a machine's image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Root(Option<PathBuf>);
+
+impl Root {
+    /// The running machine: paths are taken as the user gave them.
+    pub const SYSTEM: Root = Root(None);
+
+    /// The tree under `dir`; `/` is the running machine.
+    pub fn new(dir: impl Into<PathBuf>) -> Root {
+        let dir = dir.into();
+        if dir == Path::new("/") {
+            Root::SYSTEM
+        } else {
+            Root(Some(dir))
+        }
+    }
+
+    pub fn is_system(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// Where `path` is: under the root for a tree, whether `path` is
+    /// absolute (`/etc/...`) or relative to the root (`etc/...`); as given
+    /// on the running machine.
+    pub fn path(&self, path: &Path) -> PathBuf {
+        match &self.0 {
+            None => path.to_path_buf(),
+            Some(dir) => dir.join(path.strip_prefix("/").unwrap_or(path)),
+        }
+    }
+}
+
+/// What a writer needs besides the tunnel.
+pub type WriteOptions = WriteContext;
+
 /// What a writer needs besides the tunnel.
 #[derive(Debug, Clone, Default)]
-pub struct WriteOptions {
+pub struct WriteContext {
     pub uuid: UuidPolicy,
     /// The input file, for the legacy UUID rule.
     pub source_path: Option<PathBuf>,
@@ -85,7 +147,7 @@ pub struct WriteOptions {
     pub extras: ExtrasOptions,
 }
 
-impl WriteOptions {
+impl WriteContext {
     /// The UUID a profile gets when the input names none.
     pub fn make_uuid(&self, t: &Tunnel) -> Uuid {
         match self.uuid {

@@ -4,10 +4,11 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::codec::{self, Companions, DirCompanions, NoCompanions, OutputFile, Parsed, WriteOptions};
+use crate::codec::{
+    self, Companions, DirCompanions, NoCompanions, OutputFile, Parsed, ReadContext, Root, WriteOptions,
+};
 use crate::diag::{Diagnostic, Failure, Severity, Source};
 use crate::format::{self, Format};
-use crate::formats;
 use crate::model::Tunnel;
 
 pub use crate::diag::Fail;
@@ -19,13 +20,20 @@ pub struct Input {
     pub companions: Box<dyn Companions>,
 }
 
-/// File names in a directory that initscripts ignores.
-const SKIPPED_SUFFIXES: [&str; 8] = [
-    ".bak", "~", ".orig", ".rej", ".rpmnew", ".rpmsave", ".augnew", ".augtmp",
-];
+impl Input {
+    /// Every tunnel the input holds, as its format's reader reads them.
+    pub fn read(&self) -> Result<Vec<Parsed>, Failure> {
+        let cx = ReadContext {
+            companions: self.companions.as_ref(),
+            root: &Root::SYSTEM,
+        };
+        format::read(self.format, &self.source, &cx)
+    }
+}
 
-/// Read the inputs named on the command line. Directories yield their
-/// tunnel `ifcfg-*` files; the notes say what was skipped and why.
+/// Read the inputs named on the command line. A directory yields the
+/// tunnel files in it (see [`scan_dir`]); the notes say what was skipped
+/// and why.
 pub fn load_inputs(paths: &[PathBuf], from: Option<Format>) -> Result<(Vec<Input>, Vec<Diagnostic>), Fail> {
     let mut inputs = Vec::new();
     let mut notes = Vec::new();
@@ -43,52 +51,22 @@ pub fn load_inputs(paths: &[PathBuf], from: Option<Format>) -> Result<(Vec<Input
                 companions: Box::new(NoCompanions),
             });
         } else if path.is_dir() {
-            if from.is_some_and(|f| f != Format::Ifcfg) {
+            if let Some(f) = from.filter(|f| f.meta().names.is_empty() || !f.readable()) {
                 return Err(Fail::Input(
                     Diagnostic::error(format!(
-                        "{}: is a directory; only --from ifcfg reads directories",
-                        path.display()
+                        "{}: is a directory; grecfg reads no directory of {} files",
+                        path.display(),
+                        f.name()
                     ))
                     .into(),
                 ));
             }
-            let mut names: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|e| {
-                    Fail::Io(Diagnostic::error(format!("cannot read {}: {e}", path.display())).into())
-                })?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .collect();
-            names.sort();
             let before = inputs.len();
-            for file in names {
-                let Some(base) = file.file_name().and_then(|n| n.to_str()) else {
-                    continue;
-                };
-                if !base.starts_with("ifcfg-")
-                    || SKIPPED_SUFFIXES.iter().any(|s| base.ends_with(s))
-                    || !file.is_file()
-                {
-                    continue;
-                }
-                let source = read_file(&file)?;
-                if !formats::ifcfg::is_tunnel(&source.text) {
-                    notes.push(
-                        Diagnostic::note(
-                            "skipped: not a tunnel (TYPE is not GRE, GRE6, IPIP, IPIP6 or EXTERNAL)",
-                        )
-                        .at(source.whole()),
-                    );
-                    continue;
-                }
-                inputs.push(Input {
-                    companions: companions_of(&file),
-                    source,
-                    format: Format::Ifcfg,
-                });
-            }
+            scan_dir(path, from, &mut inputs, &mut notes)?;
             if inputs.len() == before {
+                let what = from.map_or(String::new(), |f| format!(" {}", f.name()));
                 notes.push(Diagnostic::warning(format!(
-                    "{}: no tunnel ifcfg files found",
+                    "{}: no tunnel{what} files found",
                     path.display()
                 )));
             }
@@ -100,6 +78,63 @@ pub fn load_inputs(paths: &[PathBuf], from: Option<Format>) -> Result<(Vec<Input
                 source,
                 format,
             });
+        }
+    }
+    Ok((inputs, notes))
+}
+
+/// Every tunnel input in `dir`, in file-name order: the files of `format`
+/// by its names (backups such as `*.rpmsave` left out, as its consumer
+/// does), or of any format by name when `format` is `None`. Files that
+/// are not tunnels (an `ifcfg-eth0`, an ethernet profile) are skipped
+/// with a note naming them; companions are read with their input.
+pub fn scan_dir(
+    dir: &Path,
+    format: Option<Format>,
+    inputs: &mut Vec<Input>,
+    notes: &mut Vec<Diagnostic>,
+) -> Result<(), Fail> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Fail::Io(Diagnostic::error(format!("cannot read {}: {e}", dir.display())).into()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    names.sort();
+    for file in names {
+        let Some(base) = file.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(f) = format.or_else(|| Format::from_path(base)) else {
+            continue;
+        };
+        if !f.is_input_name(base) || !file.is_file() {
+            continue;
+        }
+        let source = read_file(&file)?;
+        if let Some(filter) = &f.meta().tunnels_only {
+            if !(filter.is_tunnel)(&source.text) {
+                notes.push(Diagnostic::note(format!("skipped: {}", filter.otherwise)).at(source.whole()));
+                continue;
+            }
+        }
+        inputs.push(Input {
+            companions: companions_of(&file),
+            source,
+            format: f,
+        });
+    }
+    Ok(())
+}
+
+/// Every tunnel of `format` on the machine under `root`, from the
+/// directories the format's consumer reads (`etc/sysconfig/network-scripts`
+/// for ifcfg), in that order. A directory that is not there holds none.
+pub fn discover(root: &Root, format: Format) -> Result<(Vec<Input>, Vec<Diagnostic>), Fail> {
+    let mut inputs = Vec::new();
+    let mut notes = Vec::new();
+    for dir in format.meta().system_dirs {
+        let dir = root.path(Path::new(dir));
+        if dir.is_dir() {
+            scan_dir(&dir, Some(format), &mut inputs, &mut notes)?;
         }
     }
     Ok((inputs, notes))
@@ -143,7 +178,13 @@ fn resolve_format(from: Option<Format>, src: &Source) -> Result<Format, Fail> {
         Fail::Input(
             Diagnostic::error("cannot tell the format of this input")
                 .at(src.whole())
-                .hint("name it with --from (ifcfg, nm or model)")
+                .hint(format!(
+                    "name it with --from ({})",
+                    Format::readable_formats()
+                        .map(Format::name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
                 .into(),
         )
     })
@@ -199,7 +240,7 @@ pub fn each_parsed(
     mut f: impl FnMut(&Input, Parsed, &mut Conversion),
 ) {
     for input in inputs {
-        match format::read(input.format, &input.source, input.companions.as_ref()) {
+        match input.read() {
             Ok(parsed) => {
                 for p in parsed {
                     f(input, p, out);

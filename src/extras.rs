@@ -29,8 +29,9 @@ use minijinja::value::ValueKind;
 use minijinja::{Environment, Error, ErrorKind, Value};
 use serde::Serialize;
 
-use crate::codec::OutputFile;
+use crate::codec::{OutputFile, WriteContext};
 use crate::diag::Problem;
+use crate::format::Format;
 use crate::formats::iproute2;
 use crate::model::{check_ifname, Family, Mode, Tunnel};
 use crate::render::{self, RenderError};
@@ -44,21 +45,6 @@ pub fn masquerade_name_problem(name: &str) -> Option<String> {
         .map(|e| format!("interface name {name:?} {e}"))
         .or_else(|| xt_name_problem(name))
         .or_else(|| nft_string_problem(name))
-}
-
-/// The extra targets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// A `start|stop` script of `firewall-cmd --permanent` commands.
-    Firewalld,
-    /// An `nft -f` file with a table of the tunnel's own.
-    Nftables,
-    /// A `start|stop` script of iptables/ip6tables commands.
-    Iptables,
-    /// A sysctl.d file turning forwarding on.
-    Sysctl,
-    /// A probe script, its service and its timer.
-    Keepalive,
 }
 
 /// The templates of the extra targets, by name.
@@ -78,22 +64,13 @@ pub const TEMPLATES: [(&str, &str); 7] = [
     ),
 ];
 
-impl Kind {
-    /// The files of tunnel `t`: (template, file name, mode).
-    pub fn files(self, t: &Tunnel) -> Vec<(&'static str, String, u32)> {
-        let name = &t.name;
-        match self {
-            Kind::Firewalld => vec![("firewalld.sh.j2", format!("firewalld-{name}.sh"), 0o755)],
-            Kind::Nftables => vec![("nftables.nft.j2", format!("grecfg-{name}.nft"), 0o644)],
-            Kind::Iptables => vec![("iptables.sh.j2", format!("iptables-{name}.sh"), 0o755)],
-            Kind::Sysctl => vec![("sysctl.conf.j2", format!("90-grecfg-{name}.conf"), 0o644)],
-            Kind::Keepalive => vec![
-                ("keepalive.sh.j2", keepalive_script(name), 0o755),
-                ("keepalive.service.j2", keepalive_unit(name, "service"), 0o644),
-                ("keepalive.timer.j2", keepalive_unit(name, "timer"), 0o644),
-            ],
-        }
-    }
+/// The files of tunnel `t` in `kind`: (template, file name, mode).
+fn files(kind: Format, t: &Tunnel) -> Vec<(&'static str, String, u32)> {
+    kind.meta()
+        .outputs
+        .iter()
+        .map(|o| (o.template.expect("a template"), (o.name)(t), o.mode))
+        .collect()
 }
 
 /// Where the keepalive service expects its probe script.
@@ -626,12 +603,12 @@ fn keepalive_routes(t: &Tunnel, peer: &IpAddr) -> (Vec<Vec<String>>, Vec<Vec<Str
 
 /// Problems that stop `kind` from being written for `t`, beyond the
 /// model's own validation.
-pub fn check(kind: Kind, t: &Tunnel, opts: &ExtrasOptions) -> Vec<Problem> {
+pub fn check(kind: Format, t: &Tunnel, opts: &ExtrasOptions) -> Vec<Problem> {
     let mut p = Vec::new();
     let name_problem = match kind {
-        Kind::Nftables => nft_string_problem(&t.name),
-        Kind::Iptables | Kind::Firewalld => xt_name_problem(&t.name),
-        Kind::Sysctl | Kind::Keepalive => None,
+        Format::Nftables => nft_string_problem(&t.name),
+        Format::Iptables | Format::Firewalld => xt_name_problem(&t.name),
+        _ => None,
     };
     if let Some(msg) = name_problem {
         p.push(Problem::new("name", msg).hint("rename the tunnel"));
@@ -641,7 +618,7 @@ pub fn check(kind: Kind, t: &Tunnel, opts: &ExtrasOptions) -> Vec<Problem> {
             p.push(Problem::general(format!(
                 "--masquerade {out} names the tunnel itself; give the interface traffic leaves through"
             )));
-        } else if matches!(kind, Kind::Firewalld | Kind::Iptables | Kind::Nftables)
+        } else if matches!(kind, Format::Firewalld | Format::Iptables | Format::Nftables)
             && inner_networks(t).is_empty()
         {
             p.push(
@@ -654,7 +631,7 @@ pub fn check(kind: Kind, t: &Tunnel, opts: &ExtrasOptions) -> Vec<Problem> {
         }
     }
     if let Some(z) = &t.zone {
-        if kind == Kind::Firewalld && !z.chars().all(|c| c.is_ascii_alphanumeric() || "_-/+".contains(c)) {
+        if kind == Format::Firewalld && !z.chars().all(|c| c.is_ascii_alphanumeric() || "_-/+".contains(c)) {
             p.push(Problem::new(
                 "zone",
                 format!("firewalld zone {z:?} is not a valid zone name"),
@@ -664,14 +641,48 @@ pub fn check(kind: Kind, t: &Tunnel, opts: &ExtrasOptions) -> Vec<Problem> {
     p
 }
 
+/// The files of one validated tunnel in `kind`, one of the formats that go
+/// around a tunnel (firewall, forwarding, keepalive).
+pub fn write(kind: Format, t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+    let env = environment(cx.template_dir.as_deref()).map_err(|e| vec![Problem::general(e.to_string())])?;
+    render(kind, std::slice::from_ref(t), &cx.extras, &env)
+}
+
+/// Rules and probes use the model as it is: nothing is dropped.
+pub fn lower(t: &Tunnel, _: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
+    Ok((t.clone(), Vec::new()))
+}
+
+pub fn write_firewalld(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+    write(Format::Firewalld, t, cx)
+}
+pub fn write_nftables(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+    write(Format::Nftables, t, cx)
+}
+pub fn write_iptables(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+    write(Format::Iptables, t, cx)
+}
+pub fn write_sysctl(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+    write(Format::Sysctl, t, cx)
+}
+pub fn write_keepalive(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+    write(Format::Keepalive, t, cx)
+}
+
 /// Render `kind` for every tunnel. The tunnels must be valid.
 pub fn render(
-    kind: Kind,
+    kind: Format,
     tunnels: &[Tunnel],
     opts: &ExtrasOptions,
     env: &Environment,
 ) -> Result<Vec<OutputFile>, Vec<Problem>> {
-    let mut files = Vec::new();
+    assert_eq!(
+        kind.meta().role,
+        crate::format::Role::Around,
+        "{} is not written around a tunnel",
+        kind.name()
+    );
+    let mut out = Vec::new();
     for t in tunnels {
         let mut problems = t.validate();
         problems.extend(check(kind, t, opts));
@@ -679,17 +690,17 @@ pub fn render(
             return Err(problems);
         }
         let ctx = context(kind, t, opts).map_err(|p| vec![p])?;
-        for (template, name, mode) in kind.files(t) {
+        for (template, name, mode) in files(kind, t) {
             let tmpl = env
                 .get_template(template)
                 .map_err(|e| vec![Problem::general(template_error(template, e))])?;
             let contents = tmpl
                 .render(&ctx)
                 .map_err(|e| vec![Problem::general(template_error(template, e))])?;
-            files.push(OutputFile { name, contents, mode });
+            out.push(OutputFile { name, contents, mode });
         }
     }
-    Ok(files)
+    Ok(out)
 }
 
 fn template_error(name: &str, source: Error) -> String {
@@ -701,7 +712,7 @@ fn template_error(name: &str, source: Error) -> String {
 }
 
 /// Everything the templates get.
-fn context(kind: Kind, t: &Tunnel, opts: &ExtrasOptions) -> Result<Value, Problem> {
+fn context(kind: Format, t: &Tunnel, opts: &ExtrasOptions) -> Result<Value, Problem> {
     let (proto, meaning) = outer_protocol(t.mode);
     let mut ctx = serde_json::json!({
         "name": t.name,
@@ -717,8 +728,8 @@ fn context(kind: Kind, t: &Tunnel, opts: &ExtrasOptions) -> Result<Value, Proble
         m.insert(k.into(), v);
     };
     match kind {
-        Kind::Firewalld | Kind::Iptables => {
-            let rules = if kind == Kind::Firewalld {
+        Format::Firewalld | Format::Iptables => {
+            let rules = if kind == Format::Firewalld {
                 firewalld_rules(t, opts)?
             } else {
                 iptables_rules(t, opts)?
@@ -727,24 +738,24 @@ fn context(kind: Kind, t: &Tunnel, opts: &ExtrasOptions) -> Result<Value, Proble
             put("rules", serde_json::to_value(rules).expect("serializable"));
             put("sysctl", serde_json::to_value(sysctl).expect("serializable"));
             put("modules", serde_json::to_value(modules).expect("serializable"));
-            put("file_name", kind.files(t)[0].1.clone().into());
+            put("file_name", files(kind, t)[0].1.clone().into());
         }
-        Kind::Nftables => {
+        Format::Nftables => {
             if let serde_json::Value::Object(o) = nft_context(t, opts)? {
                 for (k, v) in o {
                     put(&k, v);
                 }
             }
-            put("file_name", kind.files(t)[0].1.clone().into());
+            put("file_name", files(kind, t)[0].1.clone().into());
         }
-        Kind::Sysctl => {
+        Format::Sysctl => {
             put(
                 "keys",
                 serde_json::to_value(forwarding_keys(t)).expect("serializable"),
             );
-            put("file_name", kind.files(t)[0].1.clone().into());
+            put("file_name", files(kind, t)[0].1.clone().into());
         }
-        Kind::Keepalive => {
+        Format::Keepalive => {
             let peer = keepalive_peer(t, opts)?;
             let (restore, withdraw) = keepalive_routes(t, &peer);
             let timeout = opts.keepalive_interval.saturating_sub(1).max(1);
@@ -778,6 +789,7 @@ fn context(kind: Kind, t: &Tunnel, opts: &ExtrasOptions) -> Result<Value, Proble
             put("service", keepalive_unit(&t.name, "service").into());
             put("timer", keepalive_unit(&t.name, "timer").into());
         }
+        _ => unreachable!("render takes the formats written around a tunnel only"),
     }
     Ok(Value::from(minijinja::value::Serde(ctx)))
 }

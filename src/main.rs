@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Convert(args) => run_convert(args.to, args.common, Default::default()),
-        Command::Render(args) => run_convert(args.target.format(), args.common, args.extras.options()),
+        Command::Render(args) => run_convert(args.target.0, args.common, args.extras.options()),
         Command::Peer(args) => run_peer(args),
         // check has one status for every failure to run (2), 1 being its findings.
         Command::Check(args) => run_check(args).map_err(|f| Fail::Input(f.failure().clone())),

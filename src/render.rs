@@ -14,52 +14,12 @@ use std::path::Path;
 use minijinja::value::ValueKind;
 use minijinja::{context, AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, Value};
 
-use crate::codec::OutputFile;
+use crate::codec::{OutputFile, WriteContext};
 use crate::diag::Problem;
+use crate::format::{Format, Role};
 use crate::formats::iproute2;
 use crate::formats::shell::{is_plain, sh_quote};
 use crate::model::Tunnel;
-
-/// What to render a tunnel into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// The up commands, one per line (`NAME.ip`).
-    Iproute2,
-    /// A POSIX sh script taking `start` or `stop` (`rc.local-NAME`).
-    RcLocal,
-    /// A oneshot systemd service (`grecfg-tunnel-NAME.service`).
-    Systemd,
-}
-
-impl Target {
-    pub const ALL: [Target; 3] = [Target::Iproute2, Target::RcLocal, Target::Systemd];
-
-    /// The template that renders this target.
-    pub fn template(self) -> &'static str {
-        match self {
-            Target::Iproute2 => "iproute2.j2",
-            Target::RcLocal => "rc.local.j2",
-            Target::Systemd => "systemd.service.j2",
-        }
-    }
-
-    /// The output file for tunnel `t`.
-    pub fn file_name(self, t: &Tunnel) -> String {
-        match self {
-            Target::Iproute2 => format!("{}.ip", t.name),
-            Target::RcLocal => format!("rc.local-{}", t.name),
-            Target::Systemd => unit_name(&t.name),
-        }
-    }
-
-    /// Unix permission bits of the output file.
-    pub fn file_mode(self) -> u32 {
-        match self {
-            Target::RcLocal => 0o755,
-            Target::Iproute2 | Target::Systemd => 0o644,
-        }
-    }
-}
 
 /// The templates shipped with grecfg, by name.
 pub const TEMPLATES: [(&str, &str); 3] = [
@@ -149,11 +109,19 @@ pub fn add_templates(
 /// Render every tunnel into the files of `target`. The tunnels must be
 /// valid and should have been lowered with [`iproute2::lower`], whose
 /// warnings say what the scripts leave out.
-pub fn render(target: Target, tunnels: &[Tunnel], env: &Environment) -> Result<Vec<OutputFile>, RenderError> {
+///
+/// `format` is one of the script formats (iproute2, rc.local, systemd),
+/// whose one output is rendered from a template.
+pub fn render(format: Format, tunnels: &[Tunnel], env: &Environment) -> Result<Vec<OutputFile>, RenderError> {
+    let out = &format.meta().outputs[0];
+    let template = out
+        .template
+        .filter(|_| format.meta().role == Role::Script)
+        .unwrap_or_else(|| panic!("{} is not a script format", format.name()));
     let tmpl = env
-        .get_template(target.template())
+        .get_template(template)
         .map_err(|source| RenderError::Template {
-            name: target.template().into(),
+            name: template.into(),
             source,
         })?;
     let mut files = Vec::new();
@@ -173,19 +141,27 @@ pub fn render(target: Target, tunnels: &[Tunnel], env: &Environment) -> Result<V
             up => iproute2::up_commands(t),
             down => iproute2::down_commands(t),
             exists => iproute2::exists_command(t),
-            file_name => target.file_name(t),
+            file_name => (out.name)(t),
         };
         let contents = tmpl.render(ctx).map_err(|source| RenderError::Template {
-            name: target.template().into(),
+            name: template.into(),
             source,
         })?;
         files.push(OutputFile {
-            name: target.file_name(t),
+            name: (out.name)(t),
             contents,
-            mode: target.file_mode(),
+            mode: out.mode,
         });
     }
     Ok(files)
+}
+
+/// The files of one validated, lowered tunnel in a script format, with
+/// the templates of `cx.template_dir`.
+pub fn write(format: Format, t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+    let fail = |e: RenderError| vec![Problem::general(e.to_string())];
+    let env = environment(cx.template_dir.as_deref()).map_err(fail)?;
+    render(format, std::slice::from_ref(t), &env).map_err(fail)
 }
 
 /// The systemd unit of tunnel `name`.

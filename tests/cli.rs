@@ -328,6 +328,58 @@ fn directory_input_converts_tunnels_and_skips_the_rest() {
 }
 
 #[test]
+fn a_directory_of_another_format_is_read_by_its_file_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let conns = dir.path().join("system-connections");
+    fs::create_dir(&conns).unwrap();
+    let keyfile = fs::read_to_string(fixture("seed000-gre_hk", "expected/gre_hk.nmconnection")).unwrap();
+    fs::write(conns.join("gre_hk.nmconnection"), &keyfile).unwrap();
+    fs::write(
+        conns.join("eth0.nmconnection"),
+        "[connection]\nid=eth0\ntype=ethernet\n",
+    )
+    .unwrap();
+    fs::write(conns.join("notes.txt"), "not a profile\n").unwrap();
+    let out = dir.path().join("out");
+    let o = grecfg(&[
+        "convert",
+        "--from",
+        "nm",
+        s(&conns),
+        "--to",
+        "nm",
+        "--output-dir",
+        s(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        fs::read_to_string(out.join("gre_hk.nmconnection")).unwrap(),
+        keyfile
+    );
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 1);
+    assert!(
+        text(&o.stderr).contains("eth0.nmconnection: note: skipped: not a tunnel"),
+        "{}",
+        text(&o.stderr)
+    );
+    // A written-only format has no directory to read.
+    let o = grecfg(&["convert", "--from", "systemd", s(&conns), "--to", "nm"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("is a directory"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn an_undetectable_input_names_every_readable_format() {
+    let o = grecfg_stdin(&["convert", "--to", "nm", "-"], "hello\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("name it with --from (ifcfg, nm, model, iproute2, rc.local, nmcli)"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
 fn output_is_deterministic_and_legacy_uuids_follow_networkmanager() {
     let input = fixture(TUN0_NUMERIC, "input/ifcfg-tun0");
     let a = grecfg(&["convert", s(&input), "--to", "nm"]);

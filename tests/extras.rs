@@ -10,7 +10,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use grecfg::extras::{self, ExtrasOptions, Kind};
+use grecfg::extras::{self, ExtrasOptions};
+use grecfg::format::Format as Kind;
 use grecfg::model::{Family, InnerAddress, Mode, Neighbour, Route, Tunnel};
 
 mod common;

@@ -7,9 +7,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use grecfg::format::Format as Target;
 use grecfg::formats::iproute2;
 use grecfg::model::{flags, InnerAddress, Mode, Neighbour, Route, Tunnel};
-use grecfg::render::{environment, render, Target};
+use grecfg::render::{environment, render};
 
 mod common;
 use common::{ci, stub_dir, take_calls, tempdir};
@@ -130,7 +131,12 @@ fn varied() -> Vec<Tunnel> {
     v.extend(HOSTILE.iter().map(|n| hostile(n)));
     for t in &v {
         assert_eq!(t.validate(), vec![], "{}", t.name);
-        assert_eq!(iproute2::lower(t).unwrap().1, vec![], "{}", t.name);
+        assert_eq!(
+            iproute2::lower(t, &Default::default()).unwrap().1,
+            vec![],
+            "{}",
+            t.name
+        );
     }
     v
 }
@@ -412,8 +418,8 @@ fn golden_outputs() {
     for dir in dirs {
         cases += 1;
         let t: Tunnel = serde_json::from_str(&fs::read_to_string(dir.join("tunnel.json")).unwrap()).unwrap();
-        let (lowered, _) = iproute2::lower(&t).unwrap();
-        for target in Target::ALL {
+        let (lowered, _) = iproute2::lower(&t, &Default::default()).unwrap();
+        for target in [Target::Iproute2, Target::RcLocal, Target::Systemd] {
             for f in render(target, std::slice::from_ref(&lowered), &env).unwrap() {
                 let path = dir.join(&f.name);
                 if bless {

@@ -271,7 +271,8 @@ fn read_back(format: Format, files: &[OutputFile]) -> Result<Tunnel, String> {
             .map(|f| (f.name.clone(), f.contents.clone()))
             .collect(),
     );
-    let parsed = format::read(format, &src, &companions).map_err(|f| f.to_string())?;
+    let parsed =
+        format::read(format, &src, &format::ReadContext::new(&companions)).map_err(|f| f.to_string())?;
     match parsed.as_slice() {
         [one] => Ok(one.tunnel.clone()),
         more => Err(format!("{} tunnels read back", more.len())),
@@ -364,7 +365,11 @@ proptest! {
         for head in ["nmcli c a type ip-tunnel ifname t mode gre remote 192.0.2.1", "nmcli con mod t", "nmcli"] {
             let text = format!("{head} {}\nnmcli con mod ip-tunnel-t {}\n", args.join(" "), args.join(" "));
             let src = Source::new("fuzz", None, text);
-            let _ = format::read(Format::Nmcli, &src, &MapCompanions(BTreeMap::new()));
+            let _ = format::read(
+                Format::Nmcli,
+                &src,
+                &format::ReadContext::new(&MapCompanions(BTreeMap::new())),
+            );
         }
     }
 
@@ -380,7 +385,7 @@ proptest! {
             text.insert_str(at, &junk);
             let src = Source::new("fuzz", None, text);
             let companions = MapCompanions(w.files[1..].iter().map(|f| (f.name.clone(), f.contents.clone())).collect());
-            let _ = format::read(format, &src, &companions);
+            let _ = format::read(format, &src, &format::ReadContext::new(&companions));
         }
     }
 }

@@ -25,8 +25,21 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 use uuid::Uuid;
 
-use crate::diag::{reset_with_warning, Problem};
+use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
+use crate::diag::{reset_with_warning, Failure, Problem, Source};
+use crate::format::Format;
+use crate::formats::script::{self, Dialect};
 use crate::model::{check_ifname, flags, Family, Mode, Tunnel};
+
+/// `ip` command lines as typed at a prompt; prompts are skipped.
+pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
+    script::read(src, Dialect::Iproute2)
+}
+
+/// The up commands, one per line.
+pub fn write(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+    crate::render::write(Format::Iproute2, t, cx)
+}
 
 /// The kernel module that implements `mode`, for `modprobe`.
 pub fn kernel_module(mode: Mode) -> &'static str {
@@ -228,7 +241,7 @@ pub fn exists_command(t: &Tunnel) -> Vec<String> {
 /// Map a tunnel onto what the commands express: parsing the rendered
 /// commands gives back exactly the returned tunnel. What cannot be
 /// expressed is dropped with a warning naming the field.
-pub fn lower(t: &Tunnel) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
+pub fn lower(t: &Tunnel, _: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
     let mut t = t.clone();
     let mut w = Vec::new();
 
@@ -506,7 +519,7 @@ mod tests {
             key: "BOOTPROTO".into(),
             value: "none".into(),
         });
-        let (l, w) = lower(&t).unwrap();
+        let (l, w) = lower(&t, &WriteContext::default()).unwrap();
         assert_eq!(l, gre());
         let fields: Vec<_> = w.iter().map(|p| p.field.clone().unwrap()).collect();
         assert_eq!(
@@ -523,7 +536,7 @@ mod tests {
         );
         assert!(w[5].message.contains("never copied"), "{}", w[5].message);
         // A lowered tunnel lowers to itself without warnings.
-        assert_eq!(lower(&l).unwrap(), (l.clone(), vec![]));
+        assert_eq!(lower(&l, &WriteContext::default()).unwrap(), (l.clone(), vec![]));
     }
 
     #[test]
@@ -537,7 +550,7 @@ mod tests {
                 table,
             });
         }
-        let (l, w) = lower(&t).unwrap();
+        let (l, w) = lower(&t, &WriteContext::default()).unwrap();
         let tables: Vec<_> = l.routes.iter().map(|r| r.table).collect();
         assert_eq!(tables, [None, Some(255), None]);
         assert!(w.is_empty());
@@ -551,7 +564,7 @@ mod tests {
         t.tos = 3;
         t.flow_label = 5;
         t.path_mtu_discovery = false;
-        let (l, w) = lower(&t).unwrap();
+        let (l, w) = lower(&t, &WriteContext::default()).unwrap();
         assert_eq!(
             l.flags,
             flags::IGN_ENCAP_LIMIT
@@ -562,6 +575,6 @@ mod tests {
         assert_eq!((l.encapsulation_limit, l.tos, l.flow_label), (4, 0, 0));
         assert!(l.path_mtu_discovery);
         assert_eq!(w.len(), 6);
-        assert_eq!(lower(&l).unwrap().1, vec![]);
+        assert_eq!(lower(&l, &WriteContext::default()).unwrap().1, vec![]);
     }
 }

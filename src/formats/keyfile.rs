@@ -871,6 +871,19 @@ pub fn file_name(id: &str) -> String {
     s
 }
 
+/// Whether a keyfile is an ip-tunnel profile, for scanning a directory
+/// that holds NetworkManager's other profiles too. A file that does not
+/// parse is read (and its errors reported) rather than skipped.
+pub fn is_tunnel(text: &str) -> bool {
+    match gkeyfile::parse(text) {
+        Ok((kf, _)) => kf
+            .group("connection")
+            .and_then(|g| g.get("type"))
+            .is_none_or(|e| e.raw.trim_end() == "ip-tunnel"),
+        Err(_) => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,12 @@
-//! The model itself as JSON: one tunnel object, or an array of them.
+//! The model itself as JSON: one tunnel object, or an array of them. It
+//! holds everything, so lowering changes nothing.
 
-use crate::codec::{OutputFile, Parsed};
-use crate::diag::{Diagnostic, Failure, Origins, Source};
+use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
+use crate::diag::{Diagnostic, Failure, Origins, Problem, Source};
+use crate::format::Format;
 use crate::model::Tunnel;
 
-pub fn read(src: &Source) -> Result<Vec<Parsed>, Failure> {
+pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
     let parsed = if src.text.trim_start().starts_with('[') {
         serde_json::from_str::<Vec<Tunnel>>(&src.text)
     } else {
@@ -31,12 +33,17 @@ pub fn read(src: &Source) -> Result<Vec<Parsed>, Failure> {
     }
 }
 
-pub fn encode(t: &Tunnel) -> Vec<OutputFile> {
+pub fn lower(t: &Tunnel, _: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
+    Ok((t.clone(), Vec::new()))
+}
+
+pub fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     let mut contents = serde_json::to_string_pretty(t).expect("the model always serializes");
     contents.push('\n');
-    vec![OutputFile {
-        name: format!("{}.json", t.name),
+    let out = &Format::Model.meta().outputs[0];
+    Ok(vec![OutputFile {
+        name: (out.name)(t),
         contents,
-        mode: 0o644,
-    }]
+        mode: out.mode,
+    }])
 }

@@ -20,12 +20,9 @@ pub fn fixtures() -> PathBuf {
 
 /// Inputs of a case handed to `grecfg convert`; other files in `input/`
 /// are companions that grecfg finds itself (`route-*`, `keys-*`).
+/// What the registry reads by file name.
 pub fn is_primary_input(name: &str) -> bool {
-    name.starts_with("ifcfg-")
-        || name == "rc.local"
-        || [".nmconnection", ".json", ".sh", ".ip", ".nmcli"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
+    grecfg::format::Format::from_path(name).is_some()
 }
 
 /// A unified diff from `expected` to `actual` under the given names.

@@ -1,0 +1,25 @@
+//! nmcli command lines: `nmcli connection add|modify|delete` as typed at a
+//! prompt, mixed with the `ip` commands that finish what nmcli cannot say
+//! (seed 004). Read with the script reader, whose nmcli interpreter follows
+//! nmcli's own rules (`crate::nm::nmcli`); written as one copy-pasteable
+//! `nmcli connection add` per tunnel.
+
+use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
+use crate::diag::{Failure, Problem, Source};
+use crate::formats::script::{self, Dialect};
+use crate::model::Tunnel;
+
+pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
+    // The script reader runs the nmcli interpreter for nmcli lines and the
+    // ip interpreter for the others, as in a typed session.
+    script::read(src, Dialect::Iproute2)
+}
+
+/// NetworkManager's rules, as for keyfiles.
+pub fn lower(t: &Tunnel, cx: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
+    crate::nm::nmcli::lower(t, cx)
+}
+
+pub fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+    Ok(crate::nm::nmcli::encode(t))
+}
