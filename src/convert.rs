@@ -203,6 +203,8 @@ pub struct ConvertOptions {
 /// One converted tunnel: the model after lowering and its files.
 #[derive(Debug, Clone)]
 pub struct Item {
+    /// The format the files are in.
+    pub format: Format,
     pub tunnel: Tunnel,
     pub files: Vec<OutputFile>,
 }
@@ -218,6 +220,18 @@ pub struct Conversion {
 impl Conversion {
     pub fn files(&self) -> impl Iterator<Item = &OutputFile> {
         self.items.iter().flat_map(|i| i.files.iter())
+    }
+
+    /// Each tunnel's files, for planning where they go.
+    pub fn outputs(&self) -> Vec<crate::write::Files<'_>> {
+        self.items
+            .iter()
+            .map(|i| crate::write::Files {
+                format: i.format,
+                tunnel: &i.tunnel,
+                files: &i.files,
+            })
+            .collect()
     }
 }
 
@@ -304,6 +318,7 @@ pub fn convert_one(p: Parsed, source: &Source, to: Format, opts: &ConvertOptions
                     .map(|w| origins.diagnose(Severity::Warning, w)),
             );
             out.items.push(Item {
+                format: to,
                 tunnel: written.tunnel,
                 files: written.files,
             });

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use grecfg::cli::{CheckArgs, CheckFormat, Cli, Command, CommonArgs, MtuArgs, PeerArgs};
+use grecfg::codec::Root;
 use grecfg::convert::{self, Conversion, ConvertOptions};
 use grecfg::diag::Fail;
 use grecfg::diag::{Diagnostic, Severity};
@@ -144,9 +145,10 @@ fn emit(conv: Conversion, to: Format, args: &CommonArgs, dest: Destination) -> R
             Ok(0)
         }
         _ => {
-            let plan = write::plan(&files, &dest)?;
+            let root = Root::SYSTEM;
+            let plan = write::plan(&conv.outputs(), &dest, &root)?;
             if args.diff {
-                return match write::diff(&plan)? {
+                return match write::diff(&plan, &root)? {
                     Some(d) => {
                         print!("{d}");
                         Ok(1)
@@ -154,10 +156,10 @@ fn emit(conv: Conversion, to: Format, args: &CommonArgs, dest: Destination) -> R
                     None => Ok(0),
                 };
             }
-            write::commit(&plan)?;
+            write::commit(&plan, &root)?;
             if !args.quiet {
-                for (path, _) in &plan {
-                    eprintln!("grecfg: wrote {}", path.display());
+                for change in &plan {
+                    eprintln!("grecfg: wrote {}", change.path.display());
                 }
             }
             Ok(0)

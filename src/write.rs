@@ -1,5 +1,12 @@
-//! Putting output files in place: atomically, with their modes, or as a
-//! unified diff against what is already there.
+//! Putting output files in place under a root: atomically, with their
+//! modes, or as a unified diff against what is already there.
+//!
+//! A conversion's files become a plan of [`Change`]s, each a path relative
+//! to the [`Root`] and an [`Action`]: create a file that is not there,
+//! replace one that is, or retire one (take it out of its place, as a
+//! migration does with the files it has converted). Planning is pure but
+//! for looking at what exists; [`commit`] carries the plan out all or
+//! nothing, as far as the filesystem allows.
 
 use std::fs;
 use std::io::Write;
@@ -8,8 +15,10 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-use crate::codec::OutputFile;
+use crate::codec::{OutputFile, Root};
 use crate::diag::{Diagnostic, Fail};
+use crate::format::Format;
+use crate::model::Tunnel;
 
 /// Where output goes.
 #[derive(Debug, Clone)]
@@ -19,20 +28,60 @@ pub enum Destination {
     File(PathBuf),
     /// Every file, by its name, in this directory.
     Dir(PathBuf),
+    /// Every file where its format's consumer reads it on a machine
+    /// (`etc/NetworkManager/system-connections/NAME.nmconnection`), under
+    /// the root the plan is made for.
+    Installed,
 }
 
-/// Each output file paired with the path it goes to.
-pub fn plan<'a>(
-    files: &[&'a OutputFile],
-    dest: &Destination,
-) -> Result<Vec<(PathBuf, &'a OutputFile)>, Fail> {
-    match dest {
-        Destination::Stdout => Ok(Vec::new()),
-        Destination::File(path) => match files {
-            [one] => Ok(vec![(path.clone(), *one)]),
+/// What a change does to its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action<'a> {
+    /// Write a file where there is none.
+    Create(&'a OutputFile),
+    /// Write a file over the one that is there.
+    Replace(&'a OutputFile),
+    /// Take the file that is there out of its place.
+    Retire,
+}
+
+/// One change to the tree under the root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change<'a> {
+    /// Relative to the root; under `/`, as the user gave it.
+    pub path: PathBuf,
+    pub action: Action<'a>,
+}
+
+impl Change<'_> {
+    /// The file written, unless the change retires one.
+    pub fn file(&self) -> Option<&OutputFile> {
+        match self.action {
+            Action::Create(f) | Action::Replace(f) => Some(f),
+            Action::Retire => None,
+        }
+    }
+}
+
+/// One tunnel's files, as a writer of `format` produced them.
+#[derive(Debug, Clone, Copy)]
+pub struct Files<'a> {
+    pub format: Format,
+    pub tunnel: &'a Tunnel,
+    pub files: &'a [OutputFile],
+}
+
+/// Each output file paired with the path it goes to, under `root`: a file
+/// already there is replaced, any other created.
+pub fn plan<'a>(items: &[Files<'a>], dest: &Destination, root: &Root) -> Result<Vec<Change<'a>>, Fail> {
+    let files: Vec<&'a OutputFile> = items.iter().flat_map(|i| i.files.iter()).collect();
+    let placed: Vec<(PathBuf, &'a OutputFile)> = match dest {
+        Destination::Stdout => Vec::new(),
+        Destination::File(path) => match files.as_slice() {
+            [one] => vec![(path.clone(), *one)],
             _ => {
                 let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-                Err(Fail::Input(
+                return Err(Fail::Input(
                     Diagnostic::error(format!(
                         "-o takes one file, but this conversion produces {} ({})",
                         files.len(),
@@ -40,11 +89,64 @@ pub fn plan<'a>(
                     ))
                     .hint("use --output-dir DIR")
                     .into(),
-                ))
+                ));
             }
         },
-        Destination::Dir(dir) => Ok(files.iter().map(|f| (dir.join(&f.name), *f)).collect()),
+        Destination::Dir(dir) => files.iter().map(|f| (dir.join(&f.name), *f)).collect(),
+        Destination::Installed => {
+            let mut placed = Vec::new();
+            for item in items {
+                for f in item.files {
+                    placed.push((install_path(item, f)?, f));
+                }
+            }
+            placed
+        }
+    };
+    Ok(placed
+        .into_iter()
+        .map(|(path, file)| {
+            let action = if fs::symlink_metadata(root.path(&path)).is_ok() {
+                Action::Replace(file)
+            } else {
+                Action::Create(file)
+            };
+            Change { path, action }
+        })
+        .collect())
+}
+
+/// Where `file` of `item` belongs on a machine, relative to the root.
+fn install_path(item: &Files, file: &OutputFile) -> Result<PathBuf, Fail> {
+    let output = item
+        .format
+        .meta()
+        .outputs
+        .iter()
+        .find(|o| (o.name)(item.tunnel) == file.name);
+    match output.and_then(|o| o.dir) {
+        Some(dir) => Ok(Path::new(dir).join(&file.name)),
+        None => Err(Fail::Input(
+            Diagnostic::error(format!(
+                "{} has no place on a machine: {} files are run or loaded by hand",
+                file.name,
+                item.format.name()
+            ))
+            .hint("write them with --output-dir DIR")
+            .into(),
+        )),
     }
+}
+
+/// Retire the files at `paths`, relative to the root.
+pub fn retire<'a>(paths: impl IntoIterator<Item = PathBuf>) -> Vec<Change<'a>> {
+    paths
+        .into_iter()
+        .map(|path| Change {
+            path,
+            action: Action::Retire,
+        })
+        .collect()
 }
 
 /// The files as one text for standard output; several are separated by
@@ -66,70 +168,175 @@ pub fn to_stdout(files: &[&OutputFile]) -> String {
     }
 }
 
-/// A unified diff of every planned file against what exists at its path;
+/// A unified diff of every planned change against what exists at its path;
 /// `None` when nothing would change.
-pub fn diff(plan: &[(PathBuf, &OutputFile)]) -> Result<Option<String>, Fail> {
+pub fn diff(plan: &[Change], root: &Root) -> Result<Option<String>, Fail> {
     let mut out = String::new();
-    for (path, file) in plan {
-        let old = match fs::read_to_string(path) {
+    for change in plan {
+        let path = root.path(&change.path);
+        let old = match fs::read_to_string(&path) {
             Ok(s) => Some(s),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(io_fail(path, "read", e)),
+            Err(e) => return Err(io_fail(&path, "read", e)),
         };
-        let old_text = old.as_deref().unwrap_or("");
-        if old.is_some() && old_text == file.contents {
+        let new = change.file().map(|f| f.contents.as_str());
+        if old.as_deref() == new {
             continue;
         }
-        let shown = path.display().to_string();
-        let old_name = if old.is_some() {
-            shown.clone()
-        } else {
-            "/dev/null".to_string()
+        let shown = change.path.display().to_string();
+        let name = |present: bool| {
+            if present {
+                shown.clone()
+            } else {
+                "/dev/null".to_string()
+            }
         };
-        let d = TextDiff::from_lines(old_text, file.contents.as_str());
+        let d = TextDiff::from_lines(old.as_deref().unwrap_or(""), new.unwrap_or(""));
         out.push_str(
             &d.unified_diff()
                 .context_radius(3)
-                .header(&old_name, &shown)
+                .header(&name(old.is_some()), &name(new.is_some()))
                 .to_string(),
         );
     }
     Ok((!out.is_empty()).then_some(out))
 }
 
-/// Write every planned file, all or nothing as far as the filesystem
-/// allows: every file is first written and synced under a temporary name
-/// beside its target, and only then renamed into place.
-pub fn commit(plan: &[(PathBuf, &OutputFile)]) -> Result<(), Fail> {
+/// Carry out every planned change, all or nothing as far as the
+/// filesystem allows: every file is first written and synced under a
+/// temporary name beside its target; only then are they renamed into
+/// place, and last the retired files removed.
+pub fn commit(plan: &[Change], root: &Root) -> Result<(), Fail> {
     let mut staged = Vec::new();
-    for (path, file) in plan {
+    let mut retired = Vec::new();
+    for change in plan {
+        let path = root.path(&change.path);
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(dir).map_err(|e| io_fail(dir, "create directory", e))?;
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let Some(file) = change.file() else {
+            retired.push((path, dir));
+            continue;
+        };
+        fs::create_dir_all(&dir).map_err(|e| io_fail(&dir, "create directory", e))?;
         let mut tmp = tempfile::Builder::new()
             .prefix(".grecfg-")
-            .tempfile_in(dir)
-            .map_err(|e| io_fail(dir, "create a file in", e))?;
+            .tempfile_in(&dir)
+            .map_err(|e| io_fail(&dir, "create a file in", e))?;
         tmp.write_all(file.contents.as_bytes())
-            .map_err(|e| io_fail(path, "write", e))?;
+            .map_err(|e| io_fail(&path, "write", e))?;
         tmp.as_file()
             .set_permissions(fs::Permissions::from_mode(file.mode))
-            .map_err(|e| io_fail(path, "set the mode of", e))?;
-        tmp.as_file().sync_all().map_err(|e| io_fail(path, "sync", e))?;
+            .map_err(|e| io_fail(&path, "set the mode of", e))?;
+        tmp.as_file().sync_all().map_err(|e| io_fail(&path, "sync", e))?;
         staged.push((tmp, path, dir));
     }
     for (tmp, path, dir) in staged {
-        tmp.persist(path).map_err(|e| io_fail(path, "replace", e.error))?;
-        // The rename is durable only once the directory is synced.
-        if let Ok(d) = fs::File::open(dir) {
-            let _ = d.sync_all();
+        tmp.persist(&path)
+            .map_err(|e| io_fail(&path, "replace", e.error))?;
+        sync_dir(&dir);
+    }
+    for (path, dir) in retired {
+        match fs::remove_file(&path) {
+            Ok(()) => sync_dir(&dir),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_fail(&path, "remove", e)),
         }
     }
     Ok(())
 }
 
+/// A rename or removal is durable only once its directory is synced.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
 fn io_fail(path: &Path, what: &str, e: std::io::Error) -> Fail {
     Fail::Io(Diagnostic::error(format!("cannot {what} {}: {e}", path.display())).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Mode;
+
+    fn file(name: &str, contents: &str, mode: u32) -> OutputFile {
+        OutputFile {
+            name: name.into(),
+            contents: contents.into(),
+            mode,
+        }
+    }
+
+    #[test]
+    fn a_tree_is_changed_under_its_root_only() {
+        let tree = tempfile::tempdir().unwrap();
+        let root = Root::new(tree.path());
+        let scripts = tree.path().join("etc/sysconfig/network-scripts");
+        fs::create_dir_all(&scripts).unwrap();
+        fs::write(scripts.join("ifcfg-gre1"), "TYPE=GRE\n").unwrap();
+        fs::write(tree.path().join("kept"), "x\n").unwrap();
+
+        let t = Tunnel::new("gre1", Mode::Gre);
+        let files = [file("gre1.nmconnection", "[connection]\n", 0o600)];
+        let items = [Files {
+            format: Format::Keyfile,
+            tunnel: &t,
+            files: &files,
+        }];
+        let mut plan = plan(&items, &Destination::Installed, &root).unwrap();
+        assert_eq!(
+            plan,
+            vec![Change {
+                path: "etc/NetworkManager/system-connections/gre1.nmconnection".into(),
+                action: Action::Create(&files[0]),
+            }]
+        );
+        plan.extend(retire(["/etc/sysconfig/network-scripts/ifcfg-gre1".into()]));
+        let d = diff(&plan, &root).unwrap().expect("changes");
+        assert!(
+            d.contains("+++ etc/NetworkManager/system-connections/gre1.nmconnection"),
+            "{d}"
+        );
+        assert!(
+            d.contains("--- /etc/sysconfig/network-scripts/ifcfg-gre1\n+++ /dev/null"),
+            "{d}"
+        );
+
+        commit(&plan, &root).unwrap();
+        let written = tree
+            .path()
+            .join("etc/NetworkManager/system-connections/gre1.nmconnection");
+        assert_eq!(fs::read_to_string(&written).unwrap(), "[connection]\n");
+        assert_eq!(
+            fs::metadata(&written).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert!(!scripts.join("ifcfg-gre1").exists(), "retired");
+        assert!(tree.path().join("kept").exists());
+        assert_eq!(diff(&plan[..1], &root).unwrap(), None, "nothing left to change");
+
+        // The same plan again replaces what it created.
+        let again = super::plan(&items, &Destination::Installed, &root).unwrap();
+        assert_eq!(again[0].action, Action::Replace(&files[0]));
+    }
+
+    #[test]
+    fn files_without_a_place_on_a_machine_need_a_directory() {
+        let t = Tunnel::new("gre1", Mode::Gre);
+        let files = [file("firewalld-gre1.sh", "", 0o755)];
+        let items = [Files {
+            format: Format::Firewalld,
+            tunnel: &t,
+            files: &files,
+        }];
+        match plan(&items, &Destination::Installed, &Root::SYSTEM) {
+            Err(Fail::Input(f)) => assert!(f.diagnostics[0].message.contains("no place on a machine")),
+            other => panic!("{other:?}"),
+        }
+    }
 }

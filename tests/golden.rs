@@ -158,3 +158,101 @@ fn golden_cases() {
         failures.join("\n")
     );
 }
+
+/// Every file under `dir`, by its path relative to `dir`.
+fn tree_files(dir: &Path) -> BTreeMap<String, String> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, fs::read_to_string(&p).unwrap_or_default());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for (rel, text) in tree_files(from) {
+        let dest = to.join(&rel);
+        fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        fs::write(dest, text).unwrap();
+    }
+}
+
+/// Machines as trees (zram-generator's fixtures): each `fixtures/tree-*/`
+/// has `root/`, a machine's files, and `expected/`, the files converting
+/// its ifcfg tunnels to NetworkManager keyfiles writes where
+/// NetworkManager reads them. Nothing else under the root may change.
+/// `checked-by` names, for each expected file, the case whose same file
+/// NetworkManager itself checks.
+#[test]
+fn tree_cases() {
+    use grecfg::codec::Root;
+    use grecfg::convert::{self, ConvertOptions};
+    use grecfg::format::Format;
+    use grecfg::write::{self, Destination};
+
+    let mut cases: Vec<PathBuf> = fs::read_dir(fixtures())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("tree-"))
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty(), "no tree-* fixtures");
+    for case in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        copy_tree(&case.join("root"), tmp.path());
+        let root = Root::new(tmp.path());
+        let (inputs, notes) = convert::discover(&root, Format::Ifcfg).unwrap();
+        assert!(
+            notes
+                .iter()
+                .all(|n| n.message.starts_with("skipped: not a tunnel")),
+            "{notes:?}"
+        );
+        let conv = convert::convert(&inputs, Format::Keyfile, &ConvertOptions::default())
+            .unwrap_or_else(|f| panic!("{}: {:?}", case.display(), f.failure()));
+        let plan = write::plan(&conv.outputs(), &Destination::Installed, &root).unwrap();
+        write::commit(&plan, &root).unwrap();
+
+        let mut want = tree_files(&case.join("root"));
+        want.extend(tree_files(&case.join("expected")));
+        let got = tree_files(tmp.path());
+        let problems: Vec<String> = want
+            .iter()
+            .filter(|(f, text)| got.get(*f) != Some(*text))
+            .map(|(f, text)| diff(f, text, got.get(f).map_or("<missing>", String::as_str)))
+            .chain(
+                got.keys()
+                    .filter(|f| !want.contains_key(*f))
+                    .map(|f| format!("unexpected {f}")),
+            )
+            .collect();
+        assert!(
+            problems.is_empty(),
+            "{}:\n{}",
+            case.display(),
+            problems.join("\n")
+        );
+
+        let checked = fs::read_to_string(case.join("checked-by")).unwrap();
+        for line in checked
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            let (ours, theirs) = line.split_once(' ').expect("two paths");
+            assert_eq!(
+                fs::read_to_string(case.join("expected").join(ours)).unwrap(),
+                fs::read_to_string(fixtures().join(theirs)).unwrap(),
+                "{ours} is not the file NetworkManager checks in {theirs}"
+            );
+        }
+    }
+}
