@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::exit::Exit;
+
 /// Why a command failed, which decides the exit status.
 #[derive(Debug)]
 pub enum Fail {
@@ -14,10 +16,10 @@ pub enum Fail {
 }
 
 impl Fail {
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_code(&self) -> Exit {
         match self {
-            Fail::Input(_) => 2,
-            Fail::Io(_) => 3,
+            Fail::Input(_) => Exit::Input,
+            Fail::Io(_) => Exit::Io,
         }
     }
 
@@ -28,6 +30,29 @@ impl Fail {
     }
 }
 
+/// What kind of rule a [`Problem`] breaks, for callers that decide by kind
+/// rather than by wording: `check` maps codes to finding ids, so a message
+/// can be reworded without changing what it is filed under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Code {
+    /// A problem no caller tells apart from the others.
+    #[default]
+    Other,
+    /// The interface name breaks the kernel's rule (`dev_valid_name`).
+    InvalidName,
+    /// The interface name is the fallback device of a tunnel module.
+    ReservedName,
+    /// A key on a mode that has no keys.
+    KeyOnKeylessMode,
+    /// A fixed ttl with path-MTU discovery off.
+    TtlWithoutPmtuDiscovery,
+    /// An address of another family than the mode, or than the address it
+    /// goes with, carries.
+    AddressFamily,
+    /// An MTU above what the underlay carries unfragmented.
+    MtuOverUnderlay,
+}
+
 /// A problem found in the model, naming the field it concerns (`name`,
 /// `input_key`, `addresses[0]`, ...) so that the caller can point at the
 /// input line the field came from.
@@ -36,6 +61,7 @@ pub struct Problem {
     pub field: Option<String>,
     pub message: String,
     pub hint: Option<String>,
+    pub code: Code,
 }
 
 impl Problem {
@@ -44,6 +70,7 @@ impl Problem {
             field: Some(field.into()),
             message: message.into(),
             hint: None,
+            code: Code::Other,
         }
     }
 
@@ -52,11 +79,17 @@ impl Problem {
             field: None,
             message: message.into(),
             hint: None,
+            code: Code::Other,
         }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Problem {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn code(mut self, code: Code) -> Problem {
+        self.code = code;
         self
     }
 }
