@@ -268,8 +268,34 @@ fn interpret(
     origins: &mut Origins,
     report: &mut Report,
 ) -> Option<Tunnel> {
-    // Interface name: DEVICE wins over the file name, as in ifup.
-    let name = match (env.value("DEVICE"), suffix) {
+    let name = interface_name(env, src, suffix, lex_failed, origins, report);
+    let mode = mode(env, src, lex_failed, origins, report);
+    let (name, mode) = (name?, mode?);
+    let mut t = Tunnel::new(name, mode);
+    settings(env, &mut t, origins, report);
+    let mut extras_from: Vec<&str> = Vec::new();
+    if !inner_address(env, &mut t, origins, report) {
+        extras_from.push("PEER_INNER_IPADDR");
+    }
+    let v6 = ipv6(env, &mut t, origins, report);
+    warn_bootproto(env, report);
+    keep_extras(env, &mut t, origins, &extras_from, &v6);
+    if report.has_errors() {
+        return None;
+    }
+    Some(t)
+}
+
+/// The interface name: DEVICE wins over the file name, as in ifup.
+fn interface_name(
+    env: &Env,
+    src: &Source,
+    suffix: Option<&str>,
+    lex_failed: bool,
+    origins: &mut Origins,
+    report: &mut Report,
+) -> Option<String> {
+    match (env.value("DEVICE"), suffix) {
         (Some(d), s) => {
             if let Some(s) = s.filter(|s| *s != d.value) {
                 report.warn(
@@ -294,8 +320,18 @@ fn interpret(
             }
             None
         }
-    };
-    let mode = match env.value("TYPE") {
+    }
+}
+
+/// The mode from TYPE.
+fn mode(
+    env: &Env,
+    src: &Source,
+    lex_failed: bool,
+    origins: &mut Origins,
+    report: &mut Report,
+) -> Option<Mode> {
+    match env.value("TYPE") {
         None => {
             if !lex_failed {
                 report.error(
@@ -339,10 +375,12 @@ fn interpret(
             }
             m
         }
-    };
-    let (name, mode) = (name?, mode?);
-    let mut t = Tunnel::new(name, mode);
-    let ip6 = mode.outer_family() == Family::V6;
+    }
+}
+
+/// The outer addresses, keys and the other one-value settings.
+fn settings(env: &Env, t: &mut Tunnel, origins: &mut Origins, report: &mut Report) {
+    let ip6 = t.mode.outer_family() == Family::V6;
 
     let mut parse =
         |key: &str, field: &str, origins: &mut Origins, f: &mut dyn FnMut(&str) -> Result<(), ValueError>| {
@@ -443,10 +481,11 @@ fn interpret(
             );
         }
     }
+}
 
-    let mut extras_from: Vec<&str> = Vec::new();
-
-    // Inner addresses: `ip addr add MY_INNER [peer PEER_INNER]`.
+/// The inner address: `ip addr add MY_INNER [peer PEER_INNER]`. `false`
+/// when PEER_INNER_IPADDR has no use and is to be kept as an extra.
+fn inner_address(env: &Env, t: &mut Tunnel, origins: &mut Origins, report: &mut Report) -> bool {
     let my_inner = env.value("MY_INNER_IPADDR");
     let mut peer_inner = env.value("PEER_INNER_IPADDR");
     if let (Some(p), Some(r)) = (peer_inner, env.value("PEER_OUTER_IPADDR")) {
@@ -499,12 +538,21 @@ fn interpret(
                     .at(env.loc(p))
                     .hint("set MY_INNER_IPADDR to the local inner address"),
             );
-            extras_from.push("PEER_INNER_IPADDR");
+            return false;
         }
         (None, None) => {}
     }
+    true
+}
 
-    // IPv6 addresses (ifup-ipv6), only when IPV6INIT is yes.
+/// What IPV6INIT said and whether the IPv6 keys were read into the model.
+struct Ipv6 {
+    init: Option<bool>,
+    consumed: bool,
+}
+
+/// IPv6 addresses (ifup-ipv6), only when IPV6INIT is yes.
+fn ipv6(env: &Env, t: &mut Tunnel, origins: &mut Origins, report: &mut Report) -> Ipv6 {
     let ipv6init = env.value("IPV6INIT").map(|v| match values::parse_bool(&v.value) {
         Ok(b) => b,
         Err(_) => {
@@ -520,10 +568,10 @@ fn interpret(
     if ipv6init == Some(true) {
         let before = t.addresses.len();
         if let Some(v) = env.value("IPV6ADDR") {
-            ipv6_addresses(env, "IPV6ADDR", v, &mut t, origins, report);
+            ipv6_addresses(env, "IPV6ADDR", v, t, origins, report);
         }
         if let Some(v) = env.value("IPV6ADDR_SECONDARIES") {
-            ipv6_addresses(env, "IPV6ADDR_SECONDARIES", v, &mut t, origins, report);
+            ipv6_addresses(env, "IPV6ADDR_SECONDARIES", v, t, origins, report);
         }
         consumed_v6 = t.addresses.len() > before || env.value("IPV6ADDR").is_some();
     } else {
@@ -539,8 +587,14 @@ fn interpret(
             }
         }
     }
+    Ipv6 {
+        init: ipv6init,
+        consumed: consumed_v6,
+    }
+}
 
-    // BOOTPROTO: none is what grecfg writes; anything else is kept.
+/// BOOTPROTO: none is what grecfg writes; anything else is kept.
+fn warn_bootproto(env: &Env, report: &mut Report) {
     if let Some(v) = env.value("BOOTPROTO") {
         if matches!(v.value.as_str(), "dhcp" | "bootp" | "autoip" | "ibft" | "shared") {
             report.warn(
@@ -553,8 +607,11 @@ fn interpret(
             );
         }
     }
+}
 
-    // Everything else is kept as an extra, in file order.
+/// Everything else is kept as an extra, in file order.
+fn keep_extras(env: &Env, t: &mut Tunnel, origins: &mut Origins, extras_from: &[&str], v6: &Ipv6) {
+    let (ipv6init, consumed_v6) = (v6.init, v6.consumed);
     for (key, v) in &env.vars {
         let key = key.as_str();
         let keep = if reads_into_field(key) {
@@ -576,10 +633,6 @@ fn interpret(
             });
         }
     }
-    if report.has_errors() {
-        return None;
-    }
-    Some(t)
 }
 
 /// Addresses from `IPV6ADDR` / `IPV6ADDR_SECONDARIES` (blank separated).
