@@ -7,15 +7,10 @@ use std::time::Duration;
 use crate::cli::{ActivateArgs, DeactivateArgs, DeleteArgs};
 use crate::convert::{self, ConvertOptions};
 use crate::diag::{Diagnostic, Fail, Severity};
+use crate::exit::Exit;
 use crate::format::Format;
 use crate::nm::dbus::{self, Dict, ErrorKind, Nm, NmError, Outcome, Profile};
 use crate::nm::settings;
-
-/// Exit statuses (see `cli::NM_EXIT_CODES`).
-pub const EXIT_INPUT: u8 = 2;
-pub const EXIT_FAILED: u8 = 4;
-pub const EXIT_UNREACHABLE: u8 = 5;
-pub const EXIT_UNAUTHORISED: u8 = 6;
 
 fn say(quiet: bool, msg: impl std::fmt::Display) {
     if !quiet {
@@ -23,6 +18,7 @@ fn say(quiet: bool, msg: impl std::fmt::Display) {
     }
 }
 
+/// Every error and warning of these subcommands goes out here.
 fn print_diag(d: &Diagnostic, quiet: bool) {
     if quiet && d.severity != Severity::Error {
         return;
@@ -30,23 +26,32 @@ fn print_diag(d: &Diagnostic, quiet: bool) {
     eprintln!("grecfg: {d}");
 }
 
-/// Print a NetworkManager error and return its exit status.
-fn nm_fail(e: &NmError) -> u8 {
+/// A NetworkManager error as a diagnostic, and its exit status.
+fn nm_error(e: &NmError) -> (Diagnostic, Exit) {
     let hint = match e.kind {
         ErrorKind::NoBus => Some("is D-Bus running? (DBUS_SYSTEM_BUS_ADDRESS names another bus)"),
         ErrorKind::NotRunning => Some("start it with: systemctl start NetworkManager"),
         ErrorKind::NotAuthorized => Some("run grecfg as root, or allow the user through polkit"),
         ErrorKind::Failed => None,
     };
-    eprintln!("grecfg: error: {}", e.message);
-    if let Some(h) = hint {
-        eprintln!("  hint: {h}");
-    }
-    match e.kind {
-        ErrorKind::NoBus | ErrorKind::NotRunning => EXIT_UNREACHABLE,
-        ErrorKind::NotAuthorized => EXIT_UNAUTHORISED,
-        ErrorKind::Failed => EXIT_FAILED,
-    }
+    let d = Diagnostic::error(e.message.clone());
+    let d = match hint {
+        Some(h) => d.hint(h),
+        None => d,
+    };
+    let exit = match e.kind {
+        ErrorKind::NoBus | ErrorKind::NotRunning => Exit::Unreachable,
+        ErrorKind::NotAuthorized => Exit::Unauthorized,
+        ErrorKind::Failed => Exit::Refused,
+    };
+    (d, exit)
+}
+
+/// Print a NetworkManager error and return its exit status.
+fn nm_fail(e: &NmError) -> Exit {
+    let (d, exit) = nm_error(e);
+    print_diag(&d, false);
+    exit
 }
 
 /// One tunnel to send: its name, UUID and D-Bus settings.
@@ -65,7 +70,7 @@ enum Plan {
     Unchanged { existing: Profile },
 }
 
-pub fn run_activate(args: ActivateArgs) -> u8 {
+pub fn run_activate(args: ActivateArgs) -> Exit {
     let wanted = match prepare(&args) {
         Ok(w) => w,
         Err(code) => return code,
@@ -81,7 +86,7 @@ pub fn run_activate(args: ActivateArgs) -> u8 {
             return nm_fail(&e);
         }
     };
-    let mut status = 0;
+    let mut status = Exit::Ok;
     for mut w in wanted {
         let plan = match plan(&nm, &mut w, args.in_memory) {
             Ok(p) => p,
@@ -116,13 +121,15 @@ pub fn run_activate(args: ActivateArgs) -> u8 {
         match apply(&nm, &w, plan, &args) {
             Ok(code) => status = status.max(code),
             Err(e) => {
-                status = status.max(nm_fail(&e));
+                let (mut d, exit) = nm_error(&e);
                 if e.kind == ErrorKind::Failed && e.message.contains("Operation not supported") {
-                    eprintln!(
-                        "  hint: the kernel cannot create this tunnel: is its module loaded? (modprobe {})",
+                    d = d.hint(format!(
+                        "the kernel cannot create this tunnel: is its module loaded? (modprobe {})",
                         w.module
-                    );
+                    ));
                 }
+                print_diag(&d, false);
+                status = status.max(exit);
             }
         }
     }
@@ -130,12 +137,12 @@ pub fn run_activate(args: ActivateArgs) -> u8 {
 }
 
 /// Read and convert the inputs exactly as `convert --to nm` does.
-fn prepare(args: &ActivateArgs) -> Result<Vec<Wanted>, u8> {
+fn prepare(args: &ActivateArgs) -> Result<Vec<Wanted>, Exit> {
     let code = |f: &Fail| {
         for d in &f.failure().diagnostics {
             print_diag(d, false);
         }
-        f.exit_code() as u8
+        f.exit_code()
     };
     let (inputs, notes) = convert::load_inputs(&args.inputs, args.from).map_err(|f| code(&f))?;
     for n in &notes {
@@ -164,20 +171,27 @@ fn prepare(args: &ActivateArgs) -> Result<Vec<Wanted>, u8> {
             }),
             Err(errors) => {
                 bad = true;
-                for e in errors {
-                    eprintln!(
-                        "grecfg: error: {}: cannot send {} over D-Bus: {}",
+                let last = errors.len() - 1;
+                for (i, e) in errors.iter().enumerate() {
+                    let d = Diagnostic::error(format!(
+                        "{}: cannot send {} over D-Bus: {}",
                         item.tunnel.name, e.property, e.message
+                    ));
+                    // One hint for all, after the last.
+                    print_diag(
+                        &if i == last {
+                            d.hint("write a keyfile with `grecfg convert --to nm` and load it with `nmcli connection load FILE`")
+                        } else {
+                            d
+                        },
+                        false,
                     );
                 }
-                eprintln!(
-                    "  hint: write a keyfile with `grecfg convert --to nm` and load it with `nmcli connection load FILE`"
-                );
             }
         }
     }
     if bad {
-        return Err(EXIT_INPUT);
+        return Err(Exit::Input);
     }
     Ok(out)
 }
@@ -200,11 +214,14 @@ fn plan(nm: &Nm, w: &mut Wanted, in_memory: bool) -> Result<Plan, NmError> {
                     .iter()
                     .map(|p| format!("{} ({})", p.id(), p.uuid()))
                     .collect();
-                eprintln!(
-                    "grecfg: warning: {} tunnel profiles use interface {}: {}; updating the first",
-                    found.len(),
-                    w.name,
-                    list.join(", ")
+                print_diag(
+                    &Diagnostic::warning(format!(
+                        "{} tunnel profiles use interface {}: {}; updating the first",
+                        found.len(),
+                        w.name,
+                        list.join(", ")
+                    )),
+                    false,
                 );
             }
             (!found.is_empty()).then(|| found.remove(0))
@@ -234,7 +251,7 @@ fn plan(nm: &Nm, w: &mut Wanted, in_memory: bool) -> Result<Plan, NmError> {
     })
 }
 
-fn apply(nm: &Nm, w: &Wanted, plan: Plan, args: &ActivateArgs) -> Result<u8, NmError> {
+fn apply(nm: &Nm, w: &Wanted, plan: Plan, args: &ActivateArgs) -> Result<Exit, NmError> {
     let q = args.quiet;
     let storage = if args.in_memory {
         dbus::FLAG_IN_MEMORY
@@ -277,13 +294,13 @@ fn apply(nm: &Nm, w: &Wanted, plan: Plan, args: &ActivateArgs) -> Result<u8, NmE
         }
     };
     if args.no_up {
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     if unchanged {
         let active = nm.active_connections()?;
         if active.iter().any(|a| a.connection == path && a.state == 2) {
             say(q, format!("{} is already active", w.name));
-            return Ok(0);
+            return Ok(Exit::Ok);
         }
     }
     say(q, format!("activating {} ...", w.name));
@@ -302,7 +319,7 @@ fn apply(nm: &Nm, w: &Wanted, plan: Plan, args: &ActivateArgs) -> Result<u8, NmE
                 info.addresses.join(", ")
             };
             println!("{dev}: activated: {addrs}");
-            Ok(0)
+            Ok(Exit::Ok)
         }
         Outcome::Failed(reason) => Err(NmError::failed(format!(
             "activation of {} failed: {reason}",
@@ -335,17 +352,25 @@ fn resolve(nm: &Nm, name: &str) -> Result<Vec<Profile>, NmError> {
         .collect())
 }
 
-fn for_each_name(names: &[String], mut f: impl FnMut(&Nm, &str, Vec<Profile>) -> Result<(), NmError>) -> u8 {
+fn for_each_name(
+    names: &[String],
+    mut f: impl FnMut(&Nm, &str, Vec<Profile>) -> Result<(), NmError>,
+) -> Exit {
     let nm = match Nm::connect() {
         Ok(nm) => nm,
         Err(e) => return nm_fail(&e),
     };
-    let mut status = 0;
+    let mut status = Exit::Ok;
     for name in names {
         let r = resolve(&nm, name).and_then(|profiles| {
             if profiles.is_empty() {
-                eprintln!("grecfg: error: no NetworkManager profile has the UUID, id or tunnel interface name {name:?}");
-                status = status.max(EXIT_INPUT);
+                print_diag(
+                    &Diagnostic::error(format!(
+                        "no NetworkManager profile has the UUID, id or tunnel interface name {name:?}"
+                    )),
+                    false,
+                );
+                status = status.max(Exit::Input);
                 return Ok(());
             }
             f(&nm, name, profiles)
@@ -357,7 +382,7 @@ fn for_each_name(names: &[String], mut f: impl FnMut(&Nm, &str, Vec<Profile>) ->
     status
 }
 
-pub fn run_deactivate(args: DeactivateArgs) -> u8 {
+pub fn run_deactivate(args: DeactivateArgs) -> Exit {
     let q = args.quiet;
     for_each_name(&args.names, |nm, name, profiles| {
         let active = nm.active_connections()?;
@@ -378,7 +403,7 @@ pub fn run_deactivate(args: DeactivateArgs) -> u8 {
     })
 }
 
-pub fn run_delete(args: DeleteArgs) -> u8 {
+pub fn run_delete(args: DeleteArgs) -> Exit {
     let q = args.quiet;
     for_each_name(&args.names, |nm, _name, profiles| {
         for p in profiles {

@@ -3,23 +3,23 @@
 //!
 //! | id     | severity | finding |
 //! |--------|----------|---------|
-//! | GRE000 | error    | the reader refuses the input (e.g. `KEY=lichenhao`) |
-//! | GRE001 | error    | invalid interface name (too long, `/`, `:`, whitespace) |
+//! | GRE000 | error    | the reader refuses the input (`KEY=lichenhao`, `$VAR`, ...): reported, not fatal |
+//! | GRE001 | error    | invalid interface name (over 15 bytes, `/`, `:`, whitespace) |
 //! | GRE002 | error    | reserved interface name (`gre0`, `tunl0`, ...) |
 //! | GRE003 | error    | key on a mode without keys |
 //! | GRE004 | error    | fixed ttl with path-MTU discovery off |
 //! | GRE005 | error    | address family does not fit the mode or the other address |
-//! | GRE006 | warning  | no remote and no static neighbours: nobody is reachable |
+//! | GRE006 | warning  | no remote and no static neighbours |
 //! | GRE007 | error    | the inner peer address is the outer remote |
 //! | GRE008 | error    | the inner subnet contains the outer remote (recursive routing) |
 //! | GRE009 | warning  | a route through the tunnel covers the outer remote |
-//! | GRE010 | warning  | MTU above what the underlay carries unfragmented |
-//! | GRE011 | warning  | private local, public remote: NAT in between |
-//! | GRE012 | error    | another rule of the kernel or NetworkManager |
-//! | GRE013 | warning  | what `--target FORMAT` cannot hold (error if it cannot be written) |
+//! | GRE010 | warning  | MTU above what the underlay (`--underlay-mtu`, default 1500) carries; proposes the MTU |
+//! | GRE011 | warning  | private local, public remote: NAT, so the peer's remote must be this end's public address |
+//! | GRE012 | error    | another kernel or NetworkManager rule |
+//! | GRE013 | warning  | what `--target FORMAT` cannot hold exactly (error if it cannot be written at all) |
 //! | GRE014 | warning  | a warning of the reader |
-//! | GRE100 | error    | no tunnel on the other side matches this one |
-//! | GRE101 | error    | the outer addresses do not point at each other |
+//! | GRE100 | error    | a tunnel with no counterpart (tunnels pair one to one, by crossed addresses, or by name) |
+//! | GRE101 | error    | the outer addresses do not point at each other (a private local behind NAT is accepted) |
 //! | GRE102 | error    | the keys do not cross |
 //! | GRE103 | error    | the modes differ |
 //! | GRE104 | warning  | the MTUs differ |
@@ -27,40 +27,183 @@
 //! | GRE106 | error    | both ends use the same inner address |
 //! | GRE107 | error    | an inner peer address is not the other end's address |
 
+use std::fmt;
+
 use ipnet::IpNet;
 use serde::Serialize;
 
 use crate::codec::{Parsed, WriteOptions};
 use crate::convert::Input;
-use crate::diag::{Diagnostic, Location, Problem, Severity};
+use crate::diag::{Code, Diagnostic, Location, Problem, Severity};
+use crate::exit::Exit;
 use crate::format::{self, Format};
 use crate::model::{Family, InnerAddress, Tunnel};
 use crate::mtu;
 use crate::peer::is_private;
 
+/// The stable id of a finding, shown as `GREnnn`: 0 to 99 about one end,
+/// 100 and up about two. An id never changes its meaning; the module doc
+/// and README tables are tested against [`FindingId::summary`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FindingId {
+    Refused = 0,
+    InvalidName = 1,
+    ReservedName = 2,
+    KeyOnKeylessMode = 3,
+    TtlWithoutPmtuDiscovery = 4,
+    AddressFamily = 5,
+    ReachesNobody = 6,
+    PeerIsRemote = 7,
+    SubnetHoldsRemote = 8,
+    RouteCoversRemote = 9,
+    MtuOverUnderlay = 10,
+    BehindNat = 11,
+    OtherRule = 12,
+    TargetCannotHold = 13,
+    ReaderWarning = 14,
+    Unpaired = 100,
+    OuterNotCrossed = 101,
+    KeysNotCrossed = 102,
+    ModesDiffer = 103,
+    MtusDiffer = 104,
+    InnerNotOneSubnet = 105,
+    SameInnerAddress = 106,
+    PeerNotOtherAddress = 107,
+}
+
+impl FindingId {
+    pub const ALL: [FindingId; 23] = [
+        FindingId::Refused,
+        FindingId::InvalidName,
+        FindingId::ReservedName,
+        FindingId::KeyOnKeylessMode,
+        FindingId::TtlWithoutPmtuDiscovery,
+        FindingId::AddressFamily,
+        FindingId::ReachesNobody,
+        FindingId::PeerIsRemote,
+        FindingId::SubnetHoldsRemote,
+        FindingId::RouteCoversRemote,
+        FindingId::MtuOverUnderlay,
+        FindingId::BehindNat,
+        FindingId::OtherRule,
+        FindingId::TargetCannotHold,
+        FindingId::ReaderWarning,
+        FindingId::Unpaired,
+        FindingId::OuterNotCrossed,
+        FindingId::KeysNotCrossed,
+        FindingId::ModesDiffer,
+        FindingId::MtusDiffer,
+        FindingId::InnerNotOneSubnet,
+        FindingId::SameInnerAddress,
+        FindingId::PeerNotOtherAddress,
+    ];
+
+    /// The number in `GREnnn`.
+    pub const fn number(self) -> u32 {
+        self as u32
+    }
+
+    /// Whether the finding concerns two ends (GRE100 and up).
+    pub const fn is_pair(self) -> bool {
+        self.number() >= 100
+    }
+
+    /// The severity the finding has; GRE013 is an error instead when the
+    /// target cannot be written at all.
+    pub const fn severity(self) -> Severity {
+        use FindingId::*;
+        match self {
+            ReachesNobody | RouteCoversRemote | MtuOverUnderlay | BehindNat | TargetCannotHold
+            | ReaderWarning | MtusDiffer => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// What the finding is about, as the README's table says.
+    pub const fn summary(self) -> &'static str {
+        use FindingId::*;
+        match self {
+            Refused => "the reader refuses the input (`KEY=lichenhao`, `$VAR`, ...): reported, not fatal",
+            InvalidName => "invalid interface name (over 15 bytes, `/`, `:`, whitespace)",
+            ReservedName => "reserved interface name (`gre0`, `tunl0`, ...)",
+            KeyOnKeylessMode => "key on a mode without keys",
+            TtlWithoutPmtuDiscovery => "fixed ttl with path-MTU discovery off",
+            AddressFamily => "address family does not fit the mode or the other address",
+            ReachesNobody => "no remote and no static neighbours",
+            PeerIsRemote => "the inner peer address is the outer remote",
+            SubnetHoldsRemote => "the inner subnet contains the outer remote (recursive routing)",
+            RouteCoversRemote => "a route through the tunnel covers the outer remote",
+            MtuOverUnderlay => {
+                "MTU above what the underlay (`--underlay-mtu`, default 1500) carries; proposes the MTU"
+            }
+            BehindNat => {
+                "private local, public remote: NAT, so the peer's remote must be this end's public address"
+            }
+            OtherRule => "another kernel or NetworkManager rule",
+            TargetCannotHold => {
+                "what `--target FORMAT` cannot hold exactly (error if it cannot be written at all)"
+            }
+            ReaderWarning => "a warning of the reader",
+            Unpaired => {
+                "a tunnel with no counterpart (tunnels pair one to one, by crossed addresses, or by name)"
+            }
+            OuterNotCrossed => {
+                "the outer addresses do not point at each other (a private local behind NAT is accepted)"
+            }
+            KeysNotCrossed => "the keys do not cross",
+            ModesDiffer => "the modes differ",
+            MtusDiffer => "the MTUs differ",
+            InnerNotOneSubnet => "the inner addresses are not in one subnet",
+            SameInnerAddress => "both ends use the same inner address",
+            PeerNotOtherAddress => "an inner peer address is not the other end's address",
+        }
+    }
+}
+
+impl fmt::Display for FindingId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "GRE{:03}", self.number())
+    }
+}
+
+impl Serialize for FindingId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// One finding: a diagnostic with a stable id and, for two-sided findings,
 /// where the other end says otherwise.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub id: &'static str,
+    pub id: FindingId,
     pub tunnel: Option<String>,
     pub diagnostic: Diagnostic,
     pub related: Vec<(String, Location)>,
 }
 
 impl Finding {
-    fn new(id: &'static str, severity: Severity, tunnel: &Tunnel, message: impl Into<String>) -> Finding {
+    /// A finding about `tunnel`, with the id's own severity.
+    fn new(id: FindingId, tunnel: &Tunnel, message: impl Into<String>) -> Finding {
         Finding {
             id,
             tunnel: Some(tunnel.name.clone()),
             diagnostic: Diagnostic {
-                severity,
+                severity: id.severity(),
                 message: message.into(),
                 location: None,
                 hint: None,
             },
             related: Vec::new(),
         }
+    }
+
+    /// A finding that carries a model or writer problem: its message and hint,
+    /// at the input line of its field.
+    fn of_problem(id: FindingId, p: &Parsed, message: impl Into<String>, pr: &Problem) -> Finding {
+        let mut f = Finding::new(id, &p.tunnel, message).at(p.origins.get(pr.field.as_deref()));
+        f.diagnostic.hint = pr.hint.clone();
+        f
     }
 
     fn at(mut self, loc: Option<&Location>) -> Finding {
@@ -142,9 +285,9 @@ pub fn read_side(inputs: &[Input]) -> Side {
     };
     let reader_finding = |d: &Diagnostic| {
         let (id, msg) = if d.is_error() {
-            ("GRE000", format!("refused: {}", d.message))
+            (FindingId::Refused, format!("refused: {}", d.message))
         } else {
-            ("GRE014", d.message.clone())
+            (FindingId::ReaderWarning, d.message.clone())
         };
         let mut d = d.clone();
         d.message = msg;
@@ -186,17 +329,13 @@ pub fn check_one(p: &Parsed, opts: &CheckOptions) -> Vec<Finding> {
     let mut out = Vec::new();
     let problems = t.validate();
     for pr in &problems {
-        let (id, sev) = classify(pr);
-        let mut f = Finding::new(id, sev, t, pr.message.clone()).at(at(pr.field.as_deref().unwrap_or("")));
-        f.diagnostic.hint = pr.hint.clone();
-        out.push(f);
+        out.push(Finding::of_problem(classify(pr), p, pr.message.clone(), pr));
     }
 
     match t.remote {
         None if t.neighbours.is_empty() => out.push(
             Finding::new(
-                "GRE006",
-                Severity::Warning,
+                FindingId::ReachesNobody,
                 t,
                 format!(
                     "{} has no remote and no static neighbours: it reaches nobody unless neighbours are added elsewhere (ip neigh, NHRP)",
@@ -213,8 +352,7 @@ pub fn check_one(p: &Parsed, opts: &CheckOptions) -> Vec<Finding> {
                 if a.peer.is_some_and(|p| p.addr() == remote) {
                     out.push(
                         Finding::new(
-                            "GRE007",
-                            Severity::Error,
+                            FindingId::PeerIsRemote,
                             t,
                             format!("the inner peer address {remote} is also the outer remote: packets to the remote would be sent into the tunnel itself"),
                         )
@@ -228,8 +366,7 @@ pub fn check_one(p: &Parsed, opts: &CheckOptions) -> Vec<Finding> {
                 if net.contains(&remote) {
                     out.push(
                         Finding::new(
-                            "GRE008",
-                            Severity::Error,
+                            FindingId::SubnetHoldsRemote,
                             t,
                             format!("the inner subnet {net} contains the outer remote {remote}: the route to the remote would go through the tunnel (recursive routing)"),
                         )
@@ -243,8 +380,7 @@ pub fn check_one(p: &Parsed, opts: &CheckOptions) -> Vec<Finding> {
                 if r.destination.contains(&remote) {
                     out.push(
                         Finding::new(
-                            "GRE009",
-                            Severity::Warning,
+                            FindingId::RouteCoversRemote,
                             t,
                             format!("the route to {} through the tunnel covers the outer remote {remote}: unless a more specific route leads to the remote through the underlay, the tunnel routes into itself", r.destination),
                         )
@@ -257,8 +393,7 @@ pub fn check_one(p: &Parsed, opts: &CheckOptions) -> Vec<Finding> {
                 if is_private(&local) && !is_private(&remote) {
                     out.push(
                         Finding::new(
-                            "GRE011",
-                            Severity::Warning,
+                            FindingId::BehindNat,
                             t,
                             format!("local {local} is private and remote {remote} public: this end is behind NAT"),
                         )
@@ -270,9 +405,7 @@ pub fn check_one(p: &Parsed, opts: &CheckOptions) -> Vec<Finding> {
         }
     }
     if let Some(pr) = mtu::check(t, opts.underlay_mtu) {
-        let mut f = Finding::new("GRE010", Severity::Warning, t, pr.message).at(at("mtu"));
-        f.diagnostic.hint = pr.hint;
-        out.push(f);
+        out.push(Finding::of_problem(classify(&pr), p, pr.message.clone(), &pr));
     }
     if let (Some(target), true) = (opts.target, problems.is_empty()) {
         match format::lower(target, t, &WriteOptions::default()) {
@@ -292,31 +425,28 @@ pub fn check_one(p: &Parsed, opts: &CheckOptions) -> Vec<Finding> {
 }
 
 fn target_finding(p: &Parsed, target: Format, pr: &Problem, sev: Severity) -> Finding {
-    let mut f = Finding::new(
-        "GRE013",
-        sev,
-        &p.tunnel,
+    let mut f = Finding::of_problem(
+        FindingId::TargetCannotHold,
+        p,
         format!("{}: {}", target.name(), pr.message),
-    )
-    .at(p.origins.get(pr.field.as_deref()));
-    f.diagnostic.hint = pr.hint.clone();
+        pr,
+    );
+    f.diagnostic.severity = sev;
     f
 }
 
-/// The id and severity of a problem `Tunnel::validate` found.
-fn classify(p: &Problem) -> (&'static str, Severity) {
-    let field = p.field.as_deref().unwrap_or("");
-    let base = field.split(['[', '.']).next().unwrap_or("");
-    let id = match base {
-        "name" if p.message.contains("reserved") => "GRE002",
-        "name" => "GRE001",
-        "input_key" | "output_key" => "GRE003",
-        "ttl" => "GRE004",
-        "local" | "remote" | "neighbours" => "GRE005",
-        "addresses" | "routes" if p.message.contains("IPv") || p.message.contains("family") => "GRE005",
-        _ => "GRE012",
-    };
-    (id, Severity::Error)
+/// The finding a problem of `Tunnel::validate` or `mtu::check` is filed
+/// under, by its code: the wording is free to change.
+fn classify(p: &Problem) -> FindingId {
+    match p.code {
+        Code::InvalidName => FindingId::InvalidName,
+        Code::ReservedName => FindingId::ReservedName,
+        Code::KeyOnKeylessMode => FindingId::KeyOnKeylessMode,
+        Code::TtlWithoutPmtuDiscovery => FindingId::TtlWithoutPmtuDiscovery,
+        Code::AddressFamily => FindingId::AddressFamily,
+        Code::MtuOverUnderlay => FindingId::MtuOverUnderlay,
+        Code::Other => FindingId::OtherRule,
+    }
 }
 
 /// The subnet an inner address makes on-link: the peer's with a peer.
@@ -324,48 +454,60 @@ fn inner_network(a: &InnerAddress) -> IpNet {
     a.peer.unwrap_or(a.address).trunc()
 }
 
+/// One rule about two ends: the findings it has about `a` and `b`.
+type PairRule = fn(&Parsed, &Parsed) -> Vec<Finding>;
+
+/// The rules `check_pair` applies, in the order their findings are listed.
+const PAIR_RULES: [PairRule; 5] = [
+    modes_differ,
+    outer_not_crossed,
+    keys_not_crossed,
+    mtus_differ,
+    inner_addresses,
+];
+
 /// Findings about two ends of one tunnel.
 pub fn check_pair(a: &Parsed, b: &Parsed) -> Vec<Finding> {
+    PAIR_RULES.iter().flat_map(|rule| rule(a, b)).collect()
+}
+
+/// GRE103.
+fn modes_differ(a: &Parsed, b: &Parsed) -> Vec<Finding> {
     let (ta, tb) = (&a.tunnel, &b.tunnel);
-    let at_a = |f: &str| a.origins.get(Some(f));
-    let at_b = |f: &str| b.origins.get(Some(f));
-    let mut out = Vec::new();
-
-    if ta.mode != tb.mode {
-        out.push(
-            Finding::new(
-                "GRE103",
-                Severity::Error,
-                ta,
-                format!("mode {} here, but {} at the other end", ta.mode, tb.mode),
-            )
-            .at(at_a("mode"))
-            .related(format!("the other end's mode {}", tb.mode), at_b("mode"))
-            .hint("both ends must use the same mode"),
-        );
+    if ta.mode == tb.mode {
+        return Vec::new();
     }
+    vec![Finding::new(
+        FindingId::ModesDiffer,
+        ta,
+        format!("mode {} here, but {} at the other end", ta.mode, tb.mode),
+    )
+    .at(a.origins.get(Some("mode")))
+    .related(
+        format!("the other end's mode {}", tb.mode),
+        b.origins.get(Some("mode")),
+    )
+    .hint("both ends must use the same mode")]
+}
 
-    // Outer addresses: this end's remote is the other end's local, unless
-    // the other end is behind NAT (private local, public remote).
+/// GRE101: this end's remote is the other end's local, unless the other
+/// end is behind NAT (private local, public remote).
+fn outer_not_crossed(a: &Parsed, b: &Parsed) -> Vec<Finding> {
+    let (ta, tb) = (&a.tunnel, &b.tunnel);
     let copied = ta.remote.is_some() && ta.local.is_some() && ta.local == tb.local && ta.remote == tb.remote;
     if copied {
         let (l, r) = (ta.local.unwrap(), ta.remote.unwrap());
-        out.push(
-            Finding::new(
-                "GRE101",
-                Severity::Error,
-                tb,
-                format!("local {l} and remote {r} are the same as at the other end: the two ends do not point at each other"),
-            )
-            .at(at_b("remote"))
-            .related("the other end's addresses", at_a("remote"))
-            .hint(format!("swap them at one end: local {r} remote {l}")),
-        );
+        return vec![Finding::new(
+            FindingId::OuterNotCrossed,
+            tb,
+            format!("local {l} and remote {r} are the same as at the other end: the two ends do not point at each other"),
+        )
+        .at(b.origins.get(Some("remote")))
+        .related("the other end's addresses", a.origins.get(Some("remote")))
+        .hint(format!("swap them at one end: local {r} remote {l}"))];
     }
+    let mut out = Vec::new();
     for (x, y, tx, px, py) in [(ta.remote, tb.local, ta, a, b), (tb.remote, ta.local, tb, b, a)] {
-        if copied {
-            break;
-        }
         let (fx, fy) = ("remote", "local");
         let (Some(r), Some(l)) = (x, y) else { continue };
         if r == l {
@@ -377,8 +519,7 @@ pub fn check_pair(a: &Parsed, b: &Parsed) -> Vec<Finding> {
         }
         out.push(
             Finding::new(
-                "GRE101",
-                Severity::Error,
+                FindingId::OuterNotCrossed,
                 tx,
                 format!("{fx} {r} is not the other end's {fy} address {l}: the two ends do not point at each other"),
             )
@@ -387,8 +528,13 @@ pub fn check_pair(a: &Parsed, b: &Parsed) -> Vec<Finding> {
             .hint(format!("this end's remote must be the other end's local address: {fx} {l} here, or local {r} there")),
         );
     }
+    out
+}
 
-    // Keys cross: what one end sends with, the other receives with.
+/// GRE102: what one end sends with, the other receives with.
+fn keys_not_crossed(a: &Parsed, b: &Parsed) -> Vec<Finding> {
+    let (ta, tb) = (&a.tunnel, &b.tunnel);
+    let mut out = Vec::new();
     for (send, recv, ts, ps, pr) in [
         (ta.output_key, tb.input_key, ta, a, b),
         (tb.output_key, ta.input_key, tb, b, a),
@@ -397,8 +543,7 @@ pub fn check_pair(a: &Parsed, b: &Parsed) -> Vec<Finding> {
             let show = |k: Option<u32>| k.map_or("no key".to_string(), |k| format!("key {k}"));
             out.push(
                 Finding::new(
-                    "GRE102",
-                    Severity::Error,
+                    FindingId::KeysNotCrossed,
                     ts,
                     format!(
                         "this end sends with {}, but the other end receives with {}: the other end drops every packet",
@@ -412,107 +557,140 @@ pub fn check_pair(a: &Parsed, b: &Parsed) -> Vec<Finding> {
             );
         }
     }
+    out
+}
 
-    if ta.mtu != tb.mtu {
-        let show = |m: Option<u32>| m.map_or("the kernel's default".to_string(), |m| m.to_string());
-        out.push(
-            Finding::new(
-                "GRE104",
-                Severity::Warning,
-                ta,
-                format!("MTU {} here, {} at the other end", show(ta.mtu), show(tb.mtu)),
-            )
-            .at(at_a("mtu"))
-            .related("the other end's MTU", at_b("mtu"))
-            .hint("give both ends the same MTU (`grecfg mtu` computes it from the underlay)"),
-        );
+/// GRE104.
+fn mtus_differ(a: &Parsed, b: &Parsed) -> Vec<Finding> {
+    let (ta, tb) = (&a.tunnel, &b.tunnel);
+    if ta.mtu == tb.mtu {
+        return Vec::new();
     }
+    let show = |m: Option<u32>| m.map_or("the kernel's default".to_string(), |m| m.to_string());
+    vec![Finding::new(
+        FindingId::MtusDiffer,
+        ta,
+        format!("MTU {} here, {} at the other end", show(ta.mtu), show(tb.mtu)),
+    )
+    .at(a.origins.get(Some("mtu")))
+    .related("the other end's MTU", b.origins.get(Some("mtu")))
+    .hint("give both ends the same MTU (`grecfg mtu` computes it from the underlay)")]
+}
 
+/// The first inner address of one family at one end, with its field.
+struct Inner<'a> {
+    end: &'a Parsed,
+    field: String,
+    address: InnerAddress,
+}
+
+/// GRE106, else GRE107, else GRE105, for the first inner address of each
+/// family at both ends: IPv4 first, then IPv6.
+fn inner_addresses(a: &Parsed, b: &Parsed) -> Vec<Finding> {
+    let mut out = Vec::new();
     for fam in [Family::V4, Family::V6] {
-        let first = |t: &Tunnel| {
-            t.addresses
-                .iter()
-                .enumerate()
-                .find(|(_, x)| Family::of(&x.address.addr()) == fam)
-                .map(|(i, x)| (format!("addresses[{i}]"), x.clone()))
-        };
-        let (Some((fa, xa)), Some((fb, xb))) = (first(ta), first(tb)) else {
+        let (Some(xa), Some(xb)) = (first_inner(a, fam), first_inner(b, fam)) else {
             continue;
         };
-        let (aa, ab) = (xa.address.addr(), xb.address.addr());
-        if aa == ab {
-            out.push(
-                Finding::new(
-                    "GRE106",
-                    Severity::Error,
-                    tb,
-                    format!("both ends use the inner address {aa}"),
-                )
-                .at(at_b(&fb))
-                .related("the other end's inner address", at_a(&fa))
-                .hint(match (xa.peer, xb.peer) {
-                    (Some(p), Some(q)) if p.addr() == q.addr() => {
-                        format!("swap them at one end: address {} peer {aa}", p.addr())
-                    }
-                    _ => "give each end its own address in the tunnel's subnet".to_string(),
-                }),
-            );
+        if let Some(f) = same_inner_address(&xa, &xb) {
+            out.push(f);
             continue;
         }
-        let mut mismatched = false;
-        for (x, y, tx, px, py, fx, fy) in [(&xa, &xb, ta, a, b, &fa, &fb), (&xb, &xa, tb, b, a, &fb, &fa)] {
-            if let Some(p) = x.peer {
-                if p.addr() != y.address.addr() {
-                    mismatched = true;
-                    out.push(
-                        Finding::new(
-                            "GRE107",
-                            Severity::Error,
-                            tx,
-                            format!(
-                                "the inner peer {} is not the other end's inner address {}",
-                                p.addr(),
-                                y.address.addr()
-                            ),
-                        )
-                        .at(px.origins.get(Some(&format!("{fx}.peer"))))
-                        .related("the other end's inner address", py.origins.get(Some(fy)))
-                        .hint(format!("the peer must be {}", y.address.addr())),
-                    );
-                }
-            }
-        }
-        if mismatched {
+        let mismatched = [peer_not_other_address(&xa, &xb), peer_not_other_address(&xb, &xa)];
+        if mismatched.iter().any(Option::is_some) {
+            out.extend(mismatched.into_iter().flatten());
             continue;
         }
-        for (x, y, tx, px, py, fx, fy) in [(&xa, &xb, ta, a, b, &fa, &fb), (&xb, &xa, tb, b, a, &fb, &fa)] {
-            let net = inner_network(x);
-            let other = y.address.addr();
-            // NetworkManager writes `A peer B` as A/32 plus a device route
-            // to B: a device route makes the other end on-link as well.
-            let on_link_route = tx
-                .routes
-                .iter()
-                .any(|r| r.gateway.is_none() && r.destination.contains(&other));
-            if x.peer.is_none() && !net.contains(&other) && !on_link_route {
-                out.push(
-                    Finding::new(
-                        "GRE105",
-                        Severity::Error,
-                        tx,
-                        format!(
-                            "the other end's inner address {} is not in this end's inner subnet {net}",
-                            y.address.addr()
-                        ),
-                    )
-                    .at(px.origins.get(Some(fx)))
-                    .related("the other end's inner address", py.origins.get(Some(fy)))
-                    .hint("put both inner addresses in one subnet (for example a /30), or name the other end with a peer address"),
-                );
-            }
-        }
+        out.extend(inner_not_one_subnet(&xa, &xb));
+        out.extend(inner_not_one_subnet(&xb, &xa));
     }
     out
+}
+
+fn first_inner(end: &Parsed, fam: Family) -> Option<Inner<'_>> {
+    end.tunnel
+        .addresses
+        .iter()
+        .enumerate()
+        .find(|(_, x)| Family::of(&x.address.addr()) == fam)
+        .map(|(i, x)| Inner {
+            end,
+            field: format!("addresses[{i}]"),
+            address: x.clone(),
+        })
+}
+
+/// GRE106, about `b`'s end.
+fn same_inner_address(a: &Inner, b: &Inner) -> Option<Finding> {
+    let (xa, xb) = (&a.address, &b.address);
+    let aa = xa.address.addr();
+    if aa != xb.address.addr() {
+        return None;
+    }
+    Some(
+        Finding::new(
+            FindingId::SameInnerAddress,
+            &b.end.tunnel,
+            format!("both ends use the inner address {aa}"),
+        )
+        .at(b.end.origins.get(Some(&b.field)))
+        .related("the other end's inner address", a.end.origins.get(Some(&a.field)))
+        .hint(match (xa.peer, xb.peer) {
+            (Some(p), Some(q)) if p.addr() == q.addr() => {
+                format!("swap them at one end: address {} peer {aa}", p.addr())
+            }
+            _ => "give each end its own address in the tunnel's subnet".to_string(),
+        }),
+    )
+}
+
+/// GRE107, about `x`'s end.
+fn peer_not_other_address(x: &Inner, y: &Inner) -> Option<Finding> {
+    let p = x.address.peer?;
+    let other = y.address.address.addr();
+    if p.addr() == other {
+        return None;
+    }
+    Some(
+        Finding::new(
+            FindingId::PeerNotOtherAddress,
+            &x.end.tunnel,
+            format!(
+                "the inner peer {} is not the other end's inner address {other}",
+                p.addr()
+            ),
+        )
+        .at(x.end.origins.get(Some(&format!("{}.peer", x.field))))
+        .related("the other end's inner address", y.end.origins.get(Some(&y.field)))
+        .hint(format!("the peer must be {other}")),
+    )
+}
+
+/// GRE105, about `x`'s end.
+fn inner_not_one_subnet(x: &Inner, y: &Inner) -> Option<Finding> {
+    let net = inner_network(&x.address);
+    let other = y.address.address.addr();
+    // NetworkManager writes `A peer B` as A/32 plus a device route to B: a
+    // device route makes the other end on-link as well.
+    let on_link_route = x
+        .end
+        .tunnel
+        .routes
+        .iter()
+        .any(|r| r.gateway.is_none() && r.destination.contains(&other));
+    if x.address.peer.is_some() || net.contains(&other) || on_link_route {
+        return None;
+    }
+    Some(
+        Finding::new(
+            FindingId::InnerNotOneSubnet,
+            &x.end.tunnel,
+            format!("the other end's inner address {other} is not in this end's inner subnet {net}"),
+        )
+        .at(x.end.origins.get(Some(&x.field)))
+        .related("the other end's inner address", y.end.origins.get(Some(&y.field)))
+        .hint("put both inner addresses in one subnet (for example a /30), or name the other end with a peer address"),
+    )
 }
 
 /// Pair the tunnels of two sides: one each, or by crossed outer addresses,
@@ -547,8 +725,7 @@ pub fn pair<'a>(a: &'a [Parsed], b: &'a [Parsed]) -> (Vec<(&'a Parsed, &'a Parse
 
 fn unpaired(p: &Parsed) -> Finding {
     Finding::new(
-        "GRE100",
-        Severity::Error,
+        FindingId::Unpaired,
         &p.tunnel,
         format!("no tunnel at the other end matches {}", p.tunnel.name),
     )
@@ -580,9 +757,14 @@ pub fn check(a: &[Input], b: Option<&[Input]>, opts: &CheckOptions) -> Vec<Findi
     out
 }
 
-/// Exit status of `grecfg check`: 1 when anything is a warning or error.
-pub fn exit_code(findings: &[Finding]) -> u8 {
-    u8::from(findings.iter().any(|f| f.severity() >= Severity::Warning))
+/// Exit status of `grecfg check`: findings when anything is a warning or
+/// error.
+pub fn exit_code(findings: &[Finding]) -> Exit {
+    if findings.iter().any(|f| f.severity() >= Severity::Warning) {
+        Exit::Found
+    } else {
+        Exit::Ok
+    }
 }
 
 /// The JSON document of `grecfg check --format json` (schema version 1).
@@ -595,7 +777,7 @@ pub struct JsonReport {
 
 #[derive(Debug, Serialize)]
 pub struct JsonFinding {
-    pub id: &'static str,
+    pub id: FindingId,
     pub severity: &'static str,
     pub tunnel: Option<String>,
     pub file: Option<String>,
@@ -664,379 +846,4 @@ pub fn json(findings: &[Finding]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::diag::Source;
-    use crate::format::NoCompanions;
-    use serde_json::{json, Value};
-
-    fn base() -> Value {
-        json!({
-            "name": "gre1",
-            "mode": "gre",
-            "local": "192.0.2.1",
-            "remote": "198.51.100.1",
-            "addresses": [{"address": "203.0.113.1/30"}]
-        })
-    }
-
-    fn with(patch: Value) -> Value {
-        let mut v = base();
-        for (k, x) in patch.as_object().unwrap() {
-            if x.is_null() {
-                v.as_object_mut().unwrap().remove(k);
-            } else {
-                v[k] = x.clone();
-            }
-        }
-        v
-    }
-
-    fn input(name: &str, format: Format, text: &str) -> Input {
-        Input {
-            source: Source::new(name, None, text),
-            format,
-            companions: Box::new(NoCompanions),
-        }
-    }
-
-    fn model(v: &Value) -> Input {
-        input("t.json", Format::Model, &serde_json::to_string_pretty(v).unwrap())
-    }
-
-    fn ids(a: &Value, b: Option<&Value>, opts: &CheckOptions) -> Vec<&'static str> {
-        let a = [model(a)];
-        let b = b.map(|b| [model(b)]);
-        check(&a, b.as_ref().map(|b| b.as_slice()), opts)
-            .iter()
-            .map(|f| f.id)
-            .collect()
-    }
-
-    fn one(v: Value) -> Vec<&'static str> {
-        ids(&v, None, &CheckOptions::default())
-    }
-
-    /// Side B of `base()`, mirrored correctly.
-    fn other() -> Value {
-        json!({
-            "name": "gre1",
-            "mode": "gre",
-            "local": "198.51.100.1",
-            "remote": "192.0.2.1",
-            "addresses": [{"address": "203.0.113.2/30"}]
-        })
-    }
-
-    fn two(a: Value, b: Value) -> Vec<&'static str> {
-        ids(&a, Some(&b), &CheckOptions::default())
-    }
-
-    #[test]
-    fn a_good_pair_is_clean() {
-        assert_eq!(one(base()), Vec::<&str>::new());
-        assert_eq!(two(base(), other()), Vec::<&str>::new());
-    }
-
-    #[test]
-    fn gre000_refused_input_is_a_finding_at_its_line() {
-        let bad = "DEVICE=tun0\nTYPE=GRE\nPEER_OUTER_IPADDR=198.51.100.1\nKEY=lichenhao\n";
-        let f = check(
-            &[input("ifcfg-tun0", Format::Ifcfg, bad)],
-            None,
-            &CheckOptions::default(),
-        );
-        assert_eq!(f.iter().map(|f| f.id).collect::<Vec<_>>(), vec!["GRE000"]);
-        let l = f[0].diagnostic.location.as_ref().unwrap();
-        assert_eq!((l.line, l.column), (4, 5));
-        let good = bad.replace("lichenhao", "1234");
-        assert!(check(
-            &[input("ifcfg-tun0", Format::Ifcfg, &good)],
-            None,
-            &CheckOptions::default()
-        )
-        .is_empty());
-    }
-
-    #[test]
-    fn gre001_gre002_names() {
-        assert_eq!(one(with(json!({"name": "a-very-long-name0"}))), vec!["GRE001"]);
-        assert_eq!(one(with(json!({"name": "gre0"}))), vec!["GRE002"]);
-        assert_eq!(one(with(json!({"name": "gre9"}))), Vec::<&str>::new());
-    }
-
-    #[test]
-    fn gre003_keys_on_modes_without_keys() {
-        assert_eq!(one(with(json!({"mode": "ipip", "input_key": 1}))), vec!["GRE003"]);
-        assert_eq!(
-            one(with(json!({"mode": "gre", "input_key": 1}))),
-            Vec::<&str>::new()
-        );
-    }
-
-    #[test]
-    fn gre004_ttl_without_pmtudisc() {
-        let bad = with(json!({"ttl": 64, "path_mtu_discovery": false}));
-        assert_eq!(one(bad), vec!["GRE004"]);
-        assert_eq!(
-            one(with(json!({"path_mtu_discovery": false}))),
-            Vec::<&str>::new()
-        );
-    }
-
-    #[test]
-    fn gre005_address_families() {
-        assert_eq!(one(with(json!({"remote": "2001:db8::1"}))), vec!["GRE005"]);
-        assert_eq!(
-            one(with(
-                json!({"mode": "ipip", "addresses": [{"address": "2001:db8::1/64"}]})
-            )),
-            vec!["GRE005"]
-        );
-        assert_eq!(
-            one(with(
-                json!({"mode": "ip6gre", "local": "2001:db8::1", "remote": "2001:db8:1::1"})
-            )),
-            Vec::<&str>::new()
-        );
-    }
-
-    #[test]
-    fn gre006_multipoint_without_neighbours() {
-        assert_eq!(one(with(json!({"remote": null}))), vec!["GRE006"]);
-        let hub = with(json!({
-            "remote": null,
-            "neighbours": [{"inner": "203.0.113.2", "outer": "198.51.100.2"}]
-        }));
-        assert_eq!(one(hub), Vec::<&str>::new());
-    }
-
-    #[test]
-    fn gre007_inner_peer_is_the_outer_remote() {
-        let bad = with(json!({"addresses": [{"address": "203.0.113.1/32", "peer": "198.51.100.1/32"}]}));
-        assert_eq!(one(bad), vec!["GRE007"]);
-        let good = with(json!({"addresses": [{"address": "203.0.113.1/32", "peer": "203.0.113.2/32"}]}));
-        assert_eq!(one(good), Vec::<&str>::new());
-    }
-
-    #[test]
-    fn gre008_inner_subnet_holds_the_remote() {
-        let bad = with(json!({"addresses": [{"address": "198.51.100.7/24"}]}));
-        assert_eq!(one(bad), vec!["GRE008"]);
-        let bad = with(json!({"addresses": [{"address": "198.51.100.7/32", "peer": "198.51.100.8/24"}]}));
-        assert_eq!(one(bad), vec!["GRE008"]);
-        assert_eq!(
-            one(with(json!({"addresses": [{"address": "198.51.101.7/24"}]}))),
-            Vec::<&str>::new()
-        );
-    }
-
-    #[test]
-    fn gre009_route_covers_the_remote() {
-        let bad = with(json!({"routes": [{"destination": "0.0.0.0/0"}]}));
-        assert_eq!(one(bad), vec!["GRE009"]);
-        assert_eq!(
-            one(with(json!({"routes": [{"destination": "10.0.0.0/8"}]}))),
-            Vec::<&str>::new()
-        );
-    }
-
-    #[test]
-    fn gre010_mtu_above_the_underlay_with_the_proposed_value() {
-        let f = check(
-            &[model(&with(json!({"mtu": 1500})))],
-            None,
-            &CheckOptions::default(),
-        );
-        assert_eq!(f.iter().map(|f| f.id).collect::<Vec<_>>(), vec!["GRE010"]);
-        assert!(f[0].diagnostic.hint.as_deref().unwrap().contains("1476"));
-        assert_eq!(one(with(json!({"mtu": 1476}))), Vec::<&str>::new());
-        let jumbo = CheckOptions {
-            underlay_mtu: 9000,
-            ..Default::default()
-        };
-        assert_eq!(ids(&with(json!({"mtu": 1500})), None, &jumbo), Vec::<&str>::new());
-    }
-
-    #[test]
-    fn gre011_private_local_public_remote() {
-        assert_eq!(one(with(json!({"local": "10.0.0.5"}))), vec!["GRE011"]);
-        assert_eq!(
-            one(with(json!({"local": "10.0.0.5", "remote": "10.0.1.5"}))),
-            Vec::<&str>::new()
-        );
-    }
-
-    #[test]
-    fn gre012_other_model_rules() {
-        let bad = with(json!({"routes": [{"destination": "10.0.0.5/24"}]}));
-        assert_eq!(one(bad), vec!["GRE012"]);
-    }
-
-    #[test]
-    fn gre013_what_the_target_cannot_hold() {
-        let nm = CheckOptions {
-            target: Some(Format::Keyfile),
-            ..Default::default()
-        };
-        let p2p = with(json!({"addresses": [{"address": "203.0.113.1/32", "peer": "203.0.113.2/32"}]}));
-        assert_eq!(ids(&p2p, None, &nm), vec!["GRE013"]);
-        assert_eq!(ids(&base(), None, &nm), Vec::<&str>::new());
-    }
-
-    #[test]
-    fn gre014_reader_warnings() {
-        let typo = "ip tunnel add gre1 mode gre remote 198.51.100.1 local 192.0.2.1\nIp link set gre1 up\n";
-        let f = check(
-            &[input("rc.local", Format::RcLocal, typo)],
-            None,
-            &CheckOptions::default(),
-        );
-        assert_eq!(f.iter().map(|f| f.id).collect::<Vec<_>>(), vec!["GRE014"]);
-        let ok = typo.replace("Ip link", "ip link");
-        assert!(check(
-            &[input("rc.local", Format::RcLocal, &ok)],
-            None,
-            &CheckOptions::default()
-        )
-        .is_empty());
-    }
-
-    #[test]
-    fn gre100_unpaired_tunnels() {
-        let a = [model(&json!([
-            base(),
-            with(json!({"name": "gre2", "remote": "198.51.100.9"}))
-        ]))];
-        let b = [model(&other())];
-        let f = check(&a, Some(&b), &CheckOptions::default());
-        assert_eq!(f.iter().map(|f| f.id).collect::<Vec<_>>(), vec!["GRE100"]);
-        assert_eq!(f[0].tunnel.as_deref(), Some("gre2"));
-    }
-
-    #[test]
-    fn gre101_ends_that_do_not_point_at_each_other() {
-        // The seed article's second machine: the first machine's commands copied.
-        assert_eq!(
-            two(
-                base(),
-                with(json!({"addresses": [{"address": "203.0.113.2/30"}]}))
-            ),
-            vec!["GRE101"]
-        );
-        let wrong_remote = {
-            let mut b = other();
-            b["remote"] = json!("192.0.2.99");
-            b
-        };
-        assert_eq!(two(base(), wrong_remote), vec!["GRE101"]);
-        // Behind NAT the other end's local is private: not a mismatch.
-        let mut natted = other();
-        natted["local"] = json!("10.0.0.5");
-        assert_eq!(two(base(), natted), vec!["GRE011"]);
-    }
-
-    #[test]
-    fn gre102_keys_must_cross() {
-        let a = with(json!({"input_key": 1, "output_key": 2}));
-        let mut b = other();
-        b["input_key"] = json!(1);
-        b["output_key"] = json!(2);
-        assert_eq!(two(a.clone(), b.clone()), vec!["GRE102", "GRE102"]);
-        b["input_key"] = json!(2);
-        b["output_key"] = json!(1);
-        assert_eq!(two(a, b), Vec::<&str>::new());
-        let mut b = other();
-        b["input_key"] = json!(5);
-        b["output_key"] = json!(5);
-        assert_eq!(two(base(), b), vec!["GRE102", "GRE102"]);
-    }
-
-    #[test]
-    fn gre103_modes_differ() {
-        let mut b = other();
-        b["mode"] = json!("ipip");
-        assert_eq!(two(base(), b), vec!["GRE103"]);
-    }
-
-    #[test]
-    fn gre104_mtus_differ() {
-        let mut b = other();
-        b["mtu"] = json!(1400);
-        assert_eq!(two(base(), b.clone()), vec!["GRE104"]);
-        assert_eq!(two(with(json!({"mtu": 1400})), b), Vec::<&str>::new());
-    }
-
-    #[test]
-    fn gre105_inner_addresses_in_one_subnet() {
-        let mut b = other();
-        b["addresses"] = json!([{"address": "203.0.113.6/30"}]);
-        assert_eq!(two(base(), b), vec!["GRE105", "GRE105"]);
-    }
-
-    #[test]
-    fn gre105_a_device_route_to_the_other_end_is_on_link() {
-        // What NetworkManager holds for `ip addr add A peer B`.
-        let mut a = with(json!({"addresses": [{"address": "203.0.113.1/32"}]}));
-        let mut b = other();
-        b["addresses"] = json!([{"address": "203.0.113.2/32"}]);
-        assert_eq!(two(a.clone(), b.clone()), vec!["GRE105", "GRE105"]);
-        a["routes"] = json!([{"destination": "203.0.113.2/32"}]);
-        b["routes"] = json!([{"destination": "203.0.113.1/32"}]);
-        assert_eq!(two(a.clone(), b.clone()), Vec::<&str>::new());
-        // A route via a gateway does not make the gateway on-link.
-        a["routes"] = json!([{"destination": "203.0.113.2/32", "gateway": "203.0.113.2"}]);
-        assert_eq!(two(a, b), vec!["GRE105"]);
-    }
-
-    #[test]
-    fn gre106_same_inner_address() {
-        let mut b = other();
-        b["addresses"] = json!([{"address": "203.0.113.1/30"}]);
-        assert_eq!(two(base(), b), vec!["GRE106"]);
-    }
-
-    #[test]
-    fn gre107_peer_is_not_the_other_address() {
-        let a = with(json!({"addresses": [{"address": "203.0.113.1/32", "peer": "203.0.113.9/32"}]}));
-        let mut b = other();
-        b["addresses"] = json!([{"address": "203.0.113.2/32", "peer": "203.0.113.1/32"}]);
-        assert_eq!(two(a, b.clone()), vec!["GRE107"]);
-        let a = with(json!({"addresses": [{"address": "203.0.113.1/32", "peer": "203.0.113.2/32"}]}));
-        assert_eq!(two(a, b), Vec::<&str>::new());
-    }
-
-    #[test]
-    fn text_tags_the_severity_with_the_id_and_json_has_the_schema() {
-        let ifcfg = "TYPE=GRE\nDEVICE=gre0\nPEER_OUTER_IPADDR=198.51.100.1\n";
-        let f = check(
-            &[input("ifcfg-gre0", Format::Ifcfg, ifcfg)],
-            None,
-            &CheckOptions::default(),
-        );
-        let text = f[0].text();
-        assert!(text.starts_with("ifcfg-gre0:2:8: error[GRE002]: "), "{text}");
-        assert!(text.contains(": error[GRE002]: interface name"), "{text}");
-        let v: Value = serde_json::from_str(&json(&f)).unwrap();
-        assert_eq!(v["version"], 1);
-        assert_eq!(v["findings"][0]["id"], "GRE002");
-        assert_eq!(v["findings"][0]["severity"], "error");
-        assert_eq!(v["findings"][0]["line"], 2);
-        assert_eq!(v["findings"][0]["column"], 8);
-        assert_eq!(v["findings"][0]["file"], "ifcfg-gre0");
-        assert_eq!(v["summary"]["errors"], 1);
-        let keys = |v: &Value| {
-            let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
-            k.sort();
-            k
-        };
-        assert_eq!(keys(&v), ["findings", "summary", "version"]);
-        assert_eq!(
-            keys(&v["findings"][0]),
-            ["column", "file", "hint", "id", "line", "message", "related", "severity", "tunnel"]
-        );
-        assert_eq!(keys(&v["summary"]), ["errors", "notes", "warnings"]);
-        assert_eq!(exit_code(&f), 1);
-        assert_eq!(exit_code(&[]), 0);
-    }
-}
+mod tests;

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::exit::Exit;
+
 /// Why a command failed, which decides the exit status.
 #[derive(Debug)]
 pub enum Fail {
@@ -14,10 +16,10 @@ pub enum Fail {
 }
 
 impl Fail {
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_code(&self) -> Exit {
         match self {
-            Fail::Input(_) => 2,
-            Fail::Io(_) => 3,
+            Fail::Input(_) => Exit::Input,
+            Fail::Io(_) => Exit::Io,
         }
     }
 
@@ -28,6 +30,29 @@ impl Fail {
     }
 }
 
+/// What kind of rule a [`Problem`] breaks, for callers that decide by kind
+/// rather than by wording: `check` maps codes to finding ids, so a message
+/// can be reworded without changing what it is filed under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Code {
+    /// A problem no caller tells apart from the others.
+    #[default]
+    Other,
+    /// The interface name breaks the kernel's rule (`dev_valid_name`).
+    InvalidName,
+    /// The interface name is the fallback device of a tunnel module.
+    ReservedName,
+    /// A key on a mode that has no keys.
+    KeyOnKeylessMode,
+    /// A fixed ttl with path-MTU discovery off.
+    TtlWithoutPmtuDiscovery,
+    /// An address of another family than the mode, or than the address it
+    /// goes with, carries.
+    AddressFamily,
+    /// An MTU above what the underlay carries unfragmented.
+    MtuOverUnderlay,
+}
+
 /// A problem found in the model, naming the field it concerns (`name`,
 /// `input_key`, `addresses[0]`, ...) so that the caller can point at the
 /// input line the field came from.
@@ -36,6 +61,7 @@ pub struct Problem {
     pub field: Option<String>,
     pub message: String,
     pub hint: Option<String>,
+    pub code: Code,
 }
 
 impl Problem {
@@ -44,6 +70,7 @@ impl Problem {
             field: Some(field.into()),
             message: message.into(),
             hint: None,
+            code: Code::Other,
         }
     }
 
@@ -52,11 +79,17 @@ impl Problem {
             field: None,
             message: message.into(),
             hint: None,
+            code: Code::Other,
         }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Problem {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn code(mut self, code: Code) -> Problem {
+        self.code = code;
         self
     }
 }
@@ -344,6 +377,108 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// The diagnostics a reader collects while it reads: errors and warnings
+/// (and notes) in the order pushed, each optionally attributed to one of
+/// the tunnels the read produces (by its index in the reader's output).
+///
+/// What it offers a reader:
+/// - `error`, `warn` and `push` take a [`Diagnostic`] already located
+///   (through [`Source::loc`], [`Source::loc_at`] or [`Origins`]);
+///   `push_at` locates one at a byte offset into a [`Source`], as lexers
+///   report;
+/// - `push_for` attributes a diagnostic to a tunnel, `for_tunnel` gives a
+///   tunnel's share;
+/// - `has_errors` says whether the read must fail;
+/// - `sorted` puts them in reading order (file by file as each file is
+///   first mentioned, then line and column, unlocated ones last), whatever
+///   stage of the reader found them; `in_order` keeps the order pushed;
+/// - `finish` turns the read into `Ok((value, warnings))` or the
+///   [`Failure`] that holds everything.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Report {
+    entries: Vec<(Option<usize>, Diagnostic)>,
+}
+
+impl Report {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
+        self.entries.push((None, d));
+    }
+
+    pub(crate) fn error(&mut self, d: Diagnostic) {
+        self.push(d);
+    }
+
+    pub(crate) fn warn(&mut self, d: Diagnostic) {
+        self.push(d);
+    }
+
+    /// `d` at `len` bytes from byte `offset` of `src`.
+    pub(crate) fn push_at(&mut self, src: &Source, offset: usize, len: usize, d: Diagnostic) {
+        self.push(d.at(src.loc_at(offset, len)));
+    }
+
+    /// `d`, concerning the reader's `tunnel`-th tunnel.
+    // For the readers that yield several tunnels (script, nmcli), once they
+    // move onto `Report`.
+    #[allow(dead_code)]
+    pub(crate) fn push_for(&mut self, tunnel: usize, d: Diagnostic) {
+        self.entries.push((Some(tunnel), d));
+    }
+
+    /// The diagnostics of the `tunnel`-th tunnel, in the order pushed.
+    // For the readers that yield several tunnels (script, nmcli), once they
+    // move onto `Report`.
+    #[allow(dead_code)]
+    pub(crate) fn for_tunnel(&self, tunnel: usize) -> impl Iterator<Item = &Diagnostic> {
+        self.entries
+            .iter()
+            .filter(move |(t, _)| *t == Some(tunnel))
+            .map(|(_, d)| d)
+    }
+
+    pub(crate) fn has_errors(&self) -> bool {
+        self.entries.iter().any(|(_, d)| d.is_error())
+    }
+
+    /// In the order pushed.
+    pub(crate) fn in_order(self) -> Vec<Diagnostic> {
+        self.entries.into_iter().map(|(_, d)| d).collect()
+    }
+
+    /// In reading order: file by file (as first mentioned), then line and
+    /// column, whatever stage found them; unlocated ones last. Equal places
+    /// keep the order pushed.
+    pub(crate) fn sorted(self) -> Vec<Diagnostic> {
+        let mut diags = self.in_order();
+        let mut files: Vec<String> = Vec::new();
+        for d in &diags {
+            if let Some(l) = &d.location {
+                if !files.contains(&l.file) {
+                    files.push(l.file.clone());
+                }
+            }
+        }
+        diags.sort_by_key(|d| match &d.location {
+            Some(l) => (
+                files.iter().position(|f| *f == l.file).unwrap_or(0),
+                l.line,
+                l.column,
+            ),
+            None => (usize::MAX, 0, 0),
+        });
+        diags
+    }
+
+    /// `value` with the warnings in reading order, or, when an error was
+    /// pushed or there is no value, the failure holding them all.
+    pub(crate) fn finish<T>(self, value: Option<T>) -> Result<(T, Vec<Diagnostic>), Failure> {
+        match value {
+            Some(v) if !self.has_errors() => Ok((v, self.sorted())),
+            _ => Err(Failure::new(self.sorted())),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,6 +501,27 @@ mod tests {
         let off = src.text.find('$').unwrap();
         let l = src.loc_at(off, 2);
         assert_eq!((l.line, l.column, l.len), (2, 10, 2));
+    }
+
+    #[test]
+    fn a_report_sorts_into_reading_order_and_fails_on_errors() {
+        let a = Source::new("a", None, "x\ny\n");
+        let b = Source::new("b", None, "z\n");
+        let mut r = Report::default();
+        r.warn(Diagnostic::warning("unlocated"));
+        r.push_at(&b, 0, 1, Diagnostic::warning("b1"));
+        r.push_at(&a, 2, 1, Diagnostic::warning("a2"));
+        r.push_for(0, Diagnostic::warning("a1").at(a.loc(1, 1, 1)));
+        assert_eq!(
+            r.for_tunnel(0).map(|d| d.message.as_str()).collect::<Vec<_>>(),
+            ["a1"]
+        );
+        assert!(!r.has_errors());
+        let order: Vec<String> = r.clone().sorted().into_iter().map(|d| d.message).collect();
+        assert_eq!(order, ["b1", "a1", "a2", "unlocated"]);
+        assert_eq!(r.clone().finish(Some(1)).unwrap().1.len(), 4);
+        r.error(Diagnostic::error("bad"));
+        assert_eq!(r.finish(Some(1)).unwrap_err().diagnostics.len(), 5);
     }
 
     #[test]

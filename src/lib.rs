@@ -12,6 +12,7 @@ pub mod cli;
 pub mod codec;
 pub mod convert;
 pub mod diag;
+pub mod exit;
 pub mod extras;
 pub mod format;
 pub mod formats;

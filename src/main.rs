@@ -10,6 +10,7 @@ use grecfg::codec::Root;
 use grecfg::convert::{self, Conversion, ConvertOptions};
 use grecfg::diag::Fail;
 use grecfg::diag::{Diagnostic, Severity};
+use grecfg::exit::Exit;
 use grecfg::format::Format;
 use grecfg::write::{self, Destination};
 
@@ -32,48 +33,51 @@ fn main() -> ExitCode {
             for d in &fail.failure().diagnostics {
                 print_diag(d, false);
             }
-            ExitCode::from(fail.exit_code() as u8)
+            ExitCode::from(fail.exit_code())
         }
     }
 }
 
 /// The NetworkManager subcommands exist only with the `dbus` feature; the
 /// command line is the same either way.
-fn nm_command(run: impl FnOnce() -> Option<u8>) -> ExitCode {
+fn nm_command(run: impl FnOnce() -> Option<Exit>) -> ExitCode {
     match run() {
         Some(code) => ExitCode::from(code),
         None => {
-            eprintln!(
-                "grecfg: error: this grecfg was built without the dbus feature: it cannot talk to NetworkManager"
+            print_diag(
+                &Diagnostic::error(
+                    "this grecfg was built without the dbus feature: it cannot talk to NetworkManager",
+                )
+                .hint("rebuild with the default features, or use `grecfg convert --to nm` and nmcli"),
+                false,
             );
-            eprintln!("  hint: rebuild with the default features, or use `grecfg convert --to nm` and nmcli");
-            ExitCode::from(5)
+            ExitCode::from(Exit::Unreachable)
         }
     }
 }
 
 #[cfg(feature = "dbus")]
-fn grecfg_activate(args: grecfg::cli::ActivateArgs) -> Option<u8> {
+fn grecfg_activate(args: grecfg::cli::ActivateArgs) -> Option<Exit> {
     Some(grecfg::activate::run_activate(args))
 }
 #[cfg(feature = "dbus")]
-fn grecfg_deactivate(args: grecfg::cli::DeactivateArgs) -> Option<u8> {
+fn grecfg_deactivate(args: grecfg::cli::DeactivateArgs) -> Option<Exit> {
     Some(grecfg::activate::run_deactivate(args))
 }
 #[cfg(feature = "dbus")]
-fn grecfg_delete(args: grecfg::cli::DeleteArgs) -> Option<u8> {
+fn grecfg_delete(args: grecfg::cli::DeleteArgs) -> Option<Exit> {
     Some(grecfg::activate::run_delete(args))
 }
 #[cfg(not(feature = "dbus"))]
-fn grecfg_activate(_: grecfg::cli::ActivateArgs) -> Option<u8> {
+fn grecfg_activate(_: grecfg::cli::ActivateArgs) -> Option<Exit> {
     None
 }
 #[cfg(not(feature = "dbus"))]
-fn grecfg_deactivate(_: grecfg::cli::DeactivateArgs) -> Option<u8> {
+fn grecfg_deactivate(_: grecfg::cli::DeactivateArgs) -> Option<Exit> {
     None
 }
 #[cfg(not(feature = "dbus"))]
-fn grecfg_delete(_: grecfg::cli::DeleteArgs) -> Option<u8> {
+fn grecfg_delete(_: grecfg::cli::DeleteArgs) -> Option<Exit> {
     None
 }
 
@@ -101,7 +105,7 @@ fn destination(args: &CommonArgs) -> Result<Destination, Fail> {
     Ok(dest)
 }
 
-fn run_convert(to: Format, args: CommonArgs, extras: grecfg::extras::ExtrasOptions) -> Result<u8, Fail> {
+fn run_convert(to: Format, args: CommonArgs, extras: grecfg::extras::ExtrasOptions) -> Result<Exit, Fail> {
     let dest = destination(&args)?;
     let (inputs, notes) = convert::load_inputs(&args.inputs, args.from)?;
     for n in &notes {
@@ -123,7 +127,7 @@ fn run_convert(to: Format, args: CommonArgs, extras: grecfg::extras::ExtrasOptio
 }
 
 /// Print a conversion's diagnostics and write its files where asked.
-fn emit(conv: Conversion, to: Format, args: &CommonArgs, dest: Destination) -> Result<u8, Fail> {
+fn emit(conv: Conversion, to: Format, args: &CommonArgs, dest: Destination) -> Result<Exit, Fail> {
     for d in &conv.diagnostics {
         print_diag(d, args.quiet);
     }
@@ -142,7 +146,7 @@ fn emit(conv: Conversion, to: Format, args: &CommonArgs, dest: Destination) -> R
                 .map_err(|e| {
                     Fail::Io(Diagnostic::error(format!("cannot write standard output: {e}")).into())
                 })?;
-            Ok(0)
+            Ok(Exit::Ok)
         }
         _ => {
             let root = Root::SYSTEM;
@@ -151,9 +155,9 @@ fn emit(conv: Conversion, to: Format, args: &CommonArgs, dest: Destination) -> R
                 return match write::diff(&plan, &root)? {
                     Some(d) => {
                         print!("{d}");
-                        Ok(1)
+                        Ok(Exit::Found)
                     }
-                    None => Ok(0),
+                    None => Ok(Exit::Ok),
                 };
             }
             write::commit(&plan, &root)?;
@@ -162,12 +166,12 @@ fn emit(conv: Conversion, to: Format, args: &CommonArgs, dest: Destination) -> R
                     eprintln!("grecfg: wrote {}", change.path.display());
                 }
             }
-            Ok(0)
+            Ok(Exit::Ok)
         }
     }
 }
 
-fn run_peer(args: PeerArgs) -> Result<u8, Fail> {
+fn run_peer(args: PeerArgs) -> Result<Exit, Fail> {
     let common = &args.common;
     let dest = destination(common)?;
     let (inputs, notes) = convert::load_inputs(&common.inputs, common.from)?;
@@ -195,7 +199,7 @@ fn run_peer(args: PeerArgs) -> Result<u8, Fail> {
     emit(conv, args.to, common, dest)
 }
 
-fn run_check(args: CheckArgs) -> Result<u8, Fail> {
+fn run_check(args: CheckArgs) -> Result<Exit, Fail> {
     if args.peer_input.as_deref() == Some(std::path::Path::new("-")) && args.input.as_os_str() == "-" {
         return Err(Fail::Input(
             Diagnostic::error("only one of INPUT and PEER_INPUT can be standard input").into(),
@@ -222,7 +226,7 @@ fn run_check(args: CheckArgs) -> Result<u8, Fail> {
     Ok(grecfg::check::exit_code(&findings))
 }
 
-fn run_mtu(args: MtuArgs) -> Result<u8, Fail> {
+fn run_mtu(args: MtuArgs) -> Result<Exit, Fail> {
     use grecfg::model::{Family, Mode};
     let mut mode = args.mode;
     if args.ipv6_underlay {
@@ -261,7 +265,7 @@ fn run_mtu(args: MtuArgs) -> Result<u8, Fail> {
         CheckFormat::Text => report.text(),
     };
     write_stdout(&text)?;
-    Ok(0)
+    Ok(Exit::Ok)
 }
 
 fn write_stdout(text: &str) -> Result<(), Fail> {

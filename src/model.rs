@@ -14,7 +14,7 @@ use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::diag::Problem;
+use crate::diag::{Code, Problem};
 
 /// Every tunnel mode NetworkManager knows, with its numeric value in keyfiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -350,10 +350,9 @@ impl Tunnel {
     pub fn validate(&self) -> Vec<Problem> {
         let mut p = Vec::new();
         if let Err(msg) = check_ifname(&self.name) {
-            p.push(Problem::new(
-                "name",
-                format!("interface name {:?} {msg}", self.name),
-            ));
+            p.push(
+                Problem::new("name", format!("interface name {:?} {msg}", self.name)).code(Code::InvalidName),
+            );
         } else if RESERVED_NAMES.contains(&self.name.as_str()) {
             p.push(
                 Problem::new(
@@ -363,7 +362,8 @@ impl Tunnel {
                         self.name
                     ),
                 )
-                .hint("choose another name, for example gre1"),
+                .hint("choose another name, for example gre1")
+                .code(Code::ReservedName),
             );
         }
         let family = self.mode.outer_family();
@@ -383,7 +383,8 @@ impl Tunnel {
                         .hint(match family {
                             Family::V4 => "use an IPv4 address, or an IPv6 mode such as ip6gre",
                             Family::V6 => "use an IPv6 address, or an IPv4 mode such as gre",
-                        }),
+                        })
+                        .code(Code::AddressFamily),
                     );
                 }
             }
@@ -396,7 +397,8 @@ impl Tunnel {
             };
             p.push(
                 Problem::new(field, format!("mode {} takes no key", self.mode))
-                    .hint("keys exist only for gre, gretap, ip6gre, ip6gretap, vti and vti6"),
+                    .hint("keys exist only for gre, gretap, ip6gre, ip6gretap, vti and vti6")
+                    .code(Code::KeyOnKeylessMode),
             );
         }
         if !self.path_mtu_discovery && self.ttl != 0 {
@@ -408,7 +410,8 @@ impl Tunnel {
                         self.ttl
                     ),
                 )
-                .hint("remove the ttl (inherit) or turn path-MTU discovery on"),
+                .hint("remove the ttl (inherit) or turn path-MTU discovery on")
+                .code(Code::TtlWithoutPmtuDiscovery),
             );
         }
         if let Some(mtu) = self.mtu {
@@ -467,24 +470,30 @@ impl Tunnel {
             let fam = Family::of(&a.address.addr());
             if let Some(want) = inner {
                 if fam != want {
-                    p.push(Problem::new(
-                        &field,
-                        format!(
-                            "mode {} carries {} only, but the address {} is {}",
-                            self.mode,
-                            want.name(),
-                            a.address,
-                            fam.name()
-                        ),
-                    ));
+                    p.push(
+                        Problem::new(
+                            &field,
+                            format!(
+                                "mode {} carries {} only, but the address {} is {}",
+                                self.mode,
+                                want.name(),
+                                a.address,
+                                fam.name()
+                            ),
+                        )
+                        .code(Code::AddressFamily),
+                    );
                 }
             }
             if let Some(peer) = &a.peer {
                 if Family::of(&peer.addr()) != fam {
-                    p.push(Problem::new(
-                        &field,
-                        format!("peer {peer} and address {} differ in family", a.address),
-                    ));
+                    p.push(
+                        Problem::new(
+                            &field,
+                            format!("peer {peer} and address {} differ in family", a.address),
+                        )
+                        .code(Code::AddressFamily),
+                    );
                 }
             }
         }
@@ -506,25 +515,31 @@ impl Tunnel {
             }
             if let Some(gw) = &r.gateway {
                 if Family::of(gw) != Family::of(&r.destination.addr()) {
-                    p.push(Problem::new(
-                        format!("routes[{i}]"),
-                        format!("gateway {gw} and destination {} differ in family", r.destination),
-                    ));
+                    p.push(
+                        Problem::new(
+                            format!("routes[{i}]"),
+                            format!("gateway {gw} and destination {} differ in family", r.destination),
+                        )
+                        .code(Code::AddressFamily),
+                    );
                 }
             }
         }
         for (i, n) in self.neighbours.iter().enumerate() {
             if Family::of(&n.outer) != family {
-                p.push(Problem::new(
-                    format!("neighbours[{i}]"),
-                    format!(
-                        "neighbour {} is reached through {}, which is not {} like the underlay of mode {}",
-                        n.inner,
-                        n.outer,
-                        family.name(),
-                        self.mode
-                    ),
-                ));
+                p.push(
+                    Problem::new(
+                        format!("neighbours[{i}]"),
+                        format!(
+                            "neighbour {} is reached through {}, which is not {} like the underlay of mode {}",
+                            n.inner,
+                            n.outer,
+                            family.name(),
+                            self.mode
+                        ),
+                    )
+                    .code(Code::AddressFamily),
+                );
             }
         }
         let mut seen = BTreeSet::new();

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::diag::Problem;
+use crate::diag::{Code, Problem};
 use crate::model::{flags, Family, Mode, Tunnel};
 
 pub const IPV4_HEADER: u32 = 20;
@@ -243,6 +243,7 @@ pub fn check(t: &Tunnel, underlay_mtu: u32) -> Option<Problem> {
             "set the MTU to {fits} (TCP MSS {}); for another underlay MTU see `grecfg mtu --underlay-mtu N`",
             tcp_mss(fits, Family::V4)
         ))
+        .code(Code::MtuOverUnderlay)
     })
 }
 

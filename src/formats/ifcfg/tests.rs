@@ -1,10 +1,12 @@
 use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use ipnet::IpNet;
 use proptest::prelude::*;
 
 use super::*;
-use crate::diag::Severity;
-use crate::model::{flags, Neighbour};
+use crate::diag::{Problem, Severity};
+use crate::model::{flags, Neighbour, Route};
 
 /// Companion files held in memory.
 #[derive(Default)]
