@@ -181,6 +181,10 @@ pub struct Meta {
     pub system_dirs: &'static [&'static str],
     /// The files written for each tunnel.
     pub outputs: &'static [Output],
+    /// How several tunnels go to standard output as one text, for a
+    /// format with a way of its own (a JSON array); others print each
+    /// file after a `# --- NAME ---` line.
+    pub stdout_many: Option<fn(&[&Tunnel]) -> String>,
 }
 
 /// File names in a directory that initscripts ignores.
@@ -194,9 +198,9 @@ const IFCFG: Meta = Meta {
     help: "RHEL/Fedora initscripts `ifcfg-NAME` (with `route-NAME`, `route6-NAME`, `keys-NAME`)",
     render_help: None,
     role: Role::Tunnel,
-    read: Some(ifcfg_read),
-    lower: ifcfg_lower,
-    write: ifcfg_write,
+    read: Some(formats::ifcfg::read),
+    lower: formats::ifcfg::lower,
+    write: formats::ifcfg::write,
     names: &[Pattern::Prefix("ifcfg-")],
     skipped_suffixes: INITSCRIPTS_SKIPPED,
     companions: &["route-", "route6-", "keys-"],
@@ -214,6 +218,7 @@ const IFCFG: Meta = Meta {
             .dir("etc/sysconfig/network-scripts")
             .optional(),
     ],
+    stdout_many: None,
 };
 
 const KEYFILE: Meta = Meta {
@@ -242,6 +247,7 @@ const KEYFILE: Meta = Meta {
         Output::new(|t| formats::keyfile::file_name(t.profile_id()), 0o600)
             .dir("etc/NetworkManager/system-connections"),
     ],
+    stdout_many: None,
 };
 
 const MODEL: Meta = Meta {
@@ -259,6 +265,7 @@ const MODEL: Meta = Meta {
     tunnels_only: None,
     system_dirs: &[],
     outputs: &[Output::new(|t| format!("{}.json", t.name), 0o644)],
+    stdout_many: Some(formats::model::stdout_many),
 };
 
 const IPROUTE2: Meta = Meta {
@@ -276,6 +283,7 @@ const IPROUTE2: Meta = Meta {
     tunnels_only: None,
     system_dirs: &[],
     outputs: &[Output::new(|t| format!("{}.ip", t.name), 0o644).template("iproute2.j2")],
+    stdout_many: None,
 };
 
 const RC_LOCAL: Meta = Meta {
@@ -299,6 +307,7 @@ const RC_LOCAL: Meta = Meta {
     outputs: &[Output::new(|t| format!("rc.local-{}", t.name), 0o755)
         .dir("etc/rc.d")
         .template("rc.local.j2")],
+    stdout_many: None,
 };
 
 const SYSTEMD: Meta = Meta {
@@ -318,6 +327,7 @@ const SYSTEMD: Meta = Meta {
     outputs: &[Output::new(|t| crate::render::unit_name(&t.name), 0o644)
         .dir("etc/systemd/system")
         .template("systemd.service.j2")],
+    stdout_many: None,
 };
 
 const NMCLI: Meta = Meta {
@@ -335,6 +345,7 @@ const NMCLI: Meta = Meta {
     tunnels_only: None,
     system_dirs: &[],
     outputs: &[Output::new(|t| format!("{}.nmcli", t.name), 0o644)],
+    stdout_many: None,
 };
 
 const FIREWALLD: Meta = Meta {
@@ -352,6 +363,7 @@ const FIREWALLD: Meta = Meta {
     tunnels_only: None,
     system_dirs: &[],
     outputs: &[Output::new(|t| format!("firewalld-{}.sh", t.name), 0o755).template("firewalld.sh.j2")],
+    stdout_many: None,
 };
 
 const NFTABLES: Meta = Meta {
@@ -369,6 +381,7 @@ const NFTABLES: Meta = Meta {
     tunnels_only: None,
     system_dirs: &[],
     outputs: &[Output::new(|t| format!("grecfg-{}.nft", t.name), 0o644).template("nftables.nft.j2")],
+    stdout_many: None,
 };
 
 const IPTABLES: Meta = Meta {
@@ -386,6 +399,7 @@ const IPTABLES: Meta = Meta {
     tunnels_only: None,
     system_dirs: &[],
     outputs: &[Output::new(|t| format!("iptables-{}.sh", t.name), 0o755).template("iptables.sh.j2")],
+    stdout_many: None,
 };
 
 const SYSCTL: Meta = Meta {
@@ -405,6 +419,7 @@ const SYSCTL: Meta = Meta {
     outputs: &[Output::new(|t| format!("90-grecfg-{}.conf", t.name), 0o644)
         .dir("etc/sysctl.d")
         .template("sysctl.conf.j2")],
+    stdout_many: None,
 };
 
 const KEEPALIVE: Meta = Meta {
@@ -432,6 +447,7 @@ const KEEPALIVE: Meta = Meta {
             .dir("etc/systemd/system")
             .template("keepalive.timer.j2"),
     ],
+    stdout_many: None,
 };
 
 impl Format {
@@ -651,15 +667,6 @@ pub fn write(format: Format, t: &Tunnel, cx: &WriteContext) -> Result<Written, V
     })
 }
 
-fn ifcfg_read(src: &Source, cx: &ReadContext) -> Result<Vec<Parsed>, Failure> {
-    formats::ifcfg::read(src, cx.companions).map(|p| vec![p])
-}
-fn ifcfg_lower(t: &Tunnel, _: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
-    formats::ifcfg::lower(t)
-}
-fn ifcfg_write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
-    Ok(formats::ifcfg::encode(t))
-}
 fn keyfile_read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
     formats::keyfile::read(src).map(|p| vec![p])
 }

@@ -134,11 +134,11 @@ fn emit(conv: Conversion, to: Format, args: &CommonArgs, dest: Destination) -> R
     let files: Vec<_> = conv.files().collect();
     match &dest {
         Destination::Stdout => {
-            let text = if to == Format::Model && conv.items.len() > 1 {
-                let tunnels: Vec<_> = conv.items.iter().map(|i| &i.tunnel).collect();
-                serde_json::to_string_pretty(&tunnels).expect("the model always serializes") + "\n"
-            } else {
-                write::to_stdout(&files)
+            let text = match to.meta().stdout_many {
+                Some(join) if conv.items.len() > 1 => {
+                    join(&conv.items.iter().map(|i| &i.tunnel).collect::<Vec<_>>())
+                }
+                _ => write::to_stdout(&files),
             };
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())

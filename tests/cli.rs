@@ -369,6 +369,28 @@ fn a_directory_of_another_format_is_read_by_its_file_names() {
 }
 
 #[test]
+fn several_tunnels_as_the_model_are_one_json_array_that_reads_back() {
+    let a = fixture("seed000-gre_hk", "input/ifcfg-gre_hk");
+    let b = fixture("gre-p2p-routes", "input/ifcfg-gre-p2p");
+    let o = grecfg(&["convert", s(&a), s(&b), "--to", "model", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON text");
+    let names: Vec<&str> = json
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["gre_hk", "gre-p2p"]);
+    let again = grecfg_stdin(
+        &["convert", "--from", "model", "-", "--to", "model"],
+        &text(&o.stdout),
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert_eq!(text(&again.stdout), text(&o.stdout));
+}
+
+#[test]
 fn an_undetectable_input_names_every_readable_format() {
     let o = grecfg_stdin(&["convert", "--to", "nm", "-"], "hello\n");
     assert_eq!(o.status.code(), Some(2));

@@ -351,7 +351,11 @@ proptest! {
     #[test]
     fn readers_never_panic_on_arbitrary_text(text in "\\PC*|[\\s\\S]{0,200}") {
         let src = Source::new("fuzz", None, text);
-        let _ = ifcfg::read(&src, &MapCompanions(BTreeMap::new()));
+        let _ = format::read(
+            Format::Ifcfg,
+            &src,
+            &format::ReadContext::new(&MapCompanions(BTreeMap::new())),
+        );
         let _ = keyfile::read(&src);
         let _ = ifcfg::is_tunnel(&src.text);
         let _ = shell::lex_script(&src.text);
@@ -402,7 +406,8 @@ fn ifcfg_refuses_modes_initscripts_cannot_create() {
         Mode::Ip6gretap,
     ] {
         let t = Tunnel::new("t1", mode);
-        let err = ifcfg::lower(&t).expect_err("no ifcfg TYPE for this mode");
+        let err =
+            format::lower(Format::Ifcfg, &t, &Default::default()).expect_err("no ifcfg TYPE for this mode");
         assert_eq!(err[0].field.as_deref(), Some("mode"), "{mode}");
     }
 }

@@ -16,14 +16,14 @@ use uuid::Uuid;
 
 use super::shell::{self, Vars};
 use super::values::{self, ValueError};
-use crate::codec::{Companions, Parsed};
-use crate::diag::{Diagnostic, Failure, Location, Origins, Report, Source};
+use crate::codec::{Companions, OutputFile, Parsed, ReadContext, WriteContext};
+use crate::diag::{Diagnostic, Failure, Location, Origins, Problem, Report, Source};
 use crate::model::{Extra, Family, InnerAddress, Mode, Tunnel};
 
 mod routes;
 mod write;
 
-pub use write::{encode, escape, lower};
+pub use write::{encode, escape, lower_tunnel};
 
 const FORMAT: &str = "ifcfg";
 
@@ -184,7 +184,22 @@ impl Env {
     }
 }
 
-pub fn read(src: &Source, companions: &dyn Companions) -> Result<Parsed, Failure> {
+/// Every tunnel an input holds: one, with its companions.
+pub fn read(src: &Source, cx: &ReadContext) -> Result<Vec<Parsed>, Failure> {
+    read_one(src, cx.companions).map(|p| vec![p])
+}
+
+/// What an ifcfg file can hold.
+pub fn lower(t: &Tunnel, _: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
+    lower_tunnel(t)
+}
+
+/// `ifcfg-NAME`, with `route-NAME` and `route6-NAME` when there are routes.
+pub fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+    Ok(encode(t))
+}
+
+pub fn read_one(src: &Source, companions: &dyn Companions) -> Result<Parsed, Failure> {
     let mut report = Report::default();
     let main = shell::parse_vars(&src.text);
     lex(&mut report, src, &main);

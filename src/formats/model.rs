@@ -47,3 +47,9 @@ pub fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Proble
         mode: out.mode,
     }])
 }
+
+/// Several tunnels on standard output: one JSON array, which [`read`]
+/// reads back.
+pub fn stdout_many(tunnels: &[&Tunnel]) -> String {
+    serde_json::to_string_pretty(tunnels).expect("the model always serializes") + "\n"
+}

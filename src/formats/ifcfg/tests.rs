@@ -33,14 +33,14 @@ fn src(name: &str, text: &str) -> Source {
 }
 
 fn read_ok(name: &str, text: &str, files: &Files) -> Parsed {
-    match read(&src(name, text), files) {
+    match read_one(&src(name, text), files) {
         Ok(p) => p,
         Err(f) => panic!("{f}"),
     }
 }
 
 fn read_err(name: &str, text: &str, files: &Files) -> Vec<Diagnostic> {
-    match read(&src(name, text), files) {
+    match read_one(&src(name, text), files) {
         Ok(p) => panic!("expected an error, got {:?}", p.tunnel),
         Err(f) => f.diagnostics.into_iter().filter(|d| d.is_error()).collect(),
     }
@@ -475,7 +475,7 @@ fn sample() -> Tunnel {
 
 #[test]
 fn canonical_output() {
-    let (l, w) = lower(&sample()).unwrap();
+    let (l, w) = lower_tunnel(&sample()).unwrap();
     assert!(w.is_empty(), "{w:?}");
     let files = encode(&l);
     let names: Vec<(&str, u32)> = files.iter().map(|f| (f.name.as_str(), f.mode)).collect();
@@ -494,13 +494,13 @@ fn canonical_output() {
 }
 
 fn round_trip(t: &Tunnel) -> (Tunnel, Vec<Problem>) {
-    let (l, w) = lower(t).unwrap_or_else(|e| panic!("{e:?}"));
+    let (l, w) = lower_tunnel(t).unwrap_or_else(|e| panic!("{e:?}"));
     let files = encode(&l);
     let mut comp = Files::default();
     for f in &files[1..] {
         comp = comp.with(&f.name, &f.contents);
     }
-    let back = read(
+    let back = read_one(
         &Source::new(&files[0].name, None, files[0].contents.clone()),
         &comp,
     )
@@ -575,7 +575,7 @@ fn write_read_round_trips() {
 fn lower_reports_what_ifcfg_cannot_hold() {
     let mut t = sample();
     t.mode = Mode::Gretap;
-    let e = lower(&t).unwrap_err();
+    let e = lower_tunnel(&t).unwrap_err();
     assert_eq!(e[0].field.as_deref(), Some("mode"));
     assert!(e[0].hint.is_some());
 
@@ -764,12 +764,12 @@ proptest! {
     #[test]
     fn read_encode_lower_is_identity(t in arb_tunnel()) {
         prop_assume!(t.validate().is_empty());
-        match lower(&t) {
+        match lower_tunnel(&t) {
             Err(e) => prop_assert_eq!(t.mode, Mode::Gretap, "{:?}", e),
             Ok(_) => {
                 let (l, _) = round_trip(&t);
                 // Lowering is idempotent.
-                let (l2, w2) = lower(&l).unwrap();
+                let (l2, w2) = lower_tunnel(&l).unwrap();
                 prop_assert_eq!(&l2, &l);
                 let lost: Vec<_> = w2.iter().filter(|p| p.message.contains("not carried over")).collect();
                 prop_assert!(lost.is_empty(), "{:?}", lost);

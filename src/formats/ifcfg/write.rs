@@ -14,7 +14,7 @@ fn is_ip6(mode: Mode) -> bool {
     mode.outer_family() == Family::V6
 }
 
-pub fn lower(t: &Tunnel) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
+pub fn lower_tunnel(t: &Tunnel) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
     if !matches!(t.mode, Mode::Gre | Mode::Ip6gre | Mode::Ipip | Mode::Ipip6) {
         return Err(vec![Problem::new(
             "mode",
