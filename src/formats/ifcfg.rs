@@ -1,4 +1,4 @@
-//! initscripts `ifcfg-NAME` tunnel files (FORMATS.md §1), with their
+//! initscripts `ifcfg-NAME` tunnel files (docs/FORMATS.md §1), with their
 //! companions `keys-NAME` (sourced after the main file) and `route-NAME` /
 //! `route6-NAME`.
 //!

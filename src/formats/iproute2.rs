@@ -1,4 +1,4 @@
-//! The iproute2 commands that bring a tunnel up and down (FORMATS.md §2),
+//! The iproute2 commands that bring a tunnel up and down (docs/FORMATS.md §2),
 //! as argument lists. Every rendered script (plain command list, rc.local,
 //! systemd unit) takes its commands from here, so templates only quote
 //! and never assemble a command themselves.

@@ -1,5 +1,5 @@
-//! The model itself as JSON: one tunnel object, or an array of them. It
-//! holds everything, so lowering changes nothing.
+//! The model itself as JSON (docs/FORMATS.md §4): one tunnel object, or
+//! an array of them. It holds everything, so lowering changes nothing.
 
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{Diagnostic, Failure, Origins, Problem, Source};

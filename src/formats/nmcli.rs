@@ -3,6 +3,7 @@
 //! (seed 004). Read with the script reader, whose nmcli interpreter follows
 //! nmcli's own rules (`crate::nm::nmcli`); written as one copy-pasteable
 //! `nmcli connection add` per tunnel.
+//! The facts: docs/FORMATS.md §3.
 
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{Failure, Problem, Source};

@@ -2,6 +2,7 @@
 //! reader (variables, functions, `case` on the script's argument); written
 //! as a `start|stop` script that deletes a device of the same name and
 //! creates it anew, so running it twice leaves the same state.
+//! The facts: docs/FORMATS.md §2.
 
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{Failure, Problem, Source};

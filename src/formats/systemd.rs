@@ -1,5 +1,6 @@
 //! A oneshot systemd service running the tunnel's iproute2 commands:
 //! written only (a unit says less than the configuration it came from).
+//! The facts: docs/FORMATS.md §2.
 
 use crate::codec::{OutputFile, WriteContext};
 use crate::diag::Problem;
