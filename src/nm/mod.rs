@@ -2,5 +2,8 @@
 
 #[cfg(feature = "dbus")]
 pub mod dbus;
+mod lower;
 pub mod nmcli;
 pub mod settings;
+
+pub(crate) use lower::{lower, Lowered};

@@ -2,7 +2,6 @@
 
 use crate::codec::{OutputFile, WriteOptions};
 use crate::diag::Problem;
-use crate::formats::keyfile;
 use crate::formats::shell::sh_quote;
 use crate::model::{Extra, Mode, Tunnel};
 use crate::nm::settings::{
@@ -11,23 +10,17 @@ use crate::nm::settings::{
 
 use super::spelling::{extra_to_nmcli, resolve};
 
-/// Lower a tunnel onto what a profile created by nmcli holds: the keyfile
-/// lowering, then extras in keyfile spelling that grecfg cannot spell for
+/// Lower a tunnel onto what a profile created by nmcli holds: the shared
+/// lowering (`nm::lower`), then extras in keyfile spelling that grecfg cannot spell for
 /// nmcli are dropped with a warning.
 pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
-    // Extras already in nmcli spelling pass through the keyfile lowering,
-    // which would drop them as foreign.
-    let mut t = t.clone();
-    let mut nmcli_extras = Vec::new();
-    t.extras.retain(|e| {
-        if e.format == EXTRA_FORMAT_NMCLI {
-            nmcli_extras.push(e.clone());
-            false
-        } else {
-            true
-        }
-    });
-    let (mut lowered, mut w) = keyfile::lower(&t, opts)?;
+    // Extras already in nmcli spelling are this encoding's own: they pass
+    // through the shared lowering untouched and are judged below.
+    let crate::nm::Lowered {
+        tunnel: mut lowered,
+        verbatim: nmcli_extras,
+        warnings: mut w,
+    } = crate::nm::lower(t, opts, Some(EXTRA_FORMAT_NMCLI))?;
     lowered.extras.retain(|e| {
         let Some((group, key)) = split_extra_key(&e.key) else {
             return false;
