@@ -1,5 +1,6 @@
 //! NetworkManager: the settings dictionary shared by its encodings.
 
+pub mod catalogue;
 #[cfg(feature = "dbus")]
 pub mod dbus;
 mod lower;

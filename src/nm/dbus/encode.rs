@@ -7,161 +7,15 @@ use std::net::IpAddr;
 use zbus::zvariant::{OwnedValue, Value};
 
 use crate::formats::gkeyfile;
+use crate::nm::catalogue;
 use crate::nm::settings::{NmRoute, Settings, Value as SValue};
 
 /// `a{sa{sv}}`: setting name → property name → value.
 pub type Dict = BTreeMap<String, BTreeMap<String, OwnedValue>>;
 
-/// D-Bus signatures and defaults of NetworkManager's properties, from
-/// `nm-settings-dbus(5)` of NetworkManager 1.42 (the settings a tunnel
-/// profile can carry). The default is the man page's "Default Value"
-/// column: GetSettings leaves out a property at its default.
-pub const PROPERTY_TYPES: &[(&str, &str, &str, &str)] = &[
-    ("connection", "auth-retries", "i", "-1"),
-    ("connection", "autoconnect", "b", "TRUE"),
-    ("connection", "autoconnect-priority", "i", "0"),
-    ("connection", "autoconnect-retries", "i", "-1"),
-    ("connection", "autoconnect-slaves", "i", ""),
-    ("connection", "dns-over-tls", "i", "-1"),
-    ("connection", "gateway-ping-timeout", "u", "0"),
-    ("connection", "id", "s", ""),
-    ("connection", "interface-name", "s", ""),
-    ("connection", "lldp", "i", "-1"),
-    ("connection", "llmnr", "i", "-1"),
-    ("connection", "master", "s", ""),
-    ("connection", "mdns", "i", "-1"),
-    ("connection", "metered", "i", ""),
-    ("connection", "mptcp-flags", "u", "0"),
-    ("connection", "mud-url", "s", ""),
-    ("connection", "multi-connect", "i", "0"),
-    ("connection", "permissions", "as", ""),
-    ("connection", "read-only", "b", "FALSE"),
-    ("connection", "secondaries", "as", ""),
-    ("connection", "slave-type", "s", ""),
-    ("connection", "stable-id", "s", ""),
-    ("connection", "timestamp", "t", "0"),
-    ("connection", "type", "s", ""),
-    ("connection", "uuid", "s", ""),
-    ("connection", "wait-activation-delay", "i", "-1"),
-    ("connection", "wait-device-timeout", "i", "-1"),
-    ("connection", "zone", "s", ""),
-    ("ip-tunnel", "encapsulation-limit", "u", "0"),
-    ("ip-tunnel", "flags", "u", "0"),
-    ("ip-tunnel", "flow-label", "u", "0"),
-    ("ip-tunnel", "fwmark", "u", "0"),
-    ("ip-tunnel", "input-key", "s", ""),
-    ("ip-tunnel", "local", "s", ""),
-    ("ip-tunnel", "mode", "u", "0"),
-    ("ip-tunnel", "mtu", "u", "0"),
-    ("ip-tunnel", "output-key", "s", ""),
-    ("ip-tunnel", "parent", "s", ""),
-    ("ip-tunnel", "path-mtu-discovery", "b", "TRUE"),
-    ("ip-tunnel", "remote", "s", ""),
-    ("ip-tunnel", "tos", "u", "0"),
-    ("ip-tunnel", "ttl", "u", "0"),
-    ("ipv4", "address-data", "aa{sv}", ""),
-    ("ipv4", "addresses", "aau", ""),
-    ("ipv4", "auto-route-ext-gw", "i", ""),
-    ("ipv4", "dad-timeout", "i", "-1"),
-    ("ipv4", "dhcp-client-id", "s", ""),
-    ("ipv4", "dhcp-fqdn", "s", ""),
-    ("ipv4", "dhcp-hostname", "s", ""),
-    ("ipv4", "dhcp-hostname-flags", "u", "0"),
-    ("ipv4", "dhcp-iaid", "s", ""),
-    ("ipv4", "dhcp-reject-servers", "as", ""),
-    ("ipv4", "dhcp-send-hostname", "b", "TRUE"),
-    ("ipv4", "dhcp-timeout", "i", "0"),
-    ("ipv4", "dhcp-vendor-class-identifier", "s", ""),
-    ("ipv4", "dns", "au", ""),
-    ("ipv4", "dns-data", "as", ""),
-    ("ipv4", "dns-options", "as", ""),
-    ("ipv4", "dns-priority", "i", "0"),
-    ("ipv4", "dns-search", "as", ""),
-    ("ipv4", "gateway", "s", ""),
-    ("ipv4", "ignore-auto-dns", "b", "FALSE"),
-    ("ipv4", "ignore-auto-routes", "b", "FALSE"),
-    ("ipv4", "link-local", "i", "0"),
-    ("ipv4", "may-fail", "b", "TRUE"),
-    ("ipv4", "method", "s", ""),
-    ("ipv4", "never-default", "b", "FALSE"),
-    ("ipv4", "replace-local-rule", "i", ""),
-    ("ipv4", "required-timeout", "i", "-1"),
-    ("ipv4", "route-data", "aa{sv}", ""),
-    ("ipv4", "route-metric", "x", "-1"),
-    ("ipv4", "route-table", "u", "0"),
-    ("ipv4", "routes", "aau", ""),
-    ("ipv4", "routing-rules", "aa{sv}", ""),
-    ("ipv6", "addr-gen-mode", "i", "3"),
-    ("ipv6", "address-data", "aa{sv}", ""),
-    ("ipv6", "addresses", "a(ayuay)", ""),
-    ("ipv6", "auto-route-ext-gw", "i", ""),
-    ("ipv6", "dad-timeout", "i", "-1"),
-    ("ipv6", "dhcp-duid", "s", ""),
-    ("ipv6", "dhcp-hostname", "s", ""),
-    ("ipv6", "dhcp-hostname-flags", "u", "0"),
-    ("ipv6", "dhcp-iaid", "s", ""),
-    ("ipv6", "dhcp-reject-servers", "as", ""),
-    ("ipv6", "dhcp-send-hostname", "b", "TRUE"),
-    ("ipv6", "dhcp-timeout", "i", "0"),
-    ("ipv6", "dns", "aay", ""),
-    ("ipv6", "dns-data", "as", ""),
-    ("ipv6", "dns-options", "as", ""),
-    ("ipv6", "dns-priority", "i", "0"),
-    ("ipv6", "dns-search", "as", ""),
-    ("ipv6", "gateway", "s", ""),
-    ("ipv6", "ignore-auto-dns", "b", "FALSE"),
-    ("ipv6", "ignore-auto-routes", "b", "FALSE"),
-    ("ipv6", "ip6-privacy", "i", ""),
-    ("ipv6", "may-fail", "b", "TRUE"),
-    ("ipv6", "method", "s", ""),
-    ("ipv6", "mtu", "u", "0"),
-    ("ipv6", "never-default", "b", "FALSE"),
-    ("ipv6", "ra-timeout", "i", "0"),
-    ("ipv6", "replace-local-rule", "i", ""),
-    ("ipv6", "required-timeout", "i", "-1"),
-    ("ipv6", "route-data", "aa{sv}", ""),
-    ("ipv6", "route-metric", "x", "-1"),
-    ("ipv6", "route-table", "u", "0"),
-    ("ipv6", "routes", "a(ayuayu)", ""),
-    ("ipv6", "routing-rules", "aa{sv}", ""),
-    ("ipv6", "token", "s", ""),
-    ("proxy", "browser-only", "b", "FALSE"),
-    ("proxy", "method", "i", "0"),
-    ("proxy", "pac-script", "s", ""),
-    ("proxy", "pac-url", "s", ""),
-    ("match", "driver", "as", ""),
-    ("match", "interface-name", "as", ""),
-    ("match", "kernel-command-line", "as", ""),
-    ("match", "path", "as", ""),
-    ("hostname", "from-dhcp", "i", ""),
-    ("hostname", "from-dns-lookup", "i", ""),
-    ("hostname", "only-from-default", "i", ""),
-    ("hostname", "priority", "i", "0"),
-    ("802-3-ethernet", "accept-all-mac-addresses", "i", ""),
-    ("802-3-ethernet", "assigned-mac-address", "s", ""),
-    ("802-3-ethernet", "auto-negotiate", "b", "FALSE"),
-    ("802-3-ethernet", "cloned-mac-address", "ay", ""),
-    ("802-3-ethernet", "duplex", "s", ""),
-    ("802-3-ethernet", "generate-mac-address-mask", "s", ""),
-    ("802-3-ethernet", "mac-address", "ay", ""),
-    ("802-3-ethernet", "mac-address-blacklist", "as", ""),
-    ("802-3-ethernet", "mtu", "u", "0"),
-    ("802-3-ethernet", "port", "s", ""),
-    ("802-3-ethernet", "s390-nettype", "s", ""),
-    ("802-3-ethernet", "s390-options", "a{ss}", "{}"),
-    ("802-3-ethernet", "s390-subchannels", "as", ""),
-    ("802-3-ethernet", "speed", "u", "0"),
-    ("802-3-ethernet", "wake-on-lan", "u", "1"),
-    ("802-3-ethernet", "wake-on-lan-password", "s", ""),
-    ("user", "data", "a{ss}", "{}"),
-];
-
 /// The D-Bus signature NetworkManager gives `setting.property`.
 pub fn signature_of(setting: &str, property: &str) -> Option<&'static str> {
-    PROPERTY_TYPES
-        .iter()
-        .find(|(s, p, _, _)| *s == setting && *p == property)
-        .map(|(_, _, sig, _)| *sig)
+    Some(catalogue::find(setting, property)?.dbus?.signature)
 }
 
 /// Why a property cannot be sent over D-Bus.
@@ -526,10 +380,9 @@ const DERIVED: &[(&str, &str)] = &[
 
 /// Whether `v` is what NetworkManager means when it leaves the property out.
 fn is_default(setting: &str, name: &str, v: &Value<'_>) -> bool {
-    let default = PROPERTY_TYPES
-        .iter()
-        .find(|(s, p, _, _)| *s == setting && *p == name)
-        .map(|(_, _, _, d)| *d);
+    let default = catalogue::find(setting, name)
+        .and_then(|r| r.dbus)
+        .map(|d| d.default);
     match v {
         Value::Str(s) => s.is_empty(),
         Value::Array(a) => a.is_empty(),
@@ -601,7 +454,7 @@ pub fn describe(dict: &Dict) -> String {
 mod tests {
     use super::*;
     use crate::model::{InnerAddress, Mode, Route, Tunnel};
-    use crate::nm::settings::{from_tunnel, Kind, PROPERTIES};
+    use crate::nm::settings::{from_tunnel, Kind};
 
     fn sig(d: &Dict, setting: &str, name: &str) -> String {
         d[setting][name].value_signature().to_string()
@@ -669,8 +522,8 @@ mod tests {
 
     #[test]
     fn every_mapped_property_has_its_documented_type() {
-        for p in PROPERTIES {
-            let want = match p.kind {
+        for (p, kind) in catalogue::rows().iter().filter_map(|r| Some((r, r.model?.kind))) {
+            let want = match kind {
                 Kind::Str | Kind::DecimalStr => "s",
                 Kind::U32(_) => "u",
                 Kind::Bool => "b",

@@ -10,247 +10,43 @@ use ipnet::IpNet;
 
 use crate::formats::gkeyfile;
 use crate::model::Mode;
+use crate::nm::catalogue;
 use crate::nm::settings::{Kind, NmRoute, Value};
 
-// ----- properties grecfg translates between nmcli and keyfile ------------
+// ----- names: the settings nmcli allows, their properties from the catalogue
 
-/// How a property grecfg does not map to a model field is spelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Spelling {
-    /// Same text in both (numbers, names).
-    Plain,
-    /// nmcli `yes|no|true|false|on|off|1|0`, keyfile `true|false`.
-    Bool,
-    /// A string list: nmcli separates by `,` or blanks, keyfile ends each
-    /// item with `;`.
-    List,
-    /// An enum that nmcli names and the keyfile numbers.
-    Enum(&'static [(&'static str, &'static str)]),
-    /// A string (keyfile-escaped).
-    Str,
-}
+pub(crate) use crate::nm::catalogue::Spelling;
 
-/// Properties of an ip-tunnel profile that grecfg keeps as extras and can
-/// translate exactly between nmcli and keyfile spelling.
-pub(crate) const EXTRAS: &[(&str, &str, Spelling)] = &[
-    ("connection", "autoconnect-priority", Spelling::Plain),
-    ("connection", "autoconnect-retries", Spelling::Plain),
-    ("connection", "stable-id", Spelling::Str),
-    (
-        "connection",
-        "metered",
-        Spelling::Enum(&[("yes", "1"), ("no", "2"), ("unknown", "0")]),
-    ),
-    ("proxy", "method", Spelling::Enum(&[("none", "0"), ("auto", "1")])),
-    ("ipv4", "dns", Spelling::List),
-    ("ipv4", "dns-search", Spelling::List),
-    ("ipv4", "dns-options", Spelling::List),
-    ("ipv4", "dns-priority", Spelling::Plain),
-    ("ipv4", "gateway", Spelling::Plain),
-    ("ipv4", "route-metric", Spelling::Plain),
-    ("ipv4", "route-table", Spelling::Plain),
-    ("ipv4", "never-default", Spelling::Bool),
-    ("ipv4", "ignore-auto-dns", Spelling::Bool),
-    ("ipv4", "ignore-auto-routes", Spelling::Bool),
-    ("ipv4", "may-fail", Spelling::Bool),
-    ("ipv6", "dns", Spelling::List),
-    ("ipv6", "dns-search", Spelling::List),
-    ("ipv6", "dns-options", Spelling::List),
-    ("ipv6", "dns-priority", Spelling::Plain),
-    ("ipv6", "gateway", Spelling::Plain),
-    ("ipv6", "route-metric", Spelling::Plain),
-    ("ipv6", "route-table", Spelling::Plain),
-    ("ipv6", "never-default", Spelling::Bool),
-    ("ipv6", "ignore-auto-dns", Spelling::Bool),
-    ("ipv6", "ignore-auto-routes", Spelling::Bool),
-    ("ipv6", "may-fail", Spelling::Bool),
-    ("ipv6", "mtu", Spelling::Plain),
-    (
-        "ipv6",
-        "addr-gen-mode",
-        Spelling::Enum(&[
-            ("eui64", "eui64"),
-            ("stable-privacy", "stable-privacy"),
-            ("default-or-eui64", "default-or-eui64"),
-            ("default", "default"),
-        ]),
-    ),
-];
-
+/// How grecfg translates an extra between nmcli and keyfile spelling, if
+/// it can.
 pub(crate) fn extra_spelling(setting: &str, name: &str) -> Option<Spelling> {
-    EXTRAS
-        .iter()
-        .find(|(s, n, _)| *s == setting && *n == name)
-        .map(|(_, _, k)| *k)
+    catalogue::find(setting, name)?.spelling
 }
 
-/// The settings an ip-tunnel profile may have, with nmcli's aliases, and
-/// their properties (NetworkManager 1.42, as `nmcli connection add` lists
-/// them). Names are matched exactly or by unique prefix.
-pub(crate) const SETTINGS: &[(&str, Option<&str>, &[&str])] = &[
-    (
-        "connection",
-        None,
-        &[
-            "id",
-            "uuid",
-            "stable-id",
-            "type",
-            "interface-name",
-            "autoconnect",
-            "autoconnect-priority",
-            "autoconnect-retries",
-            "multi-connect",
-            "auth-retries",
-            "timestamp",
-            "read-only",
-            "permissions",
-            "zone",
-            "master",
-            "slave-type",
-            "autoconnect-slaves",
-            "secondaries",
-            "gateway-ping-timeout",
-            "metered",
-            "lldp",
-            "mdns",
-            "llmnr",
-            "dns-over-tls",
-            "mptcp-flags",
-            "mud-url",
-            "wait-device-timeout",
-            "wait-activation-delay",
-        ],
-    ),
-    (
-        "ip-tunnel",
-        None,
-        &[
-            "mode",
-            "parent",
-            "local",
-            "remote",
-            "ttl",
-            "tos",
-            "path-mtu-discovery",
-            "input-key",
-            "output-key",
-            "encapsulation-limit",
-            "flow-label",
-            "fwmark",
-            "mtu",
-            "flags",
-        ],
-    ),
-    (
-        "802-3-ethernet",
-        Some("ethernet"),
-        &[
-            "port",
-            "speed",
-            "duplex",
-            "auto-negotiate",
-            "mac-address",
-            "cloned-mac-address",
-            "generate-mac-address-mask",
-            "mac-address-blacklist",
-            "mtu",
-            "s390-subchannels",
-            "s390-nettype",
-            "s390-options",
-            "wake-on-lan",
-            "wake-on-lan-password",
-            "accept-all-mac-addresses",
-        ],
-    ),
-    ("ethtool", None, &[]),
-    (
-        "match",
-        None,
-        &["interface-name", "kernel-command-line", "driver", "path"],
-    ),
-    (
-        "ipv4",
-        None,
-        &[
-            "method",
-            "dns",
-            "dns-search",
-            "dns-options",
-            "dns-priority",
-            "addresses",
-            "gateway",
-            "routes",
-            "route-metric",
-            "route-table",
-            "routing-rules",
-            "replace-local-rule",
-            "ignore-auto-routes",
-            "ignore-auto-dns",
-            "dhcp-client-id",
-            "dhcp-iaid",
-            "dhcp-timeout",
-            "dhcp-send-hostname",
-            "dhcp-hostname",
-            "dhcp-fqdn",
-            "dhcp-hostname-flags",
-            "never-default",
-            "may-fail",
-            "required-timeout",
-            "dad-timeout",
-            "dhcp-vendor-class-identifier",
-            "link-local",
-            "dhcp-reject-servers",
-            "auto-route-ext-gw",
-        ],
-    ),
-    (
-        "ipv6",
-        None,
-        &[
-            "method",
-            "dns",
-            "dns-search",
-            "dns-options",
-            "dns-priority",
-            "addresses",
-            "gateway",
-            "routes",
-            "route-metric",
-            "route-table",
-            "routing-rules",
-            "replace-local-rule",
-            "ignore-auto-routes",
-            "ignore-auto-dns",
-            "never-default",
-            "may-fail",
-            "required-timeout",
-            "ip6-privacy",
-            "addr-gen-mode",
-            "ra-timeout",
-            "mtu",
-            "dhcp-duid",
-            "dhcp-iaid",
-            "dhcp-timeout",
-            "dhcp-send-hostname",
-            "dhcp-hostname",
-            "dhcp-hostname-flags",
-            "auto-route-ext-gw",
-            "token",
-        ],
-    ),
-    (
-        "hostname",
-        None,
-        &["priority", "from-dhcp", "from-dns-lookup", "only-from-default"],
-    ),
-    ("tc", None, &["qdiscs", "tfilters"]),
-    (
-        "proxy",
-        None,
-        &["method", "browser-only", "pac-url", "pac-script"],
-    ),
+/// The settings an ip-tunnel profile may have, with nmcli's aliases, in
+/// the order nmcli lists them (NetworkManager 1.42, `nmcli connection
+/// add`). Their properties are the catalogue's rows nmcli lists. Names are
+/// matched exactly or by unique prefix.
+const SETTINGS: &[(&str, Option<&str>)] = &[
+    ("connection", None),
+    ("ip-tunnel", None),
+    ("802-3-ethernet", Some("ethernet")),
+    ("ethtool", None),
+    ("match", None),
+    ("ipv4", None),
+    ("ipv6", None),
+    ("hostname", None),
+    ("tc", None),
+    ("proxy", None),
 ];
+
+/// The properties nmcli lists for `setting`, in its order.
+fn nmcli_properties(setting: &str) -> impl Iterator<Item = &'static str> + Clone + '_ {
+    catalogue::rows()
+        .iter()
+        .filter(move |r| r.setting == setting && r.nmcli)
+        .map(|r| r.name)
+}
 
 /// Exact match first, else the one name `word` is a prefix of.
 pub(crate) fn unique_prefix<'a>(
@@ -275,16 +71,14 @@ pub(crate) fn resolve(name: &str) -> Result<(String, String, bool), String> {
     let Some((s, p)) = name.split_once('.') else {
         return Err(format!("`{name}` is not setting.property"));
     };
-    let all = SETTINGS
-        .iter()
-        .flat_map(|(n, a, _)| std::iter::once(*n).chain(*a));
+    let all = SETTINGS.iter().flat_map(|(n, a)| std::iter::once(*n).chain(*a));
     let setting = match unique_prefix(s, all) {
         Ok(n) => SETTINGS
             .iter()
-            .find(|(full, alias, _)| *full == n || *alias == Some(n))
+            .find(|(full, alias)| *full == n || *alias == Some(n))
             .expect("listed"),
         Err(hits) if hits.is_empty() => {
-            let list: Vec<&str> = SETTINGS.iter().map(|(n, _, _)| *n).collect();
+            let list: Vec<&str> = SETTINGS.iter().map(|(n, _)| *n).collect();
             return Err(format!(
                 "invalid or not allowed setting '{s}' for an ip-tunnel profile: not among [{}]",
                 list.join(", ")
@@ -292,7 +86,7 @@ pub(crate) fn resolve(name: &str) -> Result<(String, String, bool), String> {
         }
         Err(hits) => return Err(format!("setting '{s}' is ambiguous: {}", hits.join(", "))),
     };
-    match unique_prefix(p, setting.2.iter().copied()) {
+    match unique_prefix(p, nmcli_properties(setting.0)) {
         Ok(prop) => Ok((setting.0.to_string(), prop.to_string(), true)),
         Err(hits) if hits.len() > 1 => Err(format!("property '{p}' is ambiguous: {}", hits.join(", "))),
         Err(_) => Ok((setting.0.to_string(), p.to_string(), false)),
