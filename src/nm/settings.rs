@@ -266,7 +266,7 @@ impl Settings {
 }
 
 /// The dictionary for a tunnel already lowered onto what NetworkManager
-/// holds (see `formats::keyfile::lower`): defaults are left out, extras of
+/// holds (see `nm::lower`): defaults are left out, extras of
 /// format `keyfile` become opaque properties.
 pub fn from_tunnel(t: &Tunnel) -> Settings {
     let mut s = Settings::default();
@@ -342,6 +342,32 @@ pub fn parse_route_options(raw: &str) -> Option<BTreeMap<String, String>> {
         out.insert(k.to_string(), v.to_string());
     }
     Some(out)
+}
+
+/// `DEST/PREFIX[ GW[ METRIC]]` with `sep` between the fields (keyfile `,`,
+/// nmcli a blank). NetworkManager writes the unspecified address as
+/// gateway when only a metric is set, for old readers.
+pub(crate) fn route_fields(r: &NmRoute, sep: char) -> String {
+    let mut v = r.dest.to_string();
+    if r.next_hop.is_some() || r.metric.is_some() {
+        let gw = r.next_hop.map_or_else(
+            || {
+                if r.dest.addr().is_ipv6() {
+                    "::".to_string()
+                } else {
+                    "0.0.0.0".to_string()
+                }
+            },
+            |g| g.to_string(),
+        );
+        v.push(sep);
+        v.push_str(&gw);
+        if let Some(m) = r.metric {
+            v.push(sep);
+            v.push_str(&m.to_string());
+        }
+    }
+    v
 }
 
 /// Render route attributes as NetworkManager does: sorted by name,

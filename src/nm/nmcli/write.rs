@@ -5,7 +5,7 @@ use crate::diag::Problem;
 use crate::formats::shell::sh_quote;
 use crate::model::{Extra, Mode, Tunnel};
 use crate::nm::settings::{
-    self, format_route_options, split_extra_key, NmRoute, Settings, Value, EXTRA_FORMAT_NMCLI,
+    self, format_route_options, route_fields, split_extra_key, NmRoute, Settings, Value, EXTRA_FORMAT_NMCLI,
 };
 
 use super::spelling::{extra_to_nmcli, resolve};
@@ -63,25 +63,9 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
     Ok((lowered, w))
 }
 
+/// `DEST [NEXT_HOP] [METRIC] [ATTR=VALUE ...]`, the route as nmcli spells it.
 fn route_nmcli(r: &NmRoute) -> String {
-    let mut v = r.dest.to_string();
-    if r.next_hop.is_some() || r.metric.is_some() {
-        let gw = r.next_hop.map_or_else(
-            || {
-                if r.dest.addr().is_ipv6() {
-                    "::".into()
-                } else {
-                    "0.0.0.0".into()
-                }
-            },
-            |g| g.to_string(),
-        );
-        v.push(' ');
-        v.push_str(&gw);
-    }
-    if let Some(m) = r.metric {
-        v.push_str(&format!(" {m}"));
-    }
+    let mut v = route_fields(r, ' ');
     let o = format_route_options(&r.options, r.table);
     if !o.is_empty() {
         v.push(' ');
