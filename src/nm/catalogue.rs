@@ -15,7 +15,7 @@ use crate::nm::settings::{Default, Kind, Value};
 
 /// How a property grecfg does not map to a model field is spelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Spelling {
+pub(crate) enum Spelling {
     /// Same text in both (numbers, names).
     Plain,
     /// nmcli `yes|no|true|false|on|off|1|0`, keyfile `true|false`.
@@ -31,8 +31,10 @@ pub enum Spelling {
 
 /// A property's D-Bus type and the man page's "Default Value" column
 /// (GetSettings leaves out a property at its default).
+// Only the D-Bus encoder reads these; the column stays without it.
+#[cfg_attr(not(feature = "dbus"), allow(dead_code))]
 #[derive(Debug, Clone, Copy)]
-pub struct Dbus {
+pub(crate) struct Dbus {
     pub signature: &'static str,
     pub default: &'static str,
 }
@@ -48,12 +50,12 @@ pub struct Property {
     pub field: Option<&'static str>,
     /// How the dictionary and the tunnel exchange the value, for the
     /// scalar properties.
-    pub access: Option<Access>,
+    pub(crate) access: Option<Access>,
 }
 
 /// The getter and setter of a scalar property.
 #[derive(Debug, Clone, Copy)]
-pub struct Access {
+pub(crate) struct Access {
     /// The value the tunnel gives the property; `None`: left out.
     pub get: fn(&Tunnel) -> Option<Value>,
     /// Fill the tunnel from the value; `None` for properties
@@ -64,7 +66,7 @@ pub struct Access {
 }
 
 /// What a setter made of a value.
-pub enum Read {
+pub(crate) enum Read {
     /// The value is not of the property's kind: nothing read.
     Other,
     Set,
@@ -74,7 +76,7 @@ pub enum Read {
 
 /// One property of one setting.
 #[derive(Debug, Clone, Copy)]
-pub struct Row {
+pub(crate) struct Row {
     pub setting: &'static str,
     pub name: &'static str,
     pub dbus: Option<Dbus>,
@@ -442,12 +444,12 @@ static CATALOGUE: LazyLock<Vec<Row>> = LazyLock::new(|| {
 });
 
 /// Every property in the catalogue.
-pub fn rows() -> &'static [Row] {
+pub(crate) fn rows() -> &'static [Row] {
     &CATALOGUE
 }
 
 /// The row of `setting.name`.
-pub fn find(setting: &str, name: &str) -> Option<&'static Row> {
+pub(crate) fn find(setting: &str, name: &str) -> Option<&'static Row> {
     rows().iter().find(|r| r.setting == setting && r.name == name)
 }
 

@@ -1,6 +1,6 @@
 //! NetworkManager: the settings dictionary shared by its encodings.
 
-pub mod catalogue;
+pub(crate) mod catalogue;
 #[cfg(feature = "dbus")]
 pub mod dbus;
 mod lower;
