@@ -10,11 +10,12 @@
 //! spells it (`ipv4.dns`, `ethernet.mtu`, `ipv4.route2_options`).
 
 use std::collections::BTreeMap;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
 use ipnet::IpNet;
 
 use crate::model::{Extra, Family, InnerAddress, Mode, Route, Tunnel};
+use crate::nm::catalogue::{self, Access, Read};
 
 /// The `format` of extras that belong to NetworkManager profiles.
 pub const EXTRA_FORMAT: &str = "keyfile";
@@ -70,117 +71,11 @@ pub enum Default {
     Bool(bool),
 }
 
-/// A property grecfg maps to a model field.
-#[derive(Debug, Clone, Copy)]
-pub struct Property {
-    pub setting: &'static str,
-    pub name: &'static str,
-    pub kind: Kind,
-    pub default: Default,
-    /// The model field it fills (as the validator names fields).
-    pub field: Option<&'static str>,
-}
-
-const fn prop(
-    setting: &'static str,
-    name: &'static str,
-    kind: Kind,
-    default: Default,
-    field: &'static str,
-) -> Property {
-    Property {
-        setting,
-        name,
-        kind,
-        default,
-        field: Some(field),
-    }
-}
-
-const fn managed(setting: &'static str, name: &'static str, kind: Kind) -> Property {
-    Property {
-        setting,
-        name,
-        kind,
-        default: Default::Unset,
-        field: None,
-    }
-}
-
-/// Every property grecfg writes itself. Anything else is opaque.
-pub const PROPERTIES: &[Property] = &[
-    prop("connection", "id", Kind::Str, Default::Unset, "id"),
-    prop("connection", "uuid", Kind::Str, Default::Unset, "uuid"),
-    managed("connection", "type", Kind::Str),
-    prop(
-        "connection",
-        "autoconnect",
-        Kind::Bool,
-        Default::Bool(true),
-        "autoconnect",
-    ),
-    prop("connection", "interface-name", Kind::Str, Default::Unset, "name"),
-    prop("connection", "zone", Kind::Str, Default::Unset, "zone"),
-    prop(
-        "ip-tunnel",
-        "encapsulation-limit",
-        Kind::U32(255),
-        Default::U32(0),
-        "encapsulation_limit",
-    ),
-    prop(
-        "ip-tunnel",
-        "flags",
-        Kind::U32(u32::MAX),
-        Default::U32(0),
-        "flags",
-    ),
-    prop(
-        "ip-tunnel",
-        "flow-label",
-        Kind::U32((1 << 20) - 1),
-        Default::U32(0),
-        "flow_label",
-    ),
-    prop(
-        "ip-tunnel",
-        "input-key",
-        Kind::DecimalStr,
-        Default::Unset,
-        "input_key",
-    ),
-    prop("ip-tunnel", "local", Kind::Str, Default::Unset, "local"),
-    prop("ip-tunnel", "mode", Kind::U32(u32::MAX), Default::Unset, "mode"),
-    prop("ip-tunnel", "mtu", Kind::U32(u32::MAX), Default::U32(0), "mtu"),
-    prop(
-        "ip-tunnel",
-        "output-key",
-        Kind::DecimalStr,
-        Default::Unset,
-        "output_key",
-    ),
-    prop("ip-tunnel", "parent", Kind::Str, Default::Unset, "parent"),
-    prop(
-        "ip-tunnel",
-        "path-mtu-discovery",
-        Kind::Bool,
-        Default::Bool(true),
-        "path_mtu_discovery",
-    ),
-    prop("ip-tunnel", "remote", Kind::Str, Default::Unset, "remote"),
-    prop("ip-tunnel", "tos", Kind::U32(255), Default::U32(0), "tos"),
-    prop("ip-tunnel", "ttl", Kind::U32(255), Default::U32(0), "ttl"),
-    prop("ipv4", "addresses", Kind::Addresses, Default::Unset, "addresses"),
-    managed("ipv4", "method", Kind::Str),
-    prop("ipv4", "routes", Kind::Routes, Default::Unset, "routes"),
-    prop("ipv6", "addresses", Kind::Addresses, Default::Unset, "addresses"),
-    managed("ipv6", "method", Kind::Str),
-    prop("ipv6", "routes", Kind::Routes, Default::Unset, "routes"),
-];
+pub use crate::nm::catalogue::Property;
 
 /// The property grecfg maps, if `setting.name` is one.
 pub fn property(setting: &str, name: &str) -> Option<&'static Property> {
-    PROPERTIES.iter().find(|p| p.setting == setting && p.name == name)
+    catalogue::find(setting, name)?.model.as_ref()
 }
 
 /// Whether `value` is the property's default, which NetworkManager omits.
@@ -371,56 +266,19 @@ impl Settings {
 }
 
 /// The dictionary for a tunnel already lowered onto what NetworkManager
-/// holds (see `formats::keyfile::lower`): defaults are left out, extras of
+/// holds (see `nm::lower`): defaults are left out, extras of
 /// format `keyfile` become opaque properties.
 pub fn from_tunnel(t: &Tunnel) -> Settings {
     let mut s = Settings::default();
-    let con = "connection";
-    s.set(con, "id", Value::Str(t.profile_id().to_string()));
-    if let Some(u) = t.uuid {
-        s.set(con, "uuid", Value::Str(u.to_string()));
-    }
-    s.set(con, "type", Value::Str("ip-tunnel".into()));
-    s.set(con, "interface-name", Value::Str(t.name.clone()));
-    if !t.autoconnect {
-        s.set(con, "autoconnect", Value::Bool(false));
-    }
-    if let Some(z) = &t.zone {
-        s.set(con, "zone", Value::Str(z.clone()));
-    }
-
-    let tun = "ip-tunnel";
-    s.set(tun, "mode", Value::U32(t.mode.nm_number()));
-    if let Some(l) = t.local {
-        s.set(tun, "local", Value::Str(l.to_string()));
-    }
-    let remote = t.remote.unwrap_or(match t.mode.outer_family() {
-        Family::V4 => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-        Family::V6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
-    });
-    s.set(tun, "remote", Value::Str(remote.to_string()));
-    for (name, key) in [("input-key", t.input_key), ("output-key", t.output_key)] {
-        if let Some(k) = key {
-            s.set(tun, name, Value::Str(k.to_string()));
+    for r in catalogue::rows() {
+        let Some(get) = r.model.and_then(|p| p.access).map(|a| a.get) else {
+            continue;
+        };
+        if let Some(v) = get(t) {
+            if !is_default(r.setting, r.name, &v) {
+                s.set(r.setting, r.name, v);
+            }
         }
-    }
-    for (name, v) in [
-        ("ttl", u32::from(t.ttl)),
-        ("tos", u32::from(t.tos)),
-        ("mtu", t.mtu.unwrap_or(0)),
-        ("encapsulation-limit", u32::from(t.encapsulation_limit)),
-        ("flow-label", t.flow_label),
-        ("flags", t.flags),
-    ] {
-        if !is_default(tun, name, &Value::U32(v)) {
-            s.set(tun, name, Value::U32(v));
-        }
-    }
-    if !t.path_mtu_discovery {
-        s.set(tun, "path-mtu-discovery", Value::Bool(false));
-    }
-    if let Some(p) = &t.parent {
-        s.set(tun, "parent", Value::Str(p.clone()));
     }
 
     for (setting, fam) in [("ipv4", Family::V4), ("ipv6", Family::V6)] {
@@ -484,6 +342,32 @@ pub fn parse_route_options(raw: &str) -> Option<BTreeMap<String, String>> {
         out.insert(k.to_string(), v.to_string());
     }
     Some(out)
+}
+
+/// `DEST/PREFIX[ GW[ METRIC]]` with `sep` between the fields (keyfile `,`,
+/// nmcli a blank). NetworkManager writes the unspecified address as
+/// gateway when only a metric is set, for old readers.
+pub(crate) fn route_fields(r: &NmRoute, sep: char) -> String {
+    let mut v = r.dest.to_string();
+    if r.next_hop.is_some() || r.metric.is_some() {
+        let gw = r.next_hop.map_or_else(
+            || {
+                if r.dest.addr().is_ipv6() {
+                    "::".to_string()
+                } else {
+                    "0.0.0.0".to_string()
+                }
+            },
+            |g| g.to_string(),
+        );
+        v.push(sep);
+        v.push_str(&gw);
+        if let Some(m) = r.metric {
+            v.push(sep);
+            v.push_str(&m.to_string());
+        }
+    }
+    v
 }
 
 /// Render route attributes as NetworkManager does: sorted by name,
@@ -558,10 +442,6 @@ pub fn to_tunnel(s: &Settings) -> (Option<Tunnel>, Vec<Finding>, FieldSources) {
         Some(Value::U32(v)) => Some(*v),
         _ => None,
     };
-    let bool_of = |setting: &str, name: &str| match s.get(setting, name) {
-        Some(Value::Bool(v)) => Some(*v),
-        _ => None,
-    };
 
     match str_of("connection", "type") {
         Some(t) if t == "ip-tunnel" => {}
@@ -619,123 +499,36 @@ pub fn to_tunnel(s: &Settings) -> (Option<Tunnel>, Vec<Finding>, FieldSources) {
     };
 
     let mut t = Tunnel::new(name.clone().unwrap_or_default(), mode.unwrap_or(Mode::Gre));
-    if let Some(id) = str_of("connection", "id") {
-        t.id = Some(id);
-        note("id", "connection", "id", None);
-    }
-    if let Some(u) = str_of("connection", "uuid") {
-        match uuid::Uuid::parse_str(&u) {
-            Ok(u) => {
-                t.uuid = Some(u);
-                note("uuid", "connection", "uuid", None);
+    // The scalar properties, in the catalogue's order (which is the order
+    // their findings are reported in).
+    for r in catalogue::rows() {
+        let Some(p) = r.model else { continue };
+        let (
+            Some(field),
+            Some(Access {
+                set: Some(set),
+                missing,
+                ..
+            }),
+        ) = (p.field, p.access)
+        else {
+            continue;
+        };
+        match s.get(r.setting, r.name).map_or(Read::Other, |v| set(&mut t, v)) {
+            Read::Set => note(field, r.setting, r.name, None),
+            Read::Bad(message, hint) => {
+                let bad = Finding::new(true, r.setting, r.name, message);
+                f.push(match hint {
+                    Some(h) => bad.hint(h),
+                    None => bad,
+                });
             }
-            Err(_) => f.push(Finding::new(
-                true,
-                "connection",
-                "uuid",
-                format!("{u:?} is not a UUID"),
-            )),
-        }
-    }
-    if let Some(a) = bool_of("connection", "autoconnect") {
-        t.autoconnect = a;
-        note("autoconnect", "connection", "autoconnect", None);
-    }
-    if let Some(z) = str_of("connection", "zone") {
-        t.zone = Some(z);
-        note("zone", "connection", "zone", None);
-    }
-
-    let tun = "ip-tunnel";
-    if let Some(l) = str_of(tun, "local") {
-        match l.parse::<IpAddr>() {
-            Ok(a) => {
-                t.local = Some(a);
-                note("local", tun, "local", None);
-            }
-            Err(_) => f.push(Finding::new(
-                true,
-                tun,
-                "local",
-                format!("local {l:?} is not an IP address"),
-            )),
-        }
-    }
-    match str_of(tun, "remote") {
-        Some(r) => match r.parse::<IpAddr>() {
-            Ok(a) => {
-                note("remote", tun, "remote", None);
-                // NetworkManager requires a remote; the kernel reads the
-                // unspecified address as "any": a multipoint tunnel.
-                t.remote = (!a.is_unspecified()).then_some(a);
-            }
-            Err(_) => f.push(Finding::new(
-                true,
-                tun,
-                "remote",
-                format!("remote {r:?} is not an IP address"),
-            )),
-        },
-        None => f.push(
-            Finding::new(
-                false,
-                tun,
-                "remote",
-                "ip-tunnel.remote is missing; NetworkManager requires it",
-            )
-            .hint("grecfg reads the tunnel as multipoint and writes remote=0.0.0.0 (any)"),
-        ),
-    }
-    for (name, field) in [("input-key", "input_key"), ("output-key", "output_key")] {
-        if let Some(k) = str_of(tun, name) {
-            match k.parse::<u32>() {
-                Ok(v) if k.bytes().all(|b| b.is_ascii_digit()) => {
-                    if field == "input_key" {
-                        t.input_key = Some(v);
-                    } else {
-                        t.output_key = Some(v);
-                    }
-                    note(field, tun, name, None);
+            Read::Other => {
+                if let Some((message, hint)) = missing {
+                    f.push(Finding::new(false, r.setting, r.name, message).hint(hint));
                 }
-                _ => f.push(
-                    Finding::new(true, tun, name, format!("{name} {k:?} is not a decimal number"))
-                        .hint("NetworkManager stores GRE keys as decimal numbers 0..4294967295 (no dotted quads, no hex)"),
-                ),
             }
         }
-    }
-    let small = |v: u32| u8::try_from(v).unwrap_or(u8::MAX);
-    if let Some(v) = u32_of(tun, "ttl") {
-        t.ttl = small(v);
-        note("ttl", tun, "ttl", None);
-    }
-    if let Some(v) = u32_of(tun, "tos") {
-        t.tos = small(v);
-        note("tos", tun, "tos", None);
-    }
-    if let Some(v) = u32_of(tun, "encapsulation-limit") {
-        t.encapsulation_limit = small(v);
-        note("encapsulation_limit", tun, "encapsulation-limit", None);
-    }
-    if let Some(v) = u32_of(tun, "flow-label") {
-        t.flow_label = v;
-        note("flow_label", tun, "flow-label", None);
-    }
-    if let Some(v) = u32_of(tun, "flags") {
-        t.flags = v;
-        note("flags", tun, "flags", None);
-    }
-    if let Some(v) = u32_of(tun, "mtu") {
-        t.mtu = (v != 0).then_some(v);
-        note("mtu", tun, "mtu", None);
-    }
-    if let Some(v) = bool_of(tun, "path-mtu-discovery") {
-        t.path_mtu_discovery = v;
-        note("path_mtu_discovery", tun, "path-mtu-discovery", None);
-    }
-    if let Some(p) = str_of(tun, "parent") {
-        t.parent = Some(p);
-        note("parent", tun, "parent", None);
     }
 
     for (setting, fam) in [("ipv4", Family::V4), ("ipv6", Family::V6)] {

@@ -1,0 +1,164 @@
+//! Writing: one `nmcli connection add` command per tunnel.
+
+use crate::codec::{OutputFile, WriteOptions};
+use crate::diag::Problem;
+use crate::formats::shell::sh_quote;
+use crate::model::{Extra, Mode, Tunnel};
+use crate::nm::settings::{
+    self, format_route_options, route_fields, split_extra_key, NmRoute, Settings, Value, EXTRA_FORMAT_NMCLI,
+};
+
+use super::spelling::{extra_to_nmcli, resolve};
+
+/// Lower a tunnel onto what a profile created by nmcli holds: the shared
+/// lowering (`nm::lower`), then extras in keyfile spelling that grecfg cannot spell for
+/// nmcli are dropped with a warning.
+pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
+    // Extras already in nmcli spelling are this encoding's own: they pass
+    // through the shared lowering untouched and are judged below.
+    let crate::nm::Lowered {
+        tunnel: mut lowered,
+        verbatim: nmcli_extras,
+        warnings: mut w,
+    } = crate::nm::lower(t, opts, Some(EXTRA_FORMAT_NMCLI))?;
+    lowered.extras.retain(|e| {
+        let Some((group, key)) = split_extra_key(&e.key) else {
+            return false;
+        };
+        let setting = settings::setting_for_group(group);
+        if settings::route_options_index(key).is_some() || extra_to_nmcli(setting, key, &e.value).is_some() {
+            return true;
+        }
+        w.push(Problem::general(format!(
+            "NetworkManager setting {}={} is not written: grecfg cannot spell it as an nmcli argument",
+            e.key, e.value
+        )));
+        false
+    });
+    for e in nmcli_extras {
+        let sign = if e.key.starts_with(['+', '-']) {
+            &e.key[..1]
+        } else {
+            ""
+        };
+        let why = match resolve(&e.key[sign.len()..]) {
+            Ok((s, p, _)) => match settings::owner_of_key(&s, &p) {
+                None => {
+                    lowered.extras.push(Extra {
+                        format: EXTRA_FORMAT_NMCLI.into(),
+                        key: format!("{sign}{s}.{p}"),
+                        value: e.value,
+                    });
+                    continue;
+                }
+                Some(owner) => format!("grecfg writes it from {owner}"),
+            },
+            Err(e) => e,
+        };
+        w.push(Problem::general(format!(
+            "nmcli property {} {} is not written: {why}",
+            e.key, e.value
+        )));
+    }
+    Ok((lowered, w))
+}
+
+/// `DEST [NEXT_HOP] [METRIC] [ATTR=VALUE ...]`, the route as nmcli spells it.
+fn route_nmcli(r: &NmRoute) -> String {
+    let mut v = route_fields(r, ' ');
+    let o = format_route_options(&r.options, r.table);
+    if !o.is_empty() {
+        v.push(' ');
+        v.push_str(&o.replace(',', " "));
+    }
+    v
+}
+
+/// The `nmcli connection add` arguments (after `add`) for a dictionary,
+/// grouped by setting, in NetworkManager's order.
+pub fn arguments(s: &Settings) -> Vec<Vec<String>> {
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    for (setting, props) in s.ordered() {
+        let mut g: Vec<String> = Vec::new();
+        let mut kv = |k: &str, v: String| {
+            g.push(k.to_string());
+            g.push(v);
+        };
+        for (name, value) in props {
+            let full = format!("{setting}.{name}");
+            match (setting, name, value) {
+                ("connection", "type", Value::Str(t)) => kv("type", t.clone()),
+                ("connection", "id", Value::Str(v)) => kv("con-name", v.clone()),
+                ("connection", "interface-name", Value::Str(v)) => kv("ifname", v.clone()),
+                ("ip-tunnel", "mode", Value::U32(n)) => kv(
+                    &full,
+                    Mode::from_nm_number(*n).map_or_else(|| n.to_string(), |m| m.name().to_string()),
+                ),
+                (_, _, Value::Str(v)) => kv(&full, v.clone()),
+                (_, _, Value::U32(v)) => kv(&full, v.to_string()),
+                (_, _, Value::Bool(v)) => kv(&full, if *v { "yes" } else { "no" }.into()),
+                (_, _, Value::Addresses(list)) => kv(
+                    &full,
+                    list.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", "),
+                ),
+                (_, _, Value::Routes(list)) => {
+                    kv(&full, list.iter().map(route_nmcli).collect::<Vec<_>>().join(", "))
+                }
+                ("ipv6", "addr-gen-mode", Value::Opaque(v)) if v == "default" => {}
+                (_, _, Value::Opaque(raw)) => {
+                    if let Some(v) = extra_to_nmcli(setting, name, raw) {
+                        kv(&full, v);
+                    }
+                }
+            }
+        }
+        if !g.is_empty() {
+            groups.push(g);
+        }
+    }
+    groups
+}
+
+/// The command creating a lowered tunnel's profile, shell-quoted, one
+/// setting per continuation line.
+pub fn command_line(t: &Tunnel) -> String {
+    let s = settings::from_tunnel(t);
+    let mut groups = arguments(&s);
+    let extra: Vec<String> = t
+        .extras
+        .iter()
+        .filter(|e| e.format == EXTRA_FORMAT_NMCLI)
+        .flat_map(|e| [e.key.clone(), e.value.clone()])
+        .collect();
+    if !extra.is_empty() {
+        groups.push(extra);
+    }
+    // `type ip-tunnel` first: nmcli needs the type to resolve aliases.
+    if let Some(i) = groups
+        .first()
+        .and_then(|g| g.chunks(2).position(|kv| kv[0] == "type"))
+    {
+        let ty: Vec<String> = groups[0].drain(i * 2..i * 2 + 2).collect();
+        groups[0].splice(0..0, ty);
+    }
+    // A shell word cannot hold NUL, and neither can a NetworkManager string.
+    let quote = |w: &String| sh_quote(&w.replace('\0', "")).unwrap_or_default();
+    let lines: Vec<String> = groups
+        .iter()
+        .map(|g| {
+            g.chunks(2)
+                .map(|kv| format!("{} {}", quote(&kv[0]), quote(&kv[1])))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    format!("nmcli connection add {}\n", lines.join(" \\\n    "))
+}
+
+pub fn encode(t: &Tunnel) -> Vec<OutputFile> {
+    vec![OutputFile {
+        name: format!("{}.nmcli", t.name),
+        contents: command_line(t),
+        mode: 0o644,
+    }]
+}
