@@ -20,4 +20,5 @@ pub mod mtu;
 pub mod nm;
 pub mod peer;
 pub mod render;
+pub mod shell;
 pub mod write;

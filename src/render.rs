@@ -17,8 +17,8 @@ use minijinja::{context, AutoEscape, Environment, Error, ErrorKind, UndefinedBeh
 use crate::codec::OutputFile;
 use crate::diag::Problem;
 use crate::formats::iproute2;
-use crate::formats::shell::{is_plain, sh_quote};
 use crate::model::Tunnel;
+use crate::shell::{is_plain, sh_quote};
 
 /// What to render a tunnel into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

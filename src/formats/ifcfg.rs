@@ -16,11 +16,11 @@ use std::path::Path;
 use ipnet::IpNet;
 use uuid::Uuid;
 
-use super::shell::{self, LexError, Vars};
 use super::values::{self, ValueError};
 use crate::codec::{Companions, OutputFile, Parsed};
 use crate::diag::{reset_with_warning, Diagnostic, Failure, Location, Origins, Problem, Source};
 use crate::model::{Extra, Family, InnerAddress, Mode, Route, Tunnel};
+use crate::shell::{self, LexError, Vars};
 
 const FORMAT: &str = "ifcfg";
 

@@ -8,5 +8,4 @@ pub mod keyfile;
 pub mod model;
 pub mod script;
 pub mod script_syntax;
-pub mod shell;
 pub mod values;

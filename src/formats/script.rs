@@ -20,12 +20,12 @@ use ipnet::IpNet;
 
 use super::iproute2;
 use super::script_syntax::{self, Arm, Item};
-use super::shell::{self, LexError, Piece, ScriptWord};
 use super::values::{self, ValueError};
 use crate::codec::Parsed;
 use crate::diag::{Diagnostic, Failure, Location, Origins, Severity, Source};
 use crate::model::{flags, Extra, Family, InnerAddress, Mode, Neighbour, Route, Tunnel};
 use crate::nm::nmcli::{self, Nmcli, Outcome};
+use crate::shell::{self, LexError, Piece, ScriptWord};
 
 /// How the input is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -2990,7 +2990,7 @@ fn tunnel_mode(word: &str, ip6: bool) -> Result<Mode, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::shell::{lex_script, ScriptToken};
+    use crate::shell::{lex_script, ScriptToken};
 
     fn words(text: &str) -> Vec<Vec<String>> {
         script_syntax::flatten(&script_syntax::parse(lex_script(text).tokens))

@@ -28,11 +28,11 @@ use crate::codec::{OutputFile, WriteOptions};
 use crate::diag::{Problem, Severity};
 use crate::formats::gkeyfile;
 use crate::formats::keyfile;
-use crate::formats::shell::sh_quote;
 use crate::model::{Extra, Mode, Tunnel};
 use crate::nm::settings::{
     self, format_route_options, property, split_extra_key, Kind, NmRoute, Settings, Value, EXTRA_FORMAT_NMCLI,
 };
+use crate::shell::sh_quote;
 
 // ----- properties grecfg translates between nmcli and keyfile ------------
 
