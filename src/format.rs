@@ -124,7 +124,7 @@ impl Format {
             .lines()
             .map(str::trim)
             .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'))?;
-        if formats::script::starts_with_nmcli(text) {
+        if crate::script::starts_with_nmcli(text) {
             Some(Format::Nmcli)
         } else if first.starts_with('{') {
             Some(Format::Model)
@@ -152,9 +152,9 @@ pub fn read(format: Format, src: &Source, companions: &dyn Companions) -> Result
         Format::Ifcfg => formats::ifcfg::read(src, companions).map(|p| vec![p]),
         Format::Keyfile => formats::keyfile::read(src).map(|p| vec![p]),
         Format::Model => formats::model::read(src),
-        Format::Iproute2 => formats::script::read(src, formats::script::Dialect::Iproute2),
-        Format::RcLocal => formats::script::read(src, formats::script::Dialect::RcLocal),
-        Format::Nmcli => formats::script::read(src, formats::script::Dialect::Iproute2),
+        Format::Iproute2 => crate::script::read(src, crate::script::Dialect::Iproute2),
+        Format::RcLocal => crate::script::read(src, crate::script::Dialect::RcLocal),
+        Format::Nmcli => crate::script::read(src, crate::script::Dialect::Iproute2),
         Format::Systemd => Err(Failure::one(
             Diagnostic::error("grecfg writes systemd units but does not read them")
                 .at(src.whole())

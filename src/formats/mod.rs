@@ -6,6 +6,4 @@ pub mod ifcfg;
 pub mod iproute2;
 pub mod keyfile;
 pub mod model;
-pub mod script;
-pub mod script_syntax;
 pub mod values;
