@@ -1,4 +1,10 @@
+use super::builder::Builder;
+use super::cmd::{Cmd, Word};
+use super::dispatch::{interpret, known_command};
 use super::*;
+use crate::diag::Severity;
+use crate::formats::values;
+use crate::model::{flags, Mode, Neighbour};
 use crate::shell::{lex_script, ScriptToken};
 
 fn words(text: &str) -> Vec<Vec<String>> {
@@ -515,6 +521,42 @@ fn ignored_commands_are_notes_with_their_line() {
         .map(|d| d.location.as_ref().unwrap().line)
         .collect();
     assert_eq!(notes, [2, 2, 3]);
+}
+
+#[test]
+fn commands_without_a_shell_are_interpreted_where_their_words_say() {
+    // A reader with command lines but no shell (here ifupdown's `up`
+    // hooks) splits the words itself and hands the commands over.
+    let text = "iface gre1 inet manual\n  up ip tunnel add gre1 mode gre remote 192.0.2.2\n  up ip addr add 10.0.0.1/30 dev gre1\n";
+    let src = Source::new("interfaces", None, text);
+    let hook = |n: usize| {
+        let line_start: usize = text.split_inclusive('\n').take(n - 1).map(str::len).sum();
+        let line = text[line_start..].lines().next().unwrap();
+        let mut offset = line_start + line.find("up ").unwrap() + 3;
+        let mut words = Vec::new();
+        for w in line.trim_start()["up ".len()..].split(' ') {
+            words.push(Word::literal(w, offset));
+            offset += w.len() + 1;
+        }
+        Cmd::new(words)
+    };
+    let mut b = Builder::new(&src, Vec::new());
+    interpret(&mut b, &hook(2));
+    interpret(&mut b, &hook(3));
+    let mut parsed = b.finish().unwrap_or_else(|f| panic!("{f}"));
+    assert_eq!(parsed.len(), 1);
+    let p = parsed.remove(0);
+    assert_eq!((p.tunnel.name.as_str(), p.tunnel.mode), ("gre1", Mode::Gre));
+    assert_eq!(p.tunnel.remote, Some("192.0.2.2".parse().unwrap()));
+    assert_eq!(p.tunnel.addresses[0].address.to_string(), "10.0.0.1/30");
+    let at = |field: &str| {
+        let l = p.origins.get(Some(field)).unwrap();
+        (l.line, l.column, l.len)
+    };
+    assert_eq!(at("name"), (2, 20, 4));
+    assert_eq!(at("remote"), (2, 34, 16));
+    assert_eq!(at("addresses[0]"), (3, 6, 32));
+    assert_eq!(p.origins.get(None).unwrap().line, 2);
 }
 
 proptest::proptest! {
