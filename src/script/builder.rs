@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
+use ipnet::IpNet;
+
 use super::cmd::{Arg, Span, WordError};
 use super::nmcli;
 use crate::codec::Parsed;
@@ -80,6 +82,32 @@ pub(crate) struct PendingExtra {
     pub(crate) words: Vec<String>,
     pub(crate) loc: Location,
     pub(crate) offset: usize,
+}
+
+/// Which command wrote a route: they differ in their words and in how
+/// they say that a route belongs to no tunnel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RouteSyntax {
+    /// `ip route`
+    Ip,
+    /// net-tools' `route(8)`
+    NetTools,
+}
+
+/// A route as a command writes it, read as far as it can be without the
+/// tunnels: the destination and the gateway are known, the device, metric
+/// and table still words.
+pub(crate) struct RouteSpec {
+    pub(crate) syntax: RouteSyntax,
+    /// `del`: the route is removed again.
+    pub(crate) del: bool,
+    pub(crate) destination: IpNet,
+    pub(crate) gateway: Option<IpAddr>,
+    pub(crate) dev: Option<Arg>,
+    pub(crate) metric: Option<Arg>,
+    pub(crate) table: Option<Arg>,
+    /// Words the model has no place for.
+    pub(crate) others: Vec<Arg>,
 }
 
 /// A script being read: what its commands have built so far.
@@ -308,15 +336,74 @@ impl<'a> Builder<'a> {
         t
     }
 
-    pub(crate) fn add_route(
-        &mut self,
-        c: Span,
-        t: usize,
-        route: Route,
-        del: bool,
-        others: &[Arg],
-        loc: Location,
-    ) {
+    /// Add (or delete) a route of the tunnel its `dev` names or, without one,
+    /// of the tunnel whose inner subnet holds its gateway.
+    pub(crate) fn route(&mut self, c: Span, spec: RouteSpec, loc: Location) {
+        let RouteSpec {
+            syntax,
+            del,
+            destination,
+            gateway,
+            dev,
+            metric,
+            table,
+            others,
+        } = spec;
+        let command = match syntax {
+            RouteSyntax::Ip => "`ip route`",
+            RouteSyntax::NetTools => "`route`",
+        };
+        let t = match &dev {
+            Some(_) => match self.dev_tunnel(c, dev.as_ref(), command) {
+                Some(t) => t,
+                None => return,
+            },
+            None => match gateway.and_then(|g| self.tunnel_for_gateway(g)) {
+                Some(t) => t,
+                None => {
+                    let message = match (syntax, gateway) {
+                        (RouteSyntax::Ip, Some(g)) => format!(
+                            "the route to {destination} via {g} does not belong to any tunnel of this script; ignored"
+                        ),
+                        (RouteSyntax::Ip, None) => format!("the route to {destination} names no device; ignored"),
+                        (RouteSyntax::NetTools, _) => format!(
+                            "the route to {destination} does not belong to any tunnel of this script; ignored"
+                        ),
+                    };
+                    self.push(
+                        c.start,
+                        None,
+                        Diagnostic::warning(message)
+                            .at(loc)
+                            .hint("add `dev NAME` if the route should go through a tunnel"),
+                    );
+                    return;
+                }
+            },
+        };
+        let Some(metric) = self.opt_value(metric.as_ref(), "metric", Some(t), |s| {
+            values::parse_u32(s, "metric")
+        }) else {
+            return;
+        };
+        let table = match &table {
+            Some(tb) => match values::parse_table(&tb.text) {
+                Ok(254) => None,
+                Ok(v) => Some(v),
+                Err(e) => return self.value_error(tb, "table", e, Some(t)),
+            },
+            None => None,
+        };
+        let route = Route {
+            destination,
+            gateway,
+            metric,
+            table,
+        };
+        self.add_route(c, t, route, del, &others, loc);
+    }
+
+    fn add_route(&mut self, c: Span, t: usize, route: Route, del: bool, others: &[Arg], loc: Location) {
         if del {
             let b = &mut self.tunnels[t];
             if let Some(i) = b

@@ -4,21 +4,30 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use super::builder::Builder;
+use super::builder::{Builder, RouteSpec, RouteSyntax};
 use super::cmd::{Arg, Span};
 use crate::diag::{Diagnostic, Location};
 use crate::formats::values;
-use crate::model::{Family, InnerAddress, Route};
+use crate::model::{Family, InnerAddress};
 
+/// `route add|del ...`, the words after `route`.
 pub(crate) fn route(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Location) {
+    if let Some(spec) = route_spec(bld, c, args, &loc) {
+        bld.route(c, spec, loc);
+    }
+}
+
+/// The route a `route(8)` command writes; `None` when it writes none (said
+/// why) or one that is not read.
+fn route_spec(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: &Location) -> Option<RouteSpec> {
     let Some(verb) = args.first() else {
         bld.note_cmd(c, None, "`route` only displays; ignored".into());
-        return;
+        return None;
     };
     let del = verb.text == "del";
     if verb.text != "add" && !del {
         bld.note_cmd(c, None, "`route` without add/del only displays; ignored".into());
-        return;
+        return None;
     }
     let mut target: Option<Arg> = None;
     let mut host = false;
@@ -79,24 +88,28 @@ pub(crate) fn route(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Location)
         bld.push(
             c.start,
             None,
-            Diagnostic::error("`route` without a target").at(loc),
+            Diagnostic::error("`route` without a target").at(loc.clone()),
         );
-        return;
+        return None;
     };
-    let Some(gateway) = bld.opt_value(gw.as_ref(), "gateway", None, values::parse_ip) else {
-        return;
-    };
+    let gateway = bld.opt_value(gw.as_ref(), "gateway", None, values::parse_ip)?;
     let destination = if target.text == "default" {
         "0.0.0.0/0".parse::<IpNet>().expect("valid")
     } else {
         let base = match values::parse_ip_net(&target.text) {
             Ok(n) => n,
-            Err(e) => return bld.value_error(&target, "route target", e, None),
+            Err(e) => {
+                bld.value_error(&target, "route target", e, None);
+                return None;
+            }
         };
         let prefix = match (&netmask, host, target.text.contains('/')) {
             (Some(m), _, _) => match values::netmask_to_prefix(&m.text) {
                 Ok(p) => p,
-                Err(e) => return bld.value_error(m, "netmask", e, None),
+                Err(e) => {
+                    bld.value_error(m, "netmask", e, None);
+                    return None;
+                }
             },
             (None, _, true) | (None, true, _) => base.prefix_len(),
             (None, false, false) => {
@@ -121,42 +134,19 @@ pub(crate) fn route(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Location)
         };
         match IpNet::new(base.addr(), prefix) {
             Ok(n) => n,
-            Err(_) => return,
+            Err(_) => return None,
         }
     };
-    let t = match &dev {
-        Some(_) => match bld.dev_tunnel(c, dev.as_ref(), "`route`") {
-            Some(t) => t,
-            None => return,
-        },
-        None => match gateway.and_then(|g| bld.tunnel_for_gateway(g)) {
-            Some(t) => t,
-            None => {
-                bld.push(
-                    c.start,
-                    None,
-                    Diagnostic::warning(format!(
-                        "the route to {destination} does not belong to any tunnel of this script; ignored"
-                    ))
-                    .at(loc)
-                    .hint("add `dev NAME` if the route should go through a tunnel"),
-                );
-                return;
-            }
-        },
-    };
-    let Some(metric) = bld.opt_value(metric.as_ref(), "metric", Some(t), |s| {
-        values::parse_u32(s, "metric")
-    }) else {
-        return;
-    };
-    let route = Route {
+    Some(RouteSpec {
+        syntax: RouteSyntax::NetTools,
+        del,
         destination,
         gateway,
+        dev,
         metric,
         table: None,
-    };
-    bld.add_route(c, t, route, del, &others, loc);
+        others,
+    })
 }
 
 pub(crate) fn ifconfig(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Location) {

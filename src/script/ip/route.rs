@@ -3,14 +3,28 @@
 use super::matches;
 use crate::diag::{Diagnostic, Location};
 use crate::formats::values;
-use crate::model::{Family, Route};
-use crate::script::builder::Builder;
+use crate::model::Family;
+use crate::script::builder::{Builder, RouteSpec, RouteSyntax};
 use crate::script::cmd::{Arg, Span};
 
 pub(super) fn ip_route(bld: &mut Builder<'_>, c: Span, args: &[Arg], fam: Option<Family>, loc: Location) {
+    if let Some(spec) = route_spec(bld, c, args, fam, &loc) {
+        bld.route(c, spec, loc);
+    }
+}
+
+/// The route an `ip route` command writes; `None` when it writes none
+/// (said why) or one that is not read.
+fn route_spec(
+    bld: &mut Builder<'_>,
+    c: Span,
+    args: &[Arg],
+    fam: Option<Family>,
+    loc: &Location,
+) -> Option<RouteSpec> {
     let Some(verb) = args.first() else {
         bld.note_cmd(c, None, "`ip route` only displays; ignored".into());
-        return;
+        return None;
     };
     let v = verb.text.as_str();
     let del = matches(v, "delete");
@@ -25,7 +39,7 @@ pub(super) fn ip_route(bld: &mut Builder<'_>, c: Span, args: &[Arg], fam: Option
             None,
             format!("`ip route {v}` does not configure a tunnel; ignored"),
         );
-        return;
+        return None;
     }
     let mut dest: Option<Arg> = None;
     let mut via: Option<Arg> = None;
@@ -81,7 +95,7 @@ pub(super) fn ip_route(bld: &mut Builder<'_>, c: Span, args: &[Arg], fam: Option
                     None,
                     format!("a {} route does not go through a tunnel; ignored", a.text),
                 );
-                return;
+                return None;
             }
             _ if dest.is_none() && !a.stray_blank => {
                 dest = Some(a.clone());
@@ -97,13 +111,11 @@ pub(super) fn ip_route(bld: &mut Builder<'_>, c: Span, args: &[Arg], fam: Option
         bld.push(
             c.start,
             None,
-            Diagnostic::error("`ip route` without a destination").at(loc),
+            Diagnostic::error("`ip route` without a destination").at(loc.clone()),
         );
-        return;
+        return None;
     };
-    let Some(gateway) = bld.opt_value(via.as_ref(), "gateway", None, values::parse_ip) else {
-        return;
-    };
+    let gateway = bld.opt_value(via.as_ref(), "gateway", None, values::parse_ip)?;
     let destination = if dest.text == "default" || dest.text == "all" {
         let v6 = fam == Some(Family::V6) || gateway.is_some_and(|g| g.is_ipv6());
         if v6 {
@@ -114,51 +126,20 @@ pub(super) fn ip_route(bld: &mut Builder<'_>, c: Span, args: &[Arg], fam: Option
     } else {
         match values::parse_ip_net(&dest.text) {
             Ok(n) => n,
-            Err(e) => return bld.value_error(&dest, "route destination", e, None),
+            Err(e) => {
+                bld.value_error(&dest, "route destination", e, None);
+                return None;
+            }
         }
     };
-    let t = match &dev {
-        Some(_) => match bld.dev_tunnel(c, dev.as_ref(), "`ip route`") {
-            Some(t) => t,
-            None => return,
-        },
-        None => match gateway.and_then(|g| bld.tunnel_for_gateway(g)) {
-            Some(t) => t,
-            None => {
-                bld.push(
-                    c.start,
-                    None,
-                    Diagnostic::warning(match gateway {
-                        Some(g) => format!(
-                            "the route to {destination} via {g} does not belong to any tunnel of this script; ignored"
-                        ),
-                        None => format!("the route to {destination} names no device; ignored"),
-                    })
-                    .at(loc)
-                    .hint("add `dev NAME` if the route should go through a tunnel"),
-                );
-                return;
-            }
-        },
-    };
-    let Some(metric) = bld.opt_value(metric.as_ref(), "metric", Some(t), |s| {
-        values::parse_u32(s, "metric")
-    }) else {
-        return;
-    };
-    let table = match &table {
-        Some(tb) => match values::parse_table(&tb.text) {
-            Ok(254) => None,
-            Ok(v) => Some(v),
-            Err(e) => return bld.value_error(tb, "table", e, Some(t)),
-        },
-        None => None,
-    };
-    let route = Route {
+    Some(RouteSpec {
+        syntax: RouteSyntax::Ip,
+        del,
         destination,
         gateway,
+        dev,
         metric,
         table,
-    };
-    bld.add_route(c, t, route, del, &others, loc);
+        others,
+    })
 }
