@@ -566,7 +566,7 @@ fn sniff(text: &str) -> Option<Format> {
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'))?;
-    if formats::script::starts_with_nmcli(text) {
+    if crate::script::starts_with_nmcli(text) {
         Some(Format::Nmcli)
     } else if first.starts_with('{') {
         Some(Format::Model)

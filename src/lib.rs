@@ -21,4 +21,6 @@ pub mod mtu;
 pub mod nm;
 pub mod peer;
 pub mod render;
+pub mod script;
+pub mod shell;
 pub mod write;

@@ -18,8 +18,8 @@ use crate::codec::{OutputFile, WriteContext};
 use crate::diag::Problem;
 use crate::format::{Format, Role};
 use crate::formats::iproute2;
-use crate::formats::shell::{is_plain, sh_quote};
 use crate::model::Tunnel;
+use crate::shell::{is_plain, sh_quote};
 
 /// The templates shipped with grecfg, by name.
 pub const TEMPLATES: [(&str, &str); 3] = [

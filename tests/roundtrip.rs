@@ -15,8 +15,10 @@ use proptest::sample::select;
 
 use grecfg::diag::{Diagnostic, Source};
 use grecfg::format::{self, Companions, Format, OutputFile, WriteOptions};
-use grecfg::formats::{ifcfg, keyfile, script, shell};
+use grecfg::formats::{ifcfg, keyfile};
 use grecfg::model::{Extra, Family, InnerAddress, Mode, Neighbour, Route, Tunnel, RESERVED_NAMES};
+use grecfg::script;
+use grecfg::shell;
 
 /// Companion files held in memory, as the ifcfg writer produced them.
 struct MapCompanions(BTreeMap<String, String>);

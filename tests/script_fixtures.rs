@@ -1,6 +1,6 @@
 //! The script reader on the seed fixtures: every `fixtures/<case>/input/`
 //! file named `rc.local`, `*.sh`, `*.ip` or `*.nmcli` is read with
-//! `formats::script::read`, and the tunnels (one object, or an array when
+//! `script::read`, and the tunnels (one object, or an array when
 //! the script defines several) are compared with the hand-written
 //! `expected-model.json`. A case without one must fail, and its rendered
 //! diagnostics must equal `expected-errors.txt`. Every case runs before the
@@ -10,7 +10,7 @@ use std::fs;
 use std::path::Path;
 
 use grecfg::diag::Source;
-use grecfg::formats::script::{read, Dialect};
+use grecfg::script::{read, Dialect};
 use similar::TextDiff;
 
 fn diff(label: &str, want: &str, got: &str) -> String {

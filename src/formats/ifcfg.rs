@@ -14,11 +14,11 @@ use std::path::Path;
 
 use uuid::Uuid;
 
-use super::shell::{self, Vars};
 use super::values::{self, ValueError};
 use crate::codec::{Companions, OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{Diagnostic, Failure, Location, Origins, Problem, Report, Source};
 use crate::model::{Extra, Family, InnerAddress, Mode, Tunnel};
+use crate::shell::{self, Vars};
 
 mod routes;
 mod write;

@@ -28,8 +28,8 @@ use uuid::Uuid;
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{reset_with_warning, Failure, Problem, Source};
 use crate::format::Format;
-use crate::formats::script::{self, Dialect};
 use crate::model::{check_ifname, flags, Family, Mode, Tunnel};
+use crate::script::{self, Dialect};
 
 /// `ip` command lines as typed at a prompt; prompts are skipped.
 pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {

@@ -11,7 +11,4 @@ pub mod rclocal;
 pub mod systemd;
 
 pub mod gkeyfile;
-pub mod script;
-pub mod script_syntax;
-pub mod shell;
 pub mod values;

@@ -7,8 +7,8 @@
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{Failure, Problem, Source};
 use crate::format::Format;
-use crate::formats::script::{self, Dialect};
 use crate::model::Tunnel;
+use crate::script::{self, Dialect};
 
 pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
     script::read(src, Dialect::RcLocal)

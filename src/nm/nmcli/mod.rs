@@ -6,7 +6,7 @@
 //! (`tests/nmcli_commands.rs` runs it through `nmcli --offline`).
 //!
 //! Reading: `nmcli connection add|modify|delete` commands, as
-//! `formats::script` hands them over (already split into words, nothing
+//! `crate::script` hands them over (already split into words, nothing
 //! executed), are applied to one dictionary per profile, following
 //! nmcli 1.42's rules: object, verb, setting and property names may be
 //! abbreviated to a unique prefix (aliases may not); `+prop` appends to a

@@ -2,11 +2,11 @@
 
 use crate::codec::{OutputFile, WriteOptions};
 use crate::diag::Problem;
-use crate::formats::shell::sh_quote;
 use crate::model::{Extra, Mode, Tunnel};
 use crate::nm::settings::{
     self, format_route_options, route_fields, split_extra_key, NmRoute, Settings, Value, EXTRA_FORMAT_NMCLI,
 };
+use crate::shell::sh_quote;
 
 use super::spelling::{extra_to_nmcli, resolve};
 

@@ -16,7 +16,7 @@
 //! unterminated construct ends with the script, so that what can be read is
 //! read and the reader decides what matters.
 
-use super::shell::{self, Op, ScriptToken, ScriptWord};
+use crate::shell::{self, Op, ScriptToken, ScriptWord};
 
 /// One piece of a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -561,7 +561,7 @@ pub fn runs_arguments(words: &[ScriptWord]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::shell::lex_script;
+    use crate::shell::lex_script;
 
     fn items(s: &str) -> Vec<Item> {
         parse(lex_script(s).tokens)

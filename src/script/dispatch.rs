@@ -1,0 +1,234 @@
+//! One command to the interpreter of its program: `ip`, `route`,
+//! `ifconfig` and `nmcli` (also when misspelt, as a shell would not read
+//! them), the firewall, module and sysctl commands kept as extras, and
+//! everything else noted as ignored.
+
+use super::builder::{Builder, PendingExtra};
+use super::cmd::{Arg, Cmd, Span, Word};
+use super::eval::Sink;
+use super::{ip, nettools, nmcli};
+use crate::diag::Diagnostic;
+
+/// Commands kept as extras: they matter to the tunnel but no other format
+/// can carry them.
+const EXTRA_COMMANDS: [&str; 6] = [
+    "modprobe",
+    "sysctl",
+    "iptables",
+    "ip6tables",
+    "nft",
+    "firewall-cmd",
+];
+
+/// Real commands one edit away from `ip`/`route`: never typos.
+const NOT_TYPOS: [&str; 12] = [
+    "cp", "id", "if", "in", "up", "op", "sp", "ipa", "tip", "rout", "routef", "iq",
+];
+
+impl Sink for Builder<'_> {
+    fn command(&mut self, cmd: &Cmd) {
+        interpret(self, cmd);
+    }
+
+    fn report(&mut self, offset: usize, d: Diagnostic) {
+        self.push(offset, None, d);
+    }
+}
+
+/// Interpret one command.
+pub(crate) fn interpret(b: &mut Builder<'_>, cmd: &Cmd) {
+    let Some(first) = cmd.words.first() else {
+        return;
+    };
+    let mut words = &cmd.words[..];
+    // `sudo [-E] [-u user] cmd`
+    if first.raw == "sudo" {
+        let mut i = 1;
+        while i < words.len() && words[i].raw.starts_with('-') {
+            if matches!(words[i].raw.as_str(), "-u" | "-g") {
+                i += 1;
+            }
+            i += 1;
+        }
+        if i >= words.len() {
+            let written = cmd.assignments.first().unwrap_or(first);
+            ignored(b, cmd.span, &written.raw, "sudo");
+            return;
+        }
+        words = &words[i..];
+    }
+    let name = words[0].raw.as_str();
+    // The words of a wrapped call come from two places (the function's
+    // prefix and the call): the command spans at least its first word.
+    let c = Span {
+        start: words[0].offset,
+        end: cmd.span.end.max(words[0].offset + words[0].len),
+    };
+    if basename(name) == "nmcli" {
+        nmcli::nmcli(b, c, words);
+        return;
+    }
+    match known_command(name) {
+        Some((known, typo)) => {
+            if typo {
+                let w = &words[0];
+                b.push(
+                    w.offset,
+                    None,
+                    Diagnostic::warning(format!("`{name}` is read as `{known}`"))
+                        .at(b.loc(w.offset, w.len))
+                        .hint(format!(
+                            "a shell would fail here: `{name}` is not `{known}` (commands are case-sensitive); \
+                             fix the script"
+                        )),
+                );
+            }
+            let Some(args) = expand(b, words) else {
+                return;
+            };
+            let loc = b.cmd_loc(c);
+            match known {
+                "ip" => ip::ip(b, c, &args[1..], loc),
+                "route" => nettools::route(b, c, &args[1..], loc),
+                _ => nettools::ifconfig(b, c, &args[1..], loc),
+            }
+        }
+        None => {
+            let base = basename(name).to_string();
+            if EXTRA_COMMANDS.contains(&base.as_str()) {
+                // A wrapper's prefix is written elsewhere than the call.
+                let in_place = words
+                    .iter()
+                    .all(|w| w.offset >= cmd.span.start && w.offset + w.len <= c.end);
+                let value = if in_place {
+                    b.src.text[c.start..c.end].to_string()
+                } else {
+                    words.iter().map(|w| w.raw.as_str()).collect::<Vec<_>>().join(" ")
+                };
+                let words = words.iter().map(|w| w.raw.clone()).collect();
+                let loc = b.cmd_loc(c);
+                b.extras.push(PendingExtra {
+                    key: base,
+                    value,
+                    words,
+                    loc,
+                    offset: c.start,
+                });
+            } else {
+                ignored(b, c, &words[0].raw, &base);
+            }
+        }
+    }
+}
+
+/// The words of an interpreted command after expansion; `None` (with the
+/// errors reported) when one cannot be read.
+pub(crate) fn expand(b: &mut Builder<'_>, words: &[Word]) -> Option<Vec<Arg>> {
+    let mut out = Vec::new();
+    let mut failed = false;
+    for w in words {
+        match &w.text {
+            Ok(text) => out.push(Arg {
+                text: text.clone(),
+                offset: w.offset,
+                len: w.len,
+                stray_blank: w.stray_blank,
+            }),
+            Err(e) => {
+                failed = true;
+                b.diags.word_error(e);
+            }
+        }
+    }
+    (!failed).then_some(out)
+}
+
+/// A command that configures no tunnel, written at `c` with `first_word` as
+/// its first word: noted, unless it looks like a slip a shell would fail on.
+fn ignored(b: &mut Builder<'_>, c: Span, first_word: &str, name: &str) {
+    let loc = b.cmd_loc(c);
+    let line = loc.line;
+    let first = first_word.chars().next().unwrap_or(' ');
+    let wrapped_comment = line > 1
+        && b.comment_lines.contains(&(line - 1))
+        && !first.is_ascii_alphanumeric()
+        && !matches!(first, '/' | '.' | '_' | '$' | '"' | '\'');
+    if first_word.chars().all(char::is_whitespace) {
+        b.push(
+            c.start,
+            None,
+            Diagnostic::warning(format!(
+                "line {line} holds only a non-breaking or other unusual blank"
+            ))
+            .at(loc)
+            .hint("a shell would try to run it as a command and fail; delete the line"),
+        );
+        return;
+    }
+    if wrapped_comment {
+        b.push(
+            c.start,
+            None,
+            Diagnostic::warning(format!(
+                "line {line} looks like the rest of the comment on line {}, but it is not commented out",
+                line - 1
+            ))
+            .at(loc)
+            .hint("a shell would try to run it as a command and fail; start the line with #"),
+        );
+        return;
+    }
+    let name = if name.is_empty() { first_word } else { name };
+    b.push(
+        c.start,
+        None,
+        Diagnostic::note(format!("`{name}` does not configure a tunnel; ignored")).at(loc),
+    );
+}
+
+fn basename(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    // Optimal string alignment: a swap of two neighbours (`rotue`) is one edit.
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The known command `name` stands for, and whether it is a typo of it.
+pub(super) fn known_command(name: &str) -> Option<(&'static str, bool)> {
+    let base = basename(name);
+    for k in ["ip", "route", "ifconfig"] {
+        if base == k {
+            return Some((k, false));
+        }
+    }
+    if NOT_TYPOS.contains(&base) || base.len() > 10 {
+        return None;
+    }
+    for k in ["ip", "route", "ifconfig"] {
+        if base.eq_ignore_ascii_case(k) || edit_distance(&base.to_ascii_lowercase(), k) == 1 {
+            return Some((k, true));
+        }
+    }
+    None
+}
