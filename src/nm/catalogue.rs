@@ -7,11 +7,61 @@
 //! signatures and defaults, `nmcli connection add` for the names nmcli
 //! lists for an ip-tunnel profile.
 
+use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
 
+use ipnet::IpNet;
+
 use crate::model::{Family, Tunnel};
-use crate::nm::settings::{Default, Kind, Value};
+
+/// One property value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Str(String),
+    U32(u32),
+    Bool(bool),
+    /// `ipv4.addresses` / `ipv6.addresses`.
+    Addresses(Vec<IpNet>),
+    /// `ipv4.routes` / `ipv6.routes`.
+    Routes(Vec<NmRoute>),
+    /// A property grecfg does not interpret, as its source format spelled it.
+    Opaque(String),
+}
+
+/// A route as NetworkManager holds it (`NMIPRoute`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NmRoute {
+    pub dest: IpNet,
+    pub next_hop: Option<IpAddr>,
+    pub metric: Option<u32>,
+    pub table: Option<u32>,
+    /// Attributes other than `table` (`mtu`, `onlink`, ...), name → raw
+    /// value, sorted by name as NetworkManager writes them.
+    pub options: BTreeMap<String, String>,
+}
+
+/// What a property holds; decoders parse into this type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Str,
+    /// Unsigned integer with an inclusive maximum.
+    U32(u32),
+    Bool,
+    /// A 32-bit number NetworkManager stores as a decimal string (GRE keys).
+    DecimalStr,
+    Addresses,
+    Routes,
+}
+
+/// A property's default: the value NetworkManager omits when writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Default {
+    /// Unset (no default value to compare with).
+    Unset,
+    U32(u32),
+    Bool(bool),
+}
 
 /// How a property grecfg does not map to a model field is spelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,6 @@
 //! spells it (`ipv4.dns`, `ethernet.mtu`, `ipv4.route2_options`).
 
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 
 use ipnet::IpNet;
 
@@ -23,55 +22,7 @@ pub const EXTRA_FORMAT: &str = "keyfile";
 /// grecfg does not translate into a keyfile value).
 pub const EXTRA_FORMAT_NMCLI: &str = "nmcli";
 
-/// One property value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Value {
-    Str(String),
-    U32(u32),
-    Bool(bool),
-    /// `ipv4.addresses` / `ipv6.addresses`.
-    Addresses(Vec<IpNet>),
-    /// `ipv4.routes` / `ipv6.routes`.
-    Routes(Vec<NmRoute>),
-    /// A property grecfg does not interpret, as its source format spelled it.
-    Opaque(String),
-}
-
-/// A route as NetworkManager holds it (`NMIPRoute`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NmRoute {
-    pub dest: IpNet,
-    pub next_hop: Option<IpAddr>,
-    pub metric: Option<u32>,
-    pub table: Option<u32>,
-    /// Attributes other than `table` (`mtu`, `onlink`, ...), name → raw
-    /// value, sorted by name as NetworkManager writes them.
-    pub options: BTreeMap<String, String>,
-}
-
-/// What a property holds; decoders parse into this type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Str,
-    /// Unsigned integer with an inclusive maximum.
-    U32(u32),
-    Bool,
-    /// A 32-bit number NetworkManager stores as a decimal string (GRE keys).
-    DecimalStr,
-    Addresses,
-    Routes,
-}
-
-/// A property's default: the value NetworkManager omits when writing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Default {
-    /// Unset (no default value to compare with).
-    Unset,
-    U32(u32),
-    Bool(bool),
-}
-
-pub use crate::nm::catalogue::Property;
+pub use crate::nm::catalogue::{Default, Kind, NmRoute, Property, Value};
 
 /// The property grecfg maps, if `setting.name` is one.
 pub fn property(setting: &str, name: &str) -> Option<&'static Property> {

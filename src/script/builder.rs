@@ -8,8 +8,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use super::cmd::{Arg, Span, WordError};
-use super::nmcli;
+use super::cmd::{Arg, Span, Word, WordError};
 use crate::codec::Parsed;
 use crate::diag::{Diagnostic, Failure, Location, Origins, Severity, Source};
 use crate::formats::iproute2;
@@ -507,7 +506,6 @@ impl<'a> Builder<'a> {
     /// Every tunnel the commands built and is still there, in order of
     /// creation, with its diagnostics; or the errors.
     pub(crate) fn finish(mut self) -> Result<Vec<Parsed>, Failure> {
-        nmcli::finish_profiles(&mut self);
         // Escaped blanks not seen by an interpreted command still deserve a word.
         let live: Vec<usize> = (0..self.tunnels.len())
             .filter(|&i| !self.tunnels[i].deleted)
@@ -632,4 +630,26 @@ pub(crate) fn loc_offset(text: &str, loc: &Location) -> usize {
         .map(char::len_utf8)
         .sum();
     line_start + col
+}
+
+/// The words of an interpreted command after expansion; `None` (with the
+/// errors reported) when one cannot be read.
+pub(crate) fn expand(b: &mut Builder<'_>, words: &[Word]) -> Option<Vec<Arg>> {
+    let mut out = Vec::new();
+    let mut failed = false;
+    for w in words {
+        match &w.text {
+            Ok(text) => out.push(Arg {
+                text: text.clone(),
+                offset: w.offset,
+                len: w.len,
+                stray_blank: w.stray_blank,
+            }),
+            Err(e) => {
+                failed = true;
+                b.diags.word_error(e);
+            }
+        }
+    }
+    (!failed).then_some(out)
 }

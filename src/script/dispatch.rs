@@ -3,11 +3,12 @@
 //! them), the firewall, module and sysctl commands kept as extras, and
 //! everything else noted as ignored.
 
-use super::builder::{Builder, PendingExtra};
-use super::cmd::{Arg, Cmd, Span, Word};
+use super::builder::{expand, Builder, PendingExtra};
+use super::cmd::{Cmd, Span};
 use super::eval::Sink;
 use super::{ip, nettools, nmcli};
-use crate::diag::Diagnostic;
+use crate::codec::Parsed;
+use crate::diag::{Diagnostic, Failure};
 
 /// Commands kept as extras: they matter to the tunnel but no other format
 /// can carry them.
@@ -121,28 +122,6 @@ pub(crate) fn interpret(b: &mut Builder<'_>, cmd: &Cmd) {
     }
 }
 
-/// The words of an interpreted command after expansion; `None` (with the
-/// errors reported) when one cannot be read.
-pub(crate) fn expand(b: &mut Builder<'_>, words: &[Word]) -> Option<Vec<Arg>> {
-    let mut out = Vec::new();
-    let mut failed = false;
-    for w in words {
-        match &w.text {
-            Ok(text) => out.push(Arg {
-                text: text.clone(),
-                offset: w.offset,
-                len: w.len,
-                stray_blank: w.stray_blank,
-            }),
-            Err(e) => {
-                failed = true;
-                b.diags.word_error(e);
-            }
-        }
-    }
-    (!failed).then_some(out)
-}
-
 /// A command that configures no tunnel, written at `c` with `first_word` as
 /// its first word: noted, unless it looks like a slip a shell would fail on.
 fn ignored(b: &mut Builder<'_>, c: Span, first_word: &str, name: &str) {
@@ -231,4 +210,11 @@ pub(super) fn known_command(name: &str) -> Option<(&'static str, bool)> {
         }
     }
     None
+}
+
+/// Every tunnel the commands built, once the last command is read: nmcli
+/// profiles still open become tunnels, then the builder finishes.
+pub(crate) fn finish(mut b: Builder<'_>) -> Result<Vec<Parsed>, Failure> {
+    super::nmcli::finish_profiles(&mut b);
+    b.finish()
 }

@@ -59,7 +59,7 @@ pub fn read(src: &Source, dialect: Dialect) -> Result<Vec<Parsed>, Failure> {
     let mut b = Builder::new(src, comment_lines);
     let items = syntax::parse(tokens);
     Evaluator::new(src, escaped_blanks, &mut b).run(&items);
-    b.finish()
+    dispatch::finish(b)
 }
 
 /// Whether the first command of a text (after prompts, comments and

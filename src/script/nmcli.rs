@@ -4,9 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::builder::{loc_offset, Builder, Building};
+use super::builder::{expand, loc_offset, Builder, Building};
 use super::cmd::{Span, Word};
-use super::dispatch::expand;
 use crate::diag::{Diagnostic, Location, Severity};
 use crate::nm::nmcli::{self, Outcome};
 

@@ -543,7 +543,7 @@ fn commands_without_a_shell_are_interpreted_where_their_words_say() {
     let mut b = Builder::new(&src, Vec::new());
     interpret(&mut b, &hook(2));
     interpret(&mut b, &hook(3));
-    let mut parsed = b.finish().unwrap_or_else(|f| panic!("{f}"));
+    let mut parsed = dispatch::finish(b).unwrap_or_else(|f| panic!("{f}"));
     assert_eq!(parsed.len(), 1);
     let p = parsed.remove(0);
     assert_eq!((p.tunnel.name.as_str(), p.tunnel.mode), ("gre1", Mode::Gre));
