@@ -31,7 +31,6 @@ use serde::Serialize;
 
 use crate::codec::{OutputFile, WriteContext};
 use crate::diag::Problem;
-use crate::format::Format;
 use crate::formats::iproute2;
 use crate::model::{check_ifname, Family, Mode, Tunnel};
 use crate::render::{self, RenderError};
@@ -66,7 +65,7 @@ pub const TEMPLATES: [(&str, &str); 7] = [
 
 /// The files of tunnel `t` in `kind`: (template, file name, mode).
 fn files(kind: Format, t: &Tunnel) -> Vec<(&'static str, String, u32)> {
-    kind.meta()
+    meta_of(kind)
         .outputs
         .iter()
         .map(|o| (o.template.expect("a template"), (o.name)(t), o.mode))
@@ -101,6 +100,7 @@ pub fn outer_protocol(mode: Mode) -> (u8, &'static str) {
     }
 }
 
+use crate::format::meta::{Format, Meta, Output, Role};
 /// The TCP MSS that fits a tunnel MTU: the MTU less the inner IP header
 /// (20 or 40 bytes) and the TCP header (20). GRE over a 1500-byte
 /// underlay: MTU 1476, MSS 1436. The one computation is `mtu::tcp_mss`.
@@ -112,6 +112,121 @@ pub fn outer_protocol(mode: Mode) -> (u8, &'static str) {
 /// PPPoE underlay and needlessly small on a jumbo-frame one, so none is
 /// guessed. SYNs going into the tunnel are clamped to the route MTU either way.
 pub use crate::mtu::tcp_mss;
+
+/// The metadata of `kind`, one of the formats written around a tunnel.
+fn meta_of(kind: Format) -> &'static Meta {
+    match kind {
+        Format::Firewalld => &FIREWALLD,
+        Format::Nftables => &NFTABLES,
+        Format::Iptables => &IPTABLES,
+        Format::Sysctl => &SYSCTL,
+        Format::Keepalive => &KEEPALIVE,
+        _ => panic!("{kind:?} is not written around a tunnel"),
+    }
+}
+
+/// What the registry knows of the formats written around a tunnel.
+pub const FIREWALLD: Meta = Meta {
+    name: "firewalld",
+    aliases: &[],
+    help: "firewalld rules admitting the tunnel from its peer: a `firewall-cmd` script (written only)",
+    render_help: Some("firewall-cmd rules admitting the tunnel (`firewalld-NAME.sh`)"),
+    role: Role::Around,
+    read: None,
+    lower,
+    write: write_firewalld,
+    names: &[],
+    skipped_suffixes: &[],
+    companions: &[],
+    tunnels_only: None,
+    system_dirs: &[],
+    outputs: &[Output::new(|t| format!("firewalld-{}.sh", t.name), 0o755).template("firewalld.sh.j2")],
+    stdout_many: None,
+};
+
+pub const NFTABLES: Meta = Meta {
+    name: "nftables",
+    aliases: &[],
+    help: "nftables rules in a table of the tunnel's own: an `nft -f` file (written only)",
+    render_help: Some("An nft -f file with the tunnel's own table (`grecfg-NAME.nft`)"),
+    role: Role::Around,
+    read: None,
+    lower,
+    write: write_nftables,
+    names: &[],
+    skipped_suffixes: &[],
+    companions: &[],
+    tunnels_only: None,
+    system_dirs: &[],
+    outputs: &[Output::new(|t| format!("grecfg-{}.nft", t.name), 0o644).template("nftables.nft.j2")],
+    stdout_many: None,
+};
+
+pub const IPTABLES: Meta = Meta {
+    name: "iptables",
+    aliases: &[],
+    help: "iptables rules admitting the tunnel from its peer: a script (written only)",
+    render_help: Some("iptables rules admitting the tunnel (`iptables-NAME.sh`)"),
+    role: Role::Around,
+    read: None,
+    lower,
+    write: write_iptables,
+    names: &[],
+    skipped_suffixes: &[],
+    companions: &[],
+    tunnels_only: None,
+    system_dirs: &[],
+    outputs: &[Output::new(|t| format!("iptables-{}.sh", t.name), 0o755).template("iptables.sh.j2")],
+    stdout_many: None,
+};
+
+pub const SYSCTL: Meta = Meta {
+    name: "sysctl",
+    aliases: &[],
+    help: "A sysctl.d file turning forwarding on (written only)",
+    render_help: Some("Forwarding on, for /etc/sysctl.d (`90-grecfg-NAME.conf`)"),
+    role: Role::Around,
+    read: None,
+    lower,
+    write: write_sysctl,
+    names: &[],
+    skipped_suffixes: &[],
+    companions: &[],
+    tunnels_only: None,
+    system_dirs: &[],
+    outputs: &[Output::new(|t| format!("90-grecfg-{}.conf", t.name), 0o644)
+        .dir("etc/sysctl.d")
+        .template("sysctl.conf.j2")],
+    stdout_many: None,
+};
+
+pub const KEEPALIVE: Meta = Meta {
+    name: "keepalive",
+    aliases: &[],
+    help: "A keepalive: probe script, systemd service and timer (written only)",
+    render_help: Some("A ping probe with its systemd service and timer (`grecfg-keepalive-NAME*`)"),
+    role: Role::Around,
+    read: None,
+    lower,
+    write: write_keepalive,
+    names: &[],
+    skipped_suffixes: &[],
+    companions: &[],
+    tunnels_only: None,
+    system_dirs: &[],
+    outputs: &[
+        Output::new(|t| keepalive_script(&t.name), 0o755)
+            .dir("usr/local/sbin")
+            .template("keepalive.sh.j2"),
+        Output::new(|t| keepalive_unit(&t.name, "service"), 0o644)
+            .dir("etc/systemd/system")
+            .template("keepalive.service.j2"),
+        Output::new(|t| keepalive_unit(&t.name, "timer"), 0o644)
+            .dir("etc/systemd/system")
+            .template("keepalive.timer.j2"),
+    ],
+    stdout_many: None,
+};
 
 fn inner_families(t: &Tunnel) -> Vec<Family> {
     match t.mode.inner_family() {
@@ -676,11 +791,10 @@ pub fn render(
     opts: &ExtrasOptions,
     env: &Environment,
 ) -> Result<Vec<OutputFile>, Vec<Problem>> {
-    assert_eq!(
-        kind.meta().role,
-        crate::format::Role::Around,
+    assert!(
+        meta_of(kind).role == Role::Around,
         "{} is not written around a tunnel",
-        kind.name()
+        meta_of(kind).name
     );
     let mut out = Vec::new();
     for t in tunnels {

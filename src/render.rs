@@ -3,7 +3,7 @@
 //!
 //! Templates live in `templates/` and are embedded in the binary; a
 //! directory given by the user may replace any of them by name. The
-//! commands come from [`crate::formats::iproute2`] as argument lists, and
+//! commands come from `crate::formats::iproute2` as argument lists, and
 //! templates print them only through the quoting filters registered here
 //! (`sh`, `shcmd`, `systemd`, `systemd_escape`), so no template builds or
 //! quotes a command by hand. Undefined variables are errors and nothing is
@@ -12,13 +12,9 @@
 use std::path::Path;
 
 use minijinja::value::ValueKind;
-use minijinja::{context, AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, Value};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, Value};
 
-use crate::codec::{OutputFile, WriteContext};
 use crate::diag::Problem;
-use crate::format::{Format, Role};
-use crate::formats::iproute2;
-use crate::model::Tunnel;
 use crate::shell::{is_plain, sh_quote};
 
 /// The templates shipped with grecfg, by name.
@@ -104,64 +100,6 @@ pub fn add_templates(
             })?;
     }
     Ok(())
-}
-
-/// Render every tunnel into the files of `target`. The tunnels must be
-/// valid and should have been lowered with [`iproute2::lower`], whose
-/// warnings say what the scripts leave out.
-///
-/// `format` is one of the script formats (iproute2, rc.local, systemd),
-/// whose one output is rendered from a template.
-pub fn render(format: Format, tunnels: &[Tunnel], env: &Environment) -> Result<Vec<OutputFile>, RenderError> {
-    let out = &format.meta().outputs[0];
-    let template = out
-        .template
-        .filter(|_| format.meta().role == Role::Script)
-        .unwrap_or_else(|| panic!("{} is not a script format", format.name()));
-    let tmpl = env
-        .get_template(template)
-        .map_err(|source| RenderError::Template {
-            name: template.into(),
-            source,
-        })?;
-    let mut files = Vec::new();
-    for t in tunnels {
-        let problems = t.validate();
-        if !problems.is_empty() {
-            return Err(RenderError::Invalid {
-                name: t.name.clone(),
-                problems,
-            });
-        }
-        let ctx = context! {
-            tunnel => Value::from(minijinja::value::Serde(t)),
-            name => t.name.clone(),
-            mode => t.mode.name(),
-            module => iproute2::kernel_module(t.mode),
-            up => iproute2::up_commands(t),
-            down => iproute2::down_commands(t),
-            exists => iproute2::exists_command(t),
-            file_name => (out.name)(t),
-        };
-        let contents = tmpl.render(ctx).map_err(|source| RenderError::Template {
-            name: template.into(),
-            source,
-        })?;
-        files.push(OutputFile {
-            name: (out.name)(t),
-            contents,
-            mode: out.mode,
-        });
-    }
-    Ok(files)
-}
-
-/// The files of one validated, lowered tunnel in a script format, with
-/// the templates of `cx.template_dir`.
-pub fn write(format: Format, t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
-    let fail = |e: RenderError| vec![Problem::general(e.to_string())];
-    let env = environment(cx.template_dir.as_deref()).map_err(fail)?;
-    render(format, std::slice::from_ref(t), &env).map_err(fail)
 }
 
 /// The systemd unit of tunnel `name`.
@@ -283,6 +221,7 @@ pub fn systemd_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use minijinja::context;
 
     #[test]
     fn systemd_quoting() {

@@ -420,7 +420,7 @@ fn encode_matches_nmcli_offline_byte_for_byte() {
         }
         // The file reads back as the lowered tunnel.
         let src = grecfg::diag::Source::new(ours.name.clone(), None, ours.contents.clone());
-        match keyfile::read(&src) {
+        match keyfile::read_one(&src) {
             Ok(p) if p.tunnel == lowered => {}
             Ok(p) => failures.push(format!(
                 "{}: read back differs:\n{:#?}\n{:#?}",

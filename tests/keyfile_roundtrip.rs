@@ -202,7 +202,7 @@ proptest! {
         let files = keyfile::encode(&low);
         prop_assert_eq!(files.len(), 1);
         let src = Source::new(files[0].name.clone(), None, files[0].contents.clone());
-        let back = match keyfile::read(&src) {
+        let back = match keyfile::read_one(&src) {
             Ok(p) => p,
             Err(f) => return Err(TestCaseError::fail(format!("{f}\n--- file\n{}", files[0].contents))),
         };

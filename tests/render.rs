@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use grecfg::format::Format as Target;
-use grecfg::formats::iproute2;
+use grecfg::formats::iproute2::{self, render};
 use grecfg::model::{flags, InnerAddress, Mode, Neighbour, Route, Tunnel};
-use grecfg::render::{environment, render};
+use grecfg::render::environment;
 
 mod common;
 use common::{ci, stub_dir, take_calls, tempdir};
@@ -155,7 +155,7 @@ fn shell_outputs_pass_sh_n_and_shellcheck() {
     }
     let mut failures = Vec::new();
     for target in [Target::Iproute2, Target::RcLocal] {
-        for f in render(target, &varied(), &env).unwrap() {
+        for f in render(target.meta(), &varied(), &env).unwrap() {
             let dir = tempdir();
             let path = dir.path().join("script");
             fs::write(&path, &f.contents).unwrap();
@@ -194,7 +194,7 @@ fn systemd_units_pass_systemd_analyze_verify() {
         return;
     }
     let env = environment(None).unwrap();
-    let files = render(Target::Systemd, &varied(), &env).unwrap();
+    let files = render(Target::Systemd.meta(), &varied(), &env).unwrap();
     let names: BTreeSet<_> = files.iter().map(|f| f.name.clone()).collect();
     assert_eq!(names.len(), files.len(), "unit names collide");
     for f in files {
@@ -299,7 +299,7 @@ impl Stub {
 
 fn rc_local(t: &Tunnel, dir: &Path) -> PathBuf {
     let env = environment(None).unwrap();
-    let f = render(Target::RcLocal, std::slice::from_ref(t), &env)
+    let f = render(Target::RcLocal.meta(), std::slice::from_ref(t), &env)
         .unwrap()
         .remove(0);
     assert_eq!(f.mode, 0o755);
@@ -420,7 +420,7 @@ fn golden_outputs() {
         let t: Tunnel = serde_json::from_str(&fs::read_to_string(dir.join("tunnel.json")).unwrap()).unwrap();
         let (lowered, _) = iproute2::lower(&t, &Default::default()).unwrap();
         for target in [Target::Iproute2, Target::RcLocal, Target::Systemd] {
-            for f in render(target, std::slice::from_ref(&lowered), &env).unwrap() {
+            for f in render(target.meta(), std::slice::from_ref(&lowered), &env).unwrap() {
                 let path = dir.join(&f.name);
                 if bless {
                     fs::write(&path, &f.contents).unwrap();
@@ -453,15 +453,15 @@ fn a_template_directory_replaces_only_the_templates_it_holds() {
     let t = of_mode("gre1", Mode::Gre);
     let custom = environment(Some(dir.path())).unwrap();
     let stock = environment(None).unwrap();
-    let rc = render(Target::RcLocal, std::slice::from_ref(&t), &custom).unwrap();
+    let rc = render(Target::RcLocal.meta(), std::slice::from_ref(&t), &custom).unwrap();
     assert_eq!(
         rc[0].contents,
         "#!/bin/sh\n# mine\nip tunnel add name gre1 mode gre remote 198.51.100.1 local 192.0.2.1 ikey 1000 okey 2000\n"
     );
     for target in [Target::Iproute2, Target::Systemd] {
         assert_eq!(
-            render(target, std::slice::from_ref(&t), &custom).unwrap(),
-            render(target, std::slice::from_ref(&t), &stock).unwrap()
+            render(target.meta(), std::slice::from_ref(&t), &custom).unwrap(),
+            render(target.meta(), std::slice::from_ref(&t), &stock).unwrap()
         );
     }
     // A broken replacement is an error naming the template.
@@ -471,12 +471,12 @@ fn a_template_directory_replaces_only_the_templates_it_holds() {
     // So is a variable the template does not get.
     fs::write(dir.path().join("systemd.service.j2"), "{{ nosuch|sh }}").unwrap();
     let env = environment(Some(dir.path())).unwrap();
-    assert!(render(Target::Systemd, std::slice::from_ref(&t), &env).is_err());
+    assert!(render(Target::Systemd.meta(), std::slice::from_ref(&t), &env).is_err());
 }
 
 #[test]
 fn invalid_tunnels_are_refused() {
     let env = environment(None).unwrap();
     let t = of_mode("a b", Mode::Gre);
-    assert!(render(Target::RcLocal, &[t], &env).is_err());
+    assert!(render(Target::RcLocal.meta(), &[t], &env).is_err());
 }

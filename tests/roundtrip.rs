@@ -358,7 +358,7 @@ proptest! {
             &src,
             &format::ReadContext::new(&MapCompanions(BTreeMap::new())),
         );
-        let _ = keyfile::read(&src);
+        let _ = keyfile::read_one(&src);
         let _ = ifcfg::is_tunnel(&src.text);
         let _ = shell::lex_script(&src.text);
         let _ = script::read(&src, script::Dialect::RcLocal);

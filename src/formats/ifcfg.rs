@@ -23,7 +23,43 @@ use crate::shell::{self, Vars};
 mod routes;
 mod write;
 
+use crate::format::meta::{Meta, Output, Pattern, Role, TunnelFilter};
 pub use write::{encode, escape, lower_tunnel};
+
+/// File names in a directory that initscripts ignores.
+const INITSCRIPTS_SKIPPED: &[&str] = &[
+    ".bak", "~", ".orig", ".rej", ".rpmnew", ".rpmsave", ".augnew", ".augtmp",
+];
+
+/// What the registry knows of ifcfg files.
+pub const META: Meta = Meta {
+    name: "ifcfg",
+    aliases: &[],
+    help: "RHEL/Fedora initscripts `ifcfg-NAME` (with `route-NAME`, `route6-NAME`, `keys-NAME`)",
+    render_help: None,
+    role: Role::Tunnel,
+    read: Some(read),
+    lower,
+    write,
+    names: &[Pattern::Prefix("ifcfg-")],
+    skipped_suffixes: INITSCRIPTS_SKIPPED,
+    companions: &["route-", "route6-", "keys-"],
+    tunnels_only: Some(TunnelFilter {
+        is_tunnel,
+        otherwise: "not a tunnel (TYPE is not GRE, GRE6, IPIP, IPIP6 or EXTERNAL)",
+    }),
+    system_dirs: &["etc/sysconfig/network-scripts"],
+    outputs: &[
+        Output::new(|t| format!("ifcfg-{}", t.name), 0o644).dir("etc/sysconfig/network-scripts"),
+        Output::new(|t| format!("route-{}", t.name), 0o644)
+            .dir("etc/sysconfig/network-scripts")
+            .optional(),
+        Output::new(|t| format!("route6-{}", t.name), 0o644)
+            .dir("etc/sysconfig/network-scripts")
+            .optional(),
+    ],
+    stdout_many: None,
+};
 
 const FORMAT: &str = "ifcfg";
 

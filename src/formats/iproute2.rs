@@ -27,9 +27,31 @@ use uuid::Uuid;
 
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{reset_with_warning, Failure, Problem, Source};
-use crate::format::Format;
+use minijinja::{context, Environment, Value};
+
+use crate::format::meta::{Meta, Output, Pattern, Role};
 use crate::model::{check_ifname, flags, Family, Mode, Tunnel};
+use crate::render::{environment, RenderError};
 use crate::script::{self, Dialect};
+
+/// What the registry knows of this format.
+pub const META: Meta = Meta {
+    name: "iproute2",
+    aliases: &[],
+    help: "iproute2 command lines (`NAME.ip`), as typed at a prompt",
+    render_help: Some("iproute2 command lines (`NAME.ip`)"),
+    role: Role::Script,
+    read: Some(read),
+    lower,
+    write,
+    names: &[Pattern::Suffix(".ip")],
+    skipped_suffixes: &[],
+    companions: &[],
+    tunnels_only: None,
+    system_dirs: &[],
+    outputs: &[Output::new(|t| format!("{}.ip", t.name), 0o644).template("iproute2.j2")],
+    stdout_many: None,
+};
 
 /// `ip` command lines as typed at a prompt; prompts are skipped.
 pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
@@ -38,7 +60,65 @@ pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
 
 /// The up commands, one per line.
 pub fn write(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
-    crate::render::write(Format::Iproute2, t, cx)
+    write_script(&META, t, cx)
+}
+
+/// Render every tunnel into the files of `target`. The tunnels must be
+/// valid and should have been lowered with [`lower`], whose
+/// warnings say what the scripts leave out.
+///
+/// `meta` is a script format's (iproute2, rc.local, systemd), whose one
+/// output is rendered from a template.
+pub fn render(meta: &Meta, tunnels: &[Tunnel], env: &Environment) -> Result<Vec<OutputFile>, RenderError> {
+    let out = &meta.outputs[0];
+    let template = out
+        .template
+        .filter(|_| meta.role == Role::Script)
+        .unwrap_or_else(|| panic!("{} is not a script format", meta.name));
+    let tmpl = env
+        .get_template(template)
+        .map_err(|source| RenderError::Template {
+            name: template.into(),
+            source,
+        })?;
+    let mut files = Vec::new();
+    for t in tunnels {
+        let problems = t.validate();
+        if !problems.is_empty() {
+            return Err(RenderError::Invalid {
+                name: t.name.clone(),
+                problems,
+            });
+        }
+        let ctx = context! {
+            tunnel => Value::from(minijinja::value::Serde(t)),
+            name => t.name.clone(),
+            mode => t.mode.name(),
+            module => kernel_module(t.mode),
+            up => up_commands(t),
+            down => down_commands(t),
+            exists => exists_command(t),
+            file_name => (out.name)(t),
+        };
+        let contents = tmpl.render(ctx).map_err(|source| RenderError::Template {
+            name: template.into(),
+            source,
+        })?;
+        files.push(OutputFile {
+            name: (out.name)(t),
+            contents,
+            mode: out.mode,
+        });
+    }
+    Ok(files)
+}
+
+/// The files of one validated, lowered tunnel in a script format, with
+/// the templates of `cx.template_dir`.
+pub fn write_script(meta: &Meta, t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+    let fail = |e: RenderError| vec![Problem::general(e.to_string())];
+    let env = environment(cx.template_dir.as_deref()).map_err(fail)?;
+    render(meta, std::slice::from_ref(t), &env).map_err(fail)
 }
 
 /// The kernel module that implements `mode`, for `modprobe`.

@@ -10,8 +10,9 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use crate::codec::{OutputFile, Parsed, WriteOptions};
+use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext, WriteOptions};
 use crate::diag::{Diagnostic, Failure, Location, Origins, Problem, Source};
+use crate::format::meta::{Meta, Output, Pattern, Role, TunnelFilter};
 use crate::formats::gkeyfile::{self, Entry, Group};
 use crate::model::{Mode, Tunnel};
 use crate::nm::settings::{
@@ -19,11 +20,43 @@ use crate::nm::settings::{
     setting_for_group, split_extra_key, Kind, NmRoute, Settings, Value, ADDR_GEN_KEYFILE_DEFAULT,
 };
 
+/// What the registry knows of this format.
+pub const META: Meta = Meta {
+    name: "nm",
+    aliases: &["keyfile"],
+    help: "NetworkManager keyfile `NAME.nmconnection` (alias: keyfile)",
+    render_help: None,
+    role: Role::Tunnel,
+    read: Some(read),
+    lower,
+    write,
+    names: &[Pattern::Suffix(".nmconnection")],
+    skipped_suffixes: &[],
+    companions: &[],
+    tunnels_only: Some(TunnelFilter {
+        is_tunnel,
+        otherwise: "not a tunnel (its [connection] type is not ip-tunnel)",
+    }),
+    // NetworkManager's keyfile plugin: persistent, runtime, vendor.
+    system_dirs: &[
+        "etc/NetworkManager/system-connections",
+        "run/NetworkManager/system-connections",
+        "usr/lib/NetworkManager/system-connections",
+    ],
+    outputs: &[Output::new(|t| file_name(t.profile_id()), 0o600).dir("etc/NetworkManager/system-connections")],
+    stdout_many: None,
+};
+
 /// Where each property of the dictionary was read: (setting, property,
 /// list index) → location.
 type Locations = BTreeMap<(String, String, Option<usize>), Location>;
 
-pub fn read(src: &Source) -> Result<Parsed, Failure> {
+/// Every tunnel a keyfile holds: one profile.
+pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
+    read_one(src).map(|p| vec![p])
+}
+
+pub fn read_one(src: &Source) -> Result<Parsed, Failure> {
     let (kf, syntax_warnings) = gkeyfile::parse(&src.text)
         .map_err(|issues| Failure::new(issues.iter().map(|i| issue_diag(src, i, true)).collect()))?;
     let mut warnings: Vec<Diagnostic> = syntax_warnings
@@ -457,6 +490,11 @@ fn decode_value(raw: &str, kind: Kind, setting: &str, key: &str) -> Result<Value
 /// (`nm::lower`); a keyfile has no extras of its own spelling.
 pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
     crate::nm::lower(t, opts, None).map(|l| (l.tunnel, l.warnings))
+}
+
+/// The keyfile NetworkManager would write for the profile.
+pub fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+    Ok(encode(t))
 }
 
 pub fn encode(t: &Tunnel) -> Vec<OutputFile> {

@@ -3,8 +3,27 @@
 
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{Diagnostic, Failure, Origins, Problem, Source};
-use crate::format::Format;
+use crate::format::meta::{Meta, Output, Pattern, Role};
 use crate::model::Tunnel;
+
+/// What the registry knows of this format.
+pub const META: Meta = Meta {
+    name: "model",
+    aliases: &[],
+    help: "grecfg's tunnel model as JSON (the debugging view)",
+    render_help: None,
+    role: Role::Tunnel,
+    read: Some(read),
+    lower,
+    write,
+    names: &[Pattern::Suffix(".json")],
+    skipped_suffixes: &[],
+    companions: &[],
+    tunnels_only: None,
+    system_dirs: &[],
+    outputs: &[Output::new(|t| format!("{}.json", t.name), 0o644)],
+    stdout_many: Some(stdout_many),
+};
 
 pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
     let parsed = if src.text.trim_start().starts_with('[') {
@@ -40,7 +59,7 @@ pub fn lower(t: &Tunnel, _: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec
 pub fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     let mut contents = serde_json::to_string_pretty(t).expect("the model always serializes");
     contents.push('\n');
-    let out = &Format::Model.meta().outputs[0];
+    let out = &META.outputs[0];
     Ok(vec![OutputFile {
         name: (out.name)(t),
         contents,

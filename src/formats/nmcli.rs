@@ -7,8 +7,28 @@
 
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{Failure, Problem, Source};
+use crate::format::meta::{Meta, Output, Pattern, Role};
 use crate::model::Tunnel;
 use crate::script::{self, Dialect};
+
+/// What the registry knows of this format.
+pub const META: Meta = Meta {
+    name: "nmcli",
+    aliases: &[],
+    help: "`nmcli connection add|modify` command lines (`NAME.nmcli`), mixed with iproute2 ones",
+    render_help: None,
+    role: Role::Tunnel,
+    read: Some(read),
+    lower,
+    write,
+    names: &[Pattern::Suffix(".nmcli")],
+    skipped_suffixes: &[],
+    companions: &[],
+    tunnels_only: None,
+    system_dirs: &[],
+    outputs: &[Output::new(|t| format!("{}.nmcli", t.name), 0o644)],
+    stdout_many: None,
+};
 
 pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
     // The script reader runs the nmcli interpreter for nmcli lines and the

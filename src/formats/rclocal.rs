@@ -6,9 +6,34 @@
 
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{Failure, Problem, Source};
-use crate::format::Format;
+use crate::format::meta::{Meta, Output, Pattern, Role};
 use crate::model::Tunnel;
 use crate::script::{self, Dialect};
+
+/// What the registry knows of this format.
+pub const META: Meta = Meta {
+    name: "rc.local",
+    aliases: &[],
+    help: "A shell script (`rc.local-NAME`); written as a `start|stop` script",
+    render_help: Some("A `start|stop` shell script (`rc.local-NAME`)"),
+    role: Role::Script,
+    read: Some(read),
+    lower,
+    write,
+    names: &[
+        Pattern::Exact("rc.local"),
+        Pattern::Prefix("rc.local-"),
+        Pattern::Suffix(".sh"),
+    ],
+    skipped_suffixes: &[],
+    companions: &[],
+    tunnels_only: None,
+    system_dirs: &["etc/rc.d"],
+    outputs: &[Output::new(|t| format!("rc.local-{}", t.name), 0o755)
+        .dir("etc/rc.d")
+        .template("rc.local.j2")],
+    stdout_many: None,
+};
 
 pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
     script::read(src, Dialect::RcLocal)
@@ -20,5 +45,5 @@ pub fn lower(t: &Tunnel, cx: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Ve
 }
 
 pub fn write(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
-    crate::render::write(Format::RcLocal, t, cx)
+    crate::formats::iproute2::write_script(&META, t, cx)
 }

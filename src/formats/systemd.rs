@@ -4,8 +4,29 @@
 
 use crate::codec::{OutputFile, WriteContext};
 use crate::diag::Problem;
-use crate::format::Format;
+use crate::format::meta::{Meta, Output, Role};
 use crate::model::Tunnel;
+
+/// What the registry knows of this format.
+pub const META: Meta = Meta {
+    name: "systemd",
+    aliases: &[],
+    help: "A oneshot systemd service (written only)",
+    render_help: Some("A oneshot systemd service (`grecfg-tunnel-NAME.service`)"),
+    role: Role::Script,
+    read: None,
+    lower,
+    write,
+    names: &[],
+    skipped_suffixes: &[],
+    companions: &[],
+    tunnels_only: None,
+    system_dirs: &[],
+    outputs: &[Output::new(|t| crate::render::unit_name(&t.name), 0o644)
+        .dir("etc/systemd/system")
+        .template("systemd.service.j2")],
+    stdout_many: None,
+};
 
 /// What iproute2 commands can hold.
 pub fn lower(t: &Tunnel, cx: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
@@ -13,5 +34,5 @@ pub fn lower(t: &Tunnel, cx: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Ve
 }
 
 pub fn write(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
-    crate::render::write(Format::Systemd, t, cx)
+    crate::formats::iproute2::write_script(&META, t, cx)
 }

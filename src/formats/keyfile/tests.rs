@@ -9,14 +9,14 @@ fn src(text: &str) -> Source {
 }
 
 fn read_ok(text: &str) -> Parsed {
-    match read(&src(text)) {
+    match read_one(&src(text)) {
         Ok(p) => p,
         Err(f) => panic!("{f}"),
     }
 }
 
 fn read_err(text: &str) -> Failure {
-    match read(&src(text)) {
+    match read_one(&src(text)) {
         Ok(p) => panic!("read succeeded: {:?}", p.tunnel),
         Err(f) => f,
     }
