@@ -3,19 +3,20 @@
 //! oxrdfio's way: a closed enum with const metadata and a plain `match`,
 //! no trait objects.
 //!
-//! Adding a format is one file in `formats/` with the fixed signatures
+//! Adding a format is one file in `formats/` holding its `pub const META:
+//! Meta` and the three functions with the fixed signatures
 //!
 //! ```text
-//! pub(crate) fn read(src: &Source, cx: &ReadContext) -> Result<Vec<Parsed>, Failure>
-//! pub(crate) fn lower(t: &Tunnel, cx: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>>
-//! pub(crate) fn write(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>>
+//! fn read(src: &Source, cx: &ReadContext) -> Result<Vec<Parsed>, Failure>
+//! fn lower(t: &Tunnel, cx: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>>
+//! fn write(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>>
 //! ```
 //!
-//! plus, here, a variant, its place in [`Format::ALL`], its [`Meta`] and its
-//! arm in [`Format::meta`]. Detection,
-//! the `--from`/`--to`/`--target` value lists and their help, the `--from`
-//! hint, directory scanning, where files live under a root, and the test
-//! suites' input lists all come from the metadata.
+//! plus its variant in [`meta::Format`], its place in [`Format::ALL`] and its
+//! arm in [`Format::meta`]. Detection, the `--from`/`--to`/`--target` value
+//! lists and their help, the `--from` hint, directory scanning, where files
+//! live under a root, and the test suites' input lists all come from the
+//! metadata (docs/ARCHITECTURE.md walks through it).
 
 use std::path::Path;
 
