@@ -99,7 +99,7 @@ impl FindingId {
     ];
 
     /// The number in `GREnnn`.
-    pub const fn number(self) -> u32 {
+    pub(crate) const fn number(self) -> u32 {
         self as u32
     }
 
@@ -110,7 +110,7 @@ impl FindingId {
 
     /// The severity the finding has; GRE013 is an error instead when the
     /// target cannot be written at all.
-    pub const fn severity(self) -> Severity {
+    pub(crate) const fn severity(self) -> Severity {
         use FindingId::*;
         match self {
             ReachesNobody | RouteCoversRemote | MtuOverUnderlay | BehindNat | TargetCannotHold
@@ -223,7 +223,7 @@ impl Finding {
         self
     }
 
-    pub fn severity(&self) -> Severity {
+    pub(crate) fn severity(&self) -> Severity {
         self.diagnostic.severity
     }
 
@@ -271,14 +271,14 @@ impl Default for CheckOptions {
 }
 
 /// The tunnels of one side, and findings for what could not be read.
-pub struct Side {
+pub(crate) struct Side {
     pub tunnels: Vec<Parsed>,
     pub findings: Vec<Finding>,
 }
 
 /// Read every input of one side; a refused input is finding GRE000 (and
 /// the reader's warnings GRE014) instead of a failure.
-pub fn read_side(inputs: &[Input]) -> Side {
+pub(crate) fn read_side(inputs: &[Input]) -> Side {
     let mut side = Side {
         tunnels: Vec::new(),
         findings: Vec::new(),
@@ -323,7 +323,7 @@ pub fn read_side(inputs: &[Input]) -> Side {
 }
 
 /// Findings about one tunnel on its own.
-pub fn check_one(p: &Parsed, opts: &CheckOptions) -> Vec<Finding> {
+pub(crate) fn check_one(p: &Parsed, opts: &CheckOptions) -> Vec<Finding> {
     let t = &p.tunnel;
     let at = |field: &str| p.origins.get(Some(field));
     let mut out = Vec::new();
@@ -467,7 +467,7 @@ const PAIR_RULES: [PairRule; 5] = [
 ];
 
 /// Findings about two ends of one tunnel.
-pub fn check_pair(a: &Parsed, b: &Parsed) -> Vec<Finding> {
+pub(crate) fn check_pair(a: &Parsed, b: &Parsed) -> Vec<Finding> {
     PAIR_RULES.iter().flat_map(|rule| rule(a, b)).collect()
 }
 
@@ -695,7 +695,7 @@ fn inner_not_one_subnet(x: &Inner, y: &Inner) -> Option<Finding> {
 
 /// Pair the tunnels of two sides: one each, or by crossed outer addresses,
 /// or by name. The unpaired are findings GRE100.
-pub fn pair<'a>(a: &'a [Parsed], b: &'a [Parsed]) -> (Vec<(&'a Parsed, &'a Parsed)>, Vec<Finding>) {
+pub(crate) fn pair<'a>(a: &'a [Parsed], b: &'a [Parsed]) -> (Vec<(&'a Parsed, &'a Parsed)>, Vec<Finding>) {
     if a.len() == 1 && b.len() == 1 {
         return (vec![(&a[0], &b[0])], Vec::new());
     }
@@ -769,14 +769,14 @@ pub fn exit_code(findings: &[Finding]) -> Exit {
 
 /// The JSON document of `grecfg check --format json` (schema version 1).
 #[derive(Debug, Serialize)]
-pub struct JsonReport {
+pub(crate) struct JsonReport {
     pub version: u32,
     pub findings: Vec<JsonFinding>,
     pub summary: Summary,
 }
 
 #[derive(Debug, Serialize)]
-pub struct JsonFinding {
+pub(crate) struct JsonFinding {
     pub id: FindingId,
     pub severity: &'static str,
     pub tunnel: Option<String>,
@@ -789,7 +789,7 @@ pub struct JsonFinding {
 }
 
 #[derive(Debug, Serialize)]
-pub struct JsonPlace {
+pub(crate) struct JsonPlace {
     pub message: String,
     pub file: String,
     pub line: usize,
@@ -797,7 +797,7 @@ pub struct JsonPlace {
 }
 
 #[derive(Debug, Default, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,

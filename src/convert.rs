@@ -11,7 +11,7 @@ use crate::diag::{Diagnostic, Failure, Severity, Source};
 use crate::format::{self, Format};
 use crate::model::Tunnel;
 
-pub use crate::diag::Fail;
+pub(crate) use crate::diag::Fail;
 
 /// One input text, its format and where its companion files are.
 pub struct Input {
@@ -22,7 +22,7 @@ pub struct Input {
 
 impl Input {
     /// Every tunnel the input holds, as its format's reader reads them.
-    pub fn read(&self) -> Result<Vec<Parsed>, Failure> {
+    pub(crate) fn read(&self) -> Result<Vec<Parsed>, Failure> {
         let cx = ReadContext {
             companions: self.companions.as_ref(),
             root: &Root::SYSTEM,
@@ -88,7 +88,7 @@ pub fn load_inputs(paths: &[PathBuf], from: Option<Format>) -> Result<(Vec<Input
 /// does), or of any format by name when `format` is `None`. Files that
 /// are not tunnels (an `ifcfg-eth0`, an ethernet profile) are skipped
 /// with a note naming them; companions are read with their input.
-pub fn scan_dir(
+pub(crate) fn scan_dir(
     dir: &Path,
     format: Option<Format>,
     inputs: &mut Vec<Input>,
@@ -248,7 +248,7 @@ pub fn convert(inputs: &[Input], to: Format, opts: &ConvertOptions) -> Result<Co
 /// Read every input and hand each tunnel read to `f`, in order. An input
 /// that cannot be read adds its errors and the next one is read, so the
 /// user sees all problems at once.
-pub fn each_parsed(
+pub(crate) fn each_parsed(
     inputs: &[Input],
     out: &mut Conversion,
     mut f: impl FnMut(&Input, Parsed, &mut Conversion),
@@ -267,7 +267,7 @@ pub fn each_parsed(
 
 /// Apply `--strict`, look for output files that collide, and fail when
 /// any diagnostic is an error.
-pub fn finish(mut out: Conversion, opts: &ConvertOptions) -> Result<Conversion, Fail> {
+pub(crate) fn finish(mut out: Conversion, opts: &ConvertOptions) -> Result<Conversion, Fail> {
     let mut diagnostics = std::mem::take(&mut out.diagnostics);
     if opts.strict {
         for d in &mut diagnostics {
@@ -287,7 +287,13 @@ pub fn finish(mut out: Conversion, opts: &ConvertOptions) -> Result<Conversion, 
 
 /// Validate and write one tunnel a reader produced, adding its files and
 /// diagnostics to `out`.
-pub fn convert_one(p: Parsed, source: &Source, to: Format, opts: &ConvertOptions, out: &mut Conversion) {
+pub(crate) fn convert_one(
+    p: Parsed,
+    source: &Source,
+    to: Format,
+    opts: &ConvertOptions,
+    out: &mut Conversion,
+) {
     let Parsed {
         tunnel,
         origins,

@@ -38,7 +38,7 @@ use crate::render::{self, RenderError};
 pub use crate::codec::ExtrasOptions;
 
 /// Why `name` cannot be the interface `--masquerade` names, if it cannot.
-pub fn masquerade_name_problem(name: &str) -> Option<String> {
+pub(crate) fn masquerade_name_problem(name: &str) -> Option<String> {
     check_ifname(name)
         .err()
         .map(|e| format!("interface name {name:?} {e}"))
@@ -47,7 +47,7 @@ pub fn masquerade_name_problem(name: &str) -> Option<String> {
 }
 
 /// The templates of the extra targets, by name.
-pub const TEMPLATES: [(&str, &str); 7] = [
+pub(crate) const TEMPLATES: [(&str, &str); 7] = [
     ("firewalld.sh.j2", include_str!("../templates/firewalld.sh.j2")),
     ("nftables.nft.j2", include_str!("../templates/nftables.nft.j2")),
     ("iptables.sh.j2", include_str!("../templates/iptables.sh.j2")),
@@ -73,17 +73,17 @@ fn files(kind: Format, t: &Tunnel) -> Vec<(&'static str, String, u32)> {
 }
 
 /// Where the keepalive service expects its probe script.
-pub const KEEPALIVE_DIR: &str = "/usr/local/sbin";
+pub(crate) const KEEPALIVE_DIR: &str = "/usr/local/sbin";
 /// Where the probe keeps its state (tmpfs: a reboot starts afresh).
-pub const KEEPALIVE_STATE_DIR: &str = "/run/grecfg/keepalive";
+pub(crate) const KEEPALIVE_STATE_DIR: &str = "/run/grecfg/keepalive";
 
 /// The probe script's file name.
-pub fn keepalive_script(name: &str) -> String {
+pub(crate) fn keepalive_script(name: &str) -> String {
     format!("grecfg-keepalive-{name}")
 }
 
 /// The keepalive unit of tunnel `name`, `suffix` being service or timer.
-pub fn keepalive_unit(name: &str, suffix: &str) -> String {
+pub(crate) fn keepalive_unit(name: &str, suffix: &str) -> String {
     format!("grecfg-keepalive-{}.{suffix}", render::systemd_escape(name))
 }
 
@@ -111,7 +111,7 @@ use crate::format::meta::{Format, Meta, Output, Role};
 /// fixed MSS from an assumed 1500-byte underlay would be too large on a
 /// PPPoE underlay and needlessly small on a jumbo-frame one, so none is
 /// guessed. SYNs going into the tunnel are clamped to the route MTU either way.
-pub use crate::mtu::tcp_mss;
+pub(crate) use crate::mtu::tcp_mss;
 
 /// The metadata of `kind`, one of the formats written around a tunnel.
 fn meta_of(kind: Format) -> &'static Meta {
@@ -126,7 +126,7 @@ fn meta_of(kind: Format) -> &'static Meta {
 }
 
 /// What the registry knows of the formats written around a tunnel.
-pub const FIREWALLD: Meta = Meta {
+pub(crate) const FIREWALLD: Meta = Meta {
     name: "firewalld",
     aliases: &[],
     help: "firewalld rules admitting the tunnel from its peer: a `firewall-cmd` script (written only)",
@@ -144,7 +144,7 @@ pub const FIREWALLD: Meta = Meta {
     stdout_many: None,
 };
 
-pub const NFTABLES: Meta = Meta {
+pub(crate) const NFTABLES: Meta = Meta {
     name: "nftables",
     aliases: &[],
     help: "nftables rules in a table of the tunnel's own: an `nft -f` file (written only)",
@@ -162,7 +162,7 @@ pub const NFTABLES: Meta = Meta {
     stdout_many: None,
 };
 
-pub const IPTABLES: Meta = Meta {
+pub(crate) const IPTABLES: Meta = Meta {
     name: "iptables",
     aliases: &[],
     help: "iptables rules admitting the tunnel from its peer: a script (written only)",
@@ -180,7 +180,7 @@ pub const IPTABLES: Meta = Meta {
     stdout_many: None,
 };
 
-pub const SYSCTL: Meta = Meta {
+pub(crate) const SYSCTL: Meta = Meta {
     name: "sysctl",
     aliases: &[],
     help: "A sysctl.d file turning forwarding on (written only)",
@@ -200,7 +200,7 @@ pub const SYSCTL: Meta = Meta {
     stdout_many: None,
 };
 
-pub const KEEPALIVE: Meta = Meta {
+pub(crate) const KEEPALIVE: Meta = Meta {
     name: "keepalive",
     aliases: &[],
     help: "A keepalive: probe script, systemd service and timer (written only)",
@@ -272,7 +272,7 @@ fn peers(t: &Tunnel) -> Result<Vec<IpAddr>, Problem> {
 /// The inner networks traffic through the tunnel comes from: the
 /// tunnel's own networks and the destinations of its routes (default
 /// routes excepted: they would mean every source).
-pub fn inner_networks(t: &Tunnel) -> Vec<IpNet> {
+pub(crate) fn inner_networks(t: &Tunnel) -> Vec<IpNet> {
     let mut v: Vec<IpNet> = Vec::new();
     let mut push = |n: IpNet| {
         let n = n.trunc();
@@ -296,7 +296,7 @@ pub fn inner_networks(t: &Tunnel) -> Vec<IpNet> {
 }
 
 /// The inner address the keepalive pings.
-pub fn keepalive_peer(t: &Tunnel, opts: &ExtrasOptions) -> Result<IpAddr, Problem> {
+pub(crate) fn keepalive_peer(t: &Tunnel, opts: &ExtrasOptions) -> Result<IpAddr, Problem> {
     let own: Vec<IpAddr> = t.addresses.iter().map(|a| a.address.addr()).collect();
     let peer = match opts.keepalive_peer {
         Some(p) => p,
@@ -391,7 +391,7 @@ pub fn nft_table(name: &str) -> String {
 /// One rule of an iptables-style script: how to ask whether it is there,
 /// add it and remove it.
 #[derive(Debug, Clone, Serialize)]
-pub struct Rule {
+pub(crate) struct Rule {
     pub what: String,
     pub check: Vec<String>,
     pub add: Vec<String>,
@@ -718,7 +718,7 @@ fn keepalive_routes(t: &Tunnel, peer: &IpAddr) -> (Vec<Vec<String>>, Vec<Vec<Str
 
 /// Problems that stop `kind` from being written for `t`, beyond the
 /// model's own validation.
-pub fn check(kind: Format, t: &Tunnel, opts: &ExtrasOptions) -> Vec<Problem> {
+pub(crate) fn check(kind: Format, t: &Tunnel, opts: &ExtrasOptions) -> Vec<Problem> {
     let mut p = Vec::new();
     let name_problem = match kind {
         Format::Nftables => nft_string_problem(&t.name),
@@ -758,29 +758,29 @@ pub fn check(kind: Format, t: &Tunnel, opts: &ExtrasOptions) -> Vec<Problem> {
 
 /// The files of one validated tunnel in `kind`, one of the formats that go
 /// around a tunnel (firewall, forwarding, keepalive).
-pub fn write(kind: Format, t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+pub(crate) fn write(kind: Format, t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     let env = environment(cx.template_dir.as_deref()).map_err(|e| vec![Problem::general(e.to_string())])?;
     render(kind, std::slice::from_ref(t), &cx.extras, &env)
 }
 
 /// Rules and probes use the model as it is: nothing is dropped.
-pub fn lower(t: &Tunnel, _: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
+pub(crate) fn lower(t: &Tunnel, _: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
     Ok((t.clone(), Vec::new()))
 }
 
-pub fn write_firewalld(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+pub(crate) fn write_firewalld(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     write(Format::Firewalld, t, cx)
 }
-pub fn write_nftables(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+pub(crate) fn write_nftables(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     write(Format::Nftables, t, cx)
 }
-pub fn write_iptables(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+pub(crate) fn write_iptables(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     write(Format::Iptables, t, cx)
 }
-pub fn write_sysctl(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+pub(crate) fn write_sysctl(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     write(Format::Sysctl, t, cx)
 }
-pub fn write_keepalive(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+pub(crate) fn write_keepalive(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     write(Format::Keepalive, t, cx)
 }
 

@@ -34,7 +34,7 @@ pub use meta::{Format, LowerFn, Meta, Output, Pattern, ReadFn, Role, TunnelFilte
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 12] = [
+    pub(crate) const ALL: [Format; 12] = [
         Format::Ifcfg,
         Format::Keyfile,
         Format::Model,
@@ -66,17 +66,17 @@ impl Format {
         }
     }
 
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         self.meta().name
     }
 
     /// Whether grecfg reads this format (every format is written).
-    pub const fn readable(self) -> bool {
+    pub(crate) const fn readable(self) -> bool {
         self.meta().read.is_some()
     }
 
     /// The formats grecfg reads, in `--help` order.
-    pub fn readable_formats() -> impl Iterator<Item = Format> {
+    pub(crate) fn readable_formats() -> impl Iterator<Item = Format> {
         Format::ALL.into_iter().filter(|f| f.readable())
     }
 
@@ -114,13 +114,13 @@ impl Format {
 
     /// Whether `base` is an input of this format when met in a directory:
     /// its name matches, and it is no backup or companion.
-    pub fn is_input_name(self, base: &str) -> bool {
+    pub(crate) fn is_input_name(self, base: &str) -> bool {
         let m = self.meta();
         m.names.iter().any(|p| p.matches(base)) && !m.skipped_suffixes.iter().any(|s| base.ends_with(s))
     }
 
     /// The file names grecfg detects formats by, as the help lists them.
-    pub fn detected_names() -> String {
+    pub(crate) fn detected_names() -> String {
         Format::readable_formats()
             .flat_map(|f| f.meta().names.iter().map(|p| p.shown()))
             .collect::<Vec<_>>()
@@ -128,7 +128,7 @@ impl Format {
     }
 
     /// Guess the format of an input from its file name, then its content.
-    pub fn detect(name: Option<&str>, text: &str) -> Option<Format> {
+    pub(crate) fn detect(name: Option<&str>, text: &str) -> Option<Format> {
         if let Some(f) = name.and_then(Format::from_path) {
             return Some(f);
         }
@@ -249,6 +249,6 @@ pub fn write(format: Format, t: &Tunnel, cx: &WriteContext) -> Result<Written, V
     })
 }
 
-pub mod meta;
+pub(crate) mod meta;
 #[cfg(test)]
 mod tests;

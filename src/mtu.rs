@@ -18,15 +18,15 @@ use serde::Serialize;
 use crate::diag::{Code, Problem};
 use crate::model::{flags, Family, Mode, Tunnel};
 
-pub const IPV4_HEADER: u32 = 20;
-pub const IPV6_HEADER: u32 = 40;
-pub const GRE_BASE: u32 = 4;
-pub const GRE_OPTION: u32 = 4;
-pub const ENCAP_LIMIT_OPTION: u32 = 8;
-pub const ETHERNET_HEADER: u32 = 14;
-pub const TCP_HEADER: u32 = 20;
+pub(crate) const IPV4_HEADER: u32 = 20;
+pub(crate) const IPV6_HEADER: u32 = 40;
+pub(crate) const GRE_BASE: u32 = 4;
+pub(crate) const GRE_OPTION: u32 = 4;
+pub(crate) const ENCAP_LIMIT_OPTION: u32 = 8;
+pub(crate) const ETHERNET_HEADER: u32 = 14;
+pub(crate) const TCP_HEADER: u32 = 20;
 /// What `convert` and `check` assume when no underlay MTU is given: Ethernet.
-pub const DEFAULT_UNDERLAY_MTU: u32 = 1500;
+pub(crate) const DEFAULT_UNDERLAY_MTU: u32 = 1500;
 
 /// What decides a tunnel's overhead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,7 @@ impl Encap {
 
     /// The encapsulation of a tunnel of the model. The model has no GRE
     /// checksum or sequence flags, so neither is counted.
-    pub fn of(t: &Tunnel) -> Encap {
+    pub(crate) fn of(t: &Tunnel) -> Encap {
         Encap {
             mode: t.mode,
             key: t.mode.is_gre() && (t.input_key.is_some() || t.output_key.is_some()),
@@ -63,7 +63,7 @@ impl Encap {
     }
 
     /// The headers one packet gets, outermost first, with their sizes.
-    pub fn headers(&self) -> Vec<(&'static str, u32)> {
+    pub(crate) fn headers(&self) -> Vec<(&'static str, u32)> {
         let mut h = Vec::new();
         match self.mode.outer_family() {
             Family::V4 => h.push(("outer IPv4 header", IPV4_HEADER)),
@@ -93,14 +93,14 @@ impl Encap {
         h
     }
 
-    pub fn overhead(&self) -> u32 {
+    pub(crate) fn overhead(&self) -> u32 {
         self.headers().iter().map(|(_, n)| n).sum()
     }
 
     /// The MTU the kernel gives the tunnel over an underlay of `underlay`
     /// bytes (never below the IPv6 minimum for IPv6 tunnels, as the kernel
     /// clamps it).
-    pub fn tunnel_mtu(&self, underlay: u32) -> u32 {
+    pub(crate) fn tunnel_mtu(&self, underlay: u32) -> u32 {
         let mtu = underlay.saturating_sub(self.overhead());
         if self.mode.outer_family() == Family::V6 {
             mtu.max(1280)
@@ -118,7 +118,7 @@ impl Mode {
 }
 
 /// The TCP MSS through a link of `mtu` bytes for inner packets of `inner`.
-pub fn tcp_mss(mtu: u32, inner: Family) -> u32 {
+pub(crate) fn tcp_mss(mtu: u32, inner: Family) -> u32 {
     let ip = match inner {
         Family::V4 => IPV4_HEADER,
         Family::V6 => IPV6_HEADER,
@@ -127,7 +127,7 @@ pub fn tcp_mss(mtu: u32, inner: Family) -> u32 {
 }
 
 /// How many full-size TCP segments carry `bytes` of payload at `mss`.
-pub fn packets(bytes: u64, mss: u32) -> u64 {
+pub(crate) fn packets(bytes: u64, mss: u32) -> u64 {
     if mss == 0 {
         return 0;
     }
@@ -226,7 +226,7 @@ impl Report {
 
 /// A tunnel MTU above what the underlay carries unfragmented, with the
 /// value to use instead. The problem names the `mtu` field.
-pub fn check(t: &Tunnel, underlay_mtu: u32) -> Option<Problem> {
+pub(crate) fn check(t: &Tunnel, underlay_mtu: u32) -> Option<Problem> {
     let mtu = t.mtu?;
     let encap = Encap::of(t);
     let fits = encap.tunnel_mtu(underlay_mtu);

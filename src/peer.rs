@@ -75,7 +75,7 @@ const SAME_FIELDS: [&str; 13] = [
 /// its fields came from in this end's input, and (as warnings) what was
 /// dropped or assumed on the way. Errors are diagnostics at the input line
 /// that makes mirroring impossible.
-pub fn mirror(p: &Parsed, opts: &PeerOptions) -> Result<Parsed, Vec<Diagnostic>> {
+pub(crate) fn mirror(p: &Parsed, opts: &PeerOptions) -> Result<Parsed, Vec<Diagnostic>> {
     let t = &p.tunnel;
     let at = |field: &str| p.origins.get(Some(field)).cloned();
     let mut errors = Vec::new();
@@ -398,7 +398,7 @@ fn mirror_address(a: &InnerAddress) -> Result<InnerAddress, String> {
 }
 
 /// The one other usable host of a /30, /31 (IPv4) or /127 (IPv6) subnet.
-pub fn other_host(net: &IpNet) -> Option<IpAddr> {
+pub(crate) fn other_host(net: &IpNet) -> Option<IpAddr> {
     match net {
         IpNet::V4(n) => {
             let a = u32::from(n.addr());
@@ -420,7 +420,7 @@ pub fn other_host(net: &IpNet) -> Option<IpAddr> {
 
 /// RFC 1918, shared address space (RFC 6598), link-local and unique-local
 /// addresses: those a NAT usually stands in front of.
-pub fn is_private(a: &IpAddr) -> bool {
+pub(crate) fn is_private(a: &IpAddr) -> bool {
     match a {
         IpAddr::V4(v4) => {
             let cgnat: Ipv4Net = "100.64.0.0/10".parse().expect("valid");
@@ -435,7 +435,7 @@ pub fn is_private(a: &IpAddr) -> bool {
 }
 
 /// A `--local-subnet` value: a network, not an address in one.
-pub fn parse_subnet(s: &str) -> Result<IpNet, String> {
+pub(crate) fn parse_subnet(s: &str) -> Result<IpNet, String> {
     let net: IpNet = s
         .parse()
         .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
@@ -447,7 +447,7 @@ pub fn parse_subnet(s: &str) -> Result<IpNet, String> {
 }
 
 /// A `--peer-address` value: an address with its prefix length.
-pub fn parse_address(s: &str) -> Result<IpNet, String> {
+pub(crate) fn parse_address(s: &str) -> Result<IpNet, String> {
     s.parse::<IpNet>()
         .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
         .map_err(|_| format!("{s:?} is not an address such as 192.0.2.2/30"))

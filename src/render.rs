@@ -18,7 +18,7 @@ use crate::diag::Problem;
 use crate::shell::{is_plain, sh_quote};
 
 /// The templates shipped with grecfg, by name.
-pub const TEMPLATES: [(&str, &str); 3] = [
+pub(crate) const TEMPLATES: [(&str, &str); 3] = [
     ("iproute2.j2", include_str!("../templates/iproute2.j2")),
     ("rc.local.j2", include_str!("../templates/rc.local.j2")),
     (
@@ -71,7 +71,7 @@ pub fn environment(template_dir: Option<&Path>) -> Result<Environment<'static>, 
 
 /// Add `templates` (file name, built-in source) to `env`; a file of the
 /// same name in `template_dir` replaces the built-in one.
-pub fn add_templates(
+pub(crate) fn add_templates(
     env: &mut Environment<'static>,
     templates: &[(&'static str, &'static str)],
     template_dir: Option<&Path>,
@@ -103,7 +103,7 @@ pub fn add_templates(
 }
 
 /// The systemd unit of tunnel `name`.
-pub fn unit_name(name: &str) -> String {
+pub(crate) fn unit_name(name: &str) -> String {
     format!("grecfg-tunnel-{}.service", systemd_escape(name))
 }
 
@@ -174,7 +174,7 @@ fn systemd_filter(v: &Value) -> Result<String, Error> {
 /// doubled (specifiers), `$` doubled (variable expansion), `\` and `"`
 /// backslash-escaped and control characters as `\xNN` (systemd applies C
 /// escapes). A lone `;` separates commands, so that word is written `\;`.
-pub fn systemd_quote(s: &str) -> Result<String, Error> {
+pub(crate) fn systemd_quote(s: &str) -> Result<String, Error> {
     if s.contains('\0') {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
@@ -205,7 +205,7 @@ pub fn systemd_quote(s: &str) -> Result<String, Error> {
 /// Escape text for use in a unit name as `systemd-escape` does: `/`
 /// becomes `-`; bytes other than `[A-Za-z0-9:_.]`, and a leading `.`,
 /// become `\xNN`.
-pub fn systemd_escape(s: &str) -> String {
+pub(crate) fn systemd_escape(s: &str) -> String {
     let mut out = String::new();
     for (i, b) in s.bytes().enumerate() {
         match b {

@@ -55,7 +55,7 @@ pub struct Change<'a> {
 
 impl Change<'_> {
     /// The file written, unless the change retires one.
-    pub fn file(&self) -> Option<&OutputFile> {
+    pub(crate) fn file(&self) -> Option<&OutputFile> {
         match self.action {
             Action::Create(f) | Action::Replace(f) => Some(f),
             Action::Retire => None,

@@ -21,7 +21,7 @@ use std::fmt;
 /// A syntax problem at a place in the text (1-based line, 1-based column in
 /// characters, length in characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Issue {
+pub(crate) struct Issue {
     pub line: usize,
     pub column: usize,
     pub len: usize,
@@ -55,7 +55,7 @@ impl fmt::Display for Issue {
 /// One `key=value` line. `raw` is the value as written (escapes not
 /// decoded), like GLib's `g_key_file_get_value`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub key: String,
     pub raw: String,
     pub line: usize,
@@ -68,13 +68,13 @@ pub struct Entry {
 
 impl Entry {
     /// Length of the value in characters (at least 1, for a caret).
-    pub fn value_len(&self) -> usize {
+    pub(crate) fn value_len(&self) -> usize {
         self.raw.chars().count().max(1)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
+pub(crate) struct Group {
     pub name: String,
     /// Line of the (first) header.
     pub line: usize,
@@ -82,31 +82,31 @@ pub struct Group {
 }
 
 impl Group {
-    pub fn get(&self, key: &str) -> Option<&Entry> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.key == key)
     }
 }
 
 /// A parsed key file: groups in file order, keys in file order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KeyFile {
+pub(crate) struct KeyFile {
     pub groups: Vec<Group>,
 }
 
 impl KeyFile {
-    pub fn group(&self, name: &str) -> Option<&Group> {
+    pub(crate) fn group(&self, name: &str) -> Option<&Group> {
         self.groups.iter().find(|g| g.name == name)
     }
 }
 
 /// `g_ascii_isspace`: unlike `char::is_ascii_whitespace` it includes `\v`.
-pub fn is_glib_space(c: char) -> bool {
+pub(crate) fn is_glib_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r')
 }
 
 /// Parse `text`. Warnings (duplicate keys) come back with the result;
 /// errors stop nothing: every line is checked and all errors returned.
-pub fn parse(text: &str) -> Result<(KeyFile, Vec<Issue>), Vec<Issue>> {
+pub(crate) fn parse(text: &str) -> Result<(KeyFile, Vec<Issue>), Vec<Issue>> {
     let mut kf = KeyFile::default();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -244,14 +244,14 @@ fn group_header(line: &str) -> Option<&str> {
 }
 
 /// `g_key_file_is_group_name`.
-pub fn is_group_name(name: &str) -> bool {
+pub(crate) fn is_group_name(name: &str) -> bool {
     !name.is_empty() && !name.chars().any(|c| c == '[' || c == ']' || c.is_ascii_control())
 }
 
 /// `g_key_file_is_key_name`, without the `[locale]` suffix (NetworkManager
 /// never writes one), plus what survives a write/read cycle: no leading or
 /// trailing whitespace, no line breaks, no `#` at the start.
-pub fn is_key_name(key: &str) -> bool {
+pub(crate) fn is_key_name(key: &str) -> bool {
     let (Some(first), Some(last)) = (key.chars().next(), key.chars().last()) else {
         return false;
     };
@@ -263,7 +263,7 @@ pub fn is_key_name(key: &str) -> bool {
 
 /// Check every backslash sequence of a raw value; `Err((byte offset,
 /// message))` at the first bad one.
-pub fn check_escapes(raw: &str) -> Result<(), (usize, String)> {
+pub(crate) fn check_escapes(raw: &str) -> Result<(), (usize, String)> {
     let mut chars = raw.char_indices();
     while let Some((i, c)) = chars.next() {
         if c == '\\' {
@@ -279,7 +279,7 @@ pub fn check_escapes(raw: &str) -> Result<(), (usize, String)> {
 
 /// Decode a raw value as a string (`g_key_file_get_string`). `\;` is only
 /// valid inside lists: `Err(byte offset)` points at it.
-pub fn unescape(raw: &str) -> Result<String, usize> {
+pub(crate) fn unescape(raw: &str) -> Result<String, usize> {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.char_indices();
     while let Some((i, c)) = chars.next() {
@@ -304,7 +304,7 @@ pub fn unescape(raw: &str) -> Result<String, usize> {
 /// do not end the leading run), newline and CR as `\n` and `\r`
 /// everywhere, backslash as `\\`. Everything else (`;`, `#`, `=`, inner
 /// spaces and tabs) is written as it is.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     let mut leading = true;
     for c in s.chars() {
@@ -328,18 +328,18 @@ pub fn escape(s: &str) -> String {
 
 /// Whether a string survives `escape` and a read back unchanged: GLib
 /// drops leading whitespace it has no escape for (`\v`, `\f`).
-pub fn string_survives(s: &str) -> bool {
+pub(crate) fn string_survives(s: &str) -> bool {
     !s.starts_with(['\x0b', '\x0c']) && !s.contains('\0')
 }
 
 /// Whether a raw value can be written as it is and read back unchanged.
-pub fn raw_survives(raw: &str) -> bool {
+pub(crate) fn raw_survives(raw: &str) -> bool {
     !raw.starts_with(is_glib_space) && !raw.contains(['\n', '\r', '\0']) && check_escapes(raw).is_ok()
 }
 
 /// Render groups of `(key, raw value)` pairs as `g_key_file_to_data` does:
 /// a blank line between groups, none at the end.
-pub fn write(groups: &[(String, Vec<(String, String)>)]) -> String {
+pub(crate) fn write(groups: &[(String, Vec<(String, String)>)]) -> String {
     let mut out = String::new();
     for (i, (name, entries)) in groups.iter().enumerate() {
         if i > 0 {

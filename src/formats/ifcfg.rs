@@ -24,7 +24,7 @@ mod routes;
 mod write;
 
 use crate::format::meta::{Meta, Output, Pattern, Role, TunnelFilter};
-pub use write::{encode, escape, lower_tunnel};
+pub(crate) use write::{encode, lower_tunnel};
 
 /// File names in a directory that initscripts ignores.
 const INITSCRIPTS_SKIPPED: &[&str] = &[
@@ -32,7 +32,7 @@ const INITSCRIPTS_SKIPPED: &[&str] = &[
 ];
 
 /// What the registry knows of ifcfg files.
-pub const META: Meta = Meta {
+pub(crate) const META: Meta = Meta {
     name: "ifcfg",
     aliases: &[],
     help: "RHEL/Fedora initscripts `ifcfg-NAME` (with `route-NAME`, `route6-NAME`, `keys-NAME`)",
@@ -221,21 +221,21 @@ impl Env {
 }
 
 /// Every tunnel an input holds: one, with its companions.
-pub fn read(src: &Source, cx: &ReadContext) -> Result<Vec<Parsed>, Failure> {
+pub(crate) fn read(src: &Source, cx: &ReadContext) -> Result<Vec<Parsed>, Failure> {
     read_one(src, cx.companions).map(|p| vec![p])
 }
 
 /// What an ifcfg file can hold.
-pub fn lower(t: &Tunnel, _: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
+pub(crate) fn lower(t: &Tunnel, _: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
     lower_tunnel(t)
 }
 
 /// `ifcfg-NAME`, with `route-NAME` and `route6-NAME` when there are routes.
-pub fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+pub(crate) fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     Ok(encode(t))
 }
 
-pub fn read_one(src: &Source, companions: &dyn Companions) -> Result<Parsed, Failure> {
+pub(crate) fn read_one(src: &Source, companions: &dyn Companions) -> Result<Parsed, Failure> {
     let mut report = Report::default();
     let main = shell::parse_vars(&src.text);
     lex(&mut report, src, &main);

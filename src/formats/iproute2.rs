@@ -35,7 +35,7 @@ use crate::render::{environment, RenderError};
 use crate::script::{self, Dialect};
 
 /// What the registry knows of this format.
-pub const META: Meta = Meta {
+pub(crate) const META: Meta = Meta {
     name: "iproute2",
     aliases: &[],
     help: "iproute2 command lines (`NAME.ip`), as typed at a prompt",
@@ -54,12 +54,12 @@ pub const META: Meta = Meta {
 };
 
 /// `ip` command lines as typed at a prompt; prompts are skipped.
-pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
+pub(crate) fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
     script::read(src, Dialect::Iproute2)
 }
 
 /// The up commands, one per line.
-pub fn write(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+pub(crate) fn write(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     write_script(&META, t, cx)
 }
 
@@ -115,7 +115,11 @@ pub fn render(meta: &Meta, tunnels: &[Tunnel], env: &Environment) -> Result<Vec<
 
 /// The files of one validated, lowered tunnel in a script format, with
 /// the templates of `cx.template_dir`.
-pub fn write_script(meta: &Meta, t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+pub(crate) fn write_script(
+    meta: &Meta,
+    t: &Tunnel,
+    cx: &WriteContext,
+) -> Result<Vec<OutputFile>, Vec<Problem>> {
     let fail = |e: RenderError| vec![Problem::general(e.to_string())];
     let env = environment(cx.template_dir.as_deref()).map_err(fail)?;
     render(meta, std::slice::from_ref(t), &env).map_err(fail)
@@ -140,7 +144,7 @@ fn words(ws: &[&str]) -> Vec<String> {
 
 /// An address or network as `ip` reads it back: bare for a host prefix
 /// (`ip` takes a bare address as /32 or /128), else `A/P`.
-pub fn net_text(n: &IpNet) -> String {
+pub(crate) fn net_text(n: &IpNet) -> String {
     if n.prefix_len() == n.max_prefix_len() {
         n.addr().to_string()
     } else {
@@ -150,7 +154,7 @@ pub fn net_text(n: &IpNet) -> String {
 
 /// A link-layer address of a tunnel neighbour: the outer address, as
 /// `ll_addr_a2n` reads it.
-pub fn lladdr_text(outer: &IpAddr) -> String {
+pub(crate) fn lladdr_text(outer: &IpAddr) -> String {
     match outer {
         IpAddr::V4(a) => a.to_string(),
         IpAddr::V6(a) => a
@@ -227,7 +231,7 @@ fn ipv6_underlay_args(t: &Tunnel, c: &mut Vec<String>) {
 }
 
 /// The command that creates the device.
-pub fn create_command(t: &Tunnel) -> Vec<String> {
+pub(crate) fn create_command(t: &Tunnel) -> Vec<String> {
     let mut c = match t.mode {
         Mode::Gretap | Mode::Ip6gretap => {
             words(&["ip", "link", "add", "name", &t.name, "type", t.mode.name()])

@@ -21,7 +21,7 @@ use crate::nm::settings::{
 };
 
 /// What the registry knows of this format.
-pub const META: Meta = Meta {
+pub(crate) const META: Meta = Meta {
     name: "nm",
     aliases: &["keyfile"],
     help: "NetworkManager keyfile `NAME.nmconnection` (alias: keyfile)",
@@ -52,7 +52,7 @@ pub const META: Meta = Meta {
 type Locations = BTreeMap<(String, String, Option<usize>), Location>;
 
 /// Every tunnel a keyfile holds: one profile.
-pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
+pub(crate) fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
     read_one(src).map(|p| vec![p])
 }
 
@@ -493,7 +493,7 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
 }
 
 /// The keyfile NetworkManager would write for the profile.
-pub fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+pub(crate) fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     Ok(encode(t))
 }
 
@@ -551,7 +551,7 @@ pub fn encode(t: &Tunnel) -> Vec<OutputFile> {
 /// extension): `/` becomes `_`; a leading `.` and a trailing `~` become
 /// `_`; names that look like temporary files (`.XXXXXX`) or certificates
 /// (`.pem`, `.der`) get a `_` appended.
-pub fn file_name(id: &str) -> String {
+pub(crate) fn file_name(id: &str) -> String {
     let mut s: String = id.chars().map(|c| if c == '/' { '_' } else { c }).collect();
     if s.starts_with('.') {
         s.replace_range(..1, "_");
@@ -576,7 +576,7 @@ pub fn file_name(id: &str) -> String {
 /// Whether a keyfile is an ip-tunnel profile, for scanning a directory
 /// that holds NetworkManager's other profiles too. A file that does not
 /// parse is read (and its errors reported) rather than skipped.
-pub fn is_tunnel(text: &str) -> bool {
+pub(crate) fn is_tunnel(text: &str) -> bool {
     match gkeyfile::parse(text) {
         Ok((kf, _)) => kf
             .group("connection")

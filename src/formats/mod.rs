@@ -5,10 +5,10 @@
 pub mod ifcfg;
 pub mod iproute2;
 pub mod keyfile;
-pub mod model;
-pub mod nmcli;
-pub mod rclocal;
-pub mod systemd;
+pub(crate) mod model;
+pub(crate) mod nmcli;
+pub(crate) mod rclocal;
+pub(crate) mod systemd;
 
-pub mod gkeyfile;
-pub mod values;
+pub(crate) mod gkeyfile;
+pub(crate) mod values;

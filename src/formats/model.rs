@@ -7,7 +7,7 @@ use crate::format::meta::{Meta, Output, Pattern, Role};
 use crate::model::Tunnel;
 
 /// What the registry knows of this format.
-pub const META: Meta = Meta {
+pub(crate) const META: Meta = Meta {
     name: "model",
     aliases: &[],
     help: "grecfg's tunnel model as JSON (the debugging view)",
@@ -25,7 +25,7 @@ pub const META: Meta = Meta {
     stdout_many: Some(stdout_many),
 };
 
-pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
+pub(crate) fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
     let parsed = if src.text.trim_start().starts_with('[') {
         serde_json::from_str::<Vec<Tunnel>>(&src.text)
     } else {
@@ -52,11 +52,11 @@ pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
     }
 }
 
-pub fn lower(t: &Tunnel, _: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
+pub(crate) fn lower(t: &Tunnel, _: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
     Ok((t.clone(), Vec::new()))
 }
 
-pub fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+pub(crate) fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     let mut contents = serde_json::to_string_pretty(t).expect("the model always serializes");
     contents.push('\n');
     let out = &META.outputs[0];
@@ -69,6 +69,6 @@ pub fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Proble
 
 /// Several tunnels on standard output: one JSON array, which [`read`]
 /// reads back.
-pub fn stdout_many(tunnels: &[&Tunnel]) -> String {
+pub(crate) fn stdout_many(tunnels: &[&Tunnel]) -> String {
     serde_json::to_string_pretty(tunnels).expect("the model always serializes") + "\n"
 }

@@ -12,7 +12,7 @@ use crate::model::Tunnel;
 use crate::script::{self, Dialect};
 
 /// What the registry knows of this format.
-pub const META: Meta = Meta {
+pub(crate) const META: Meta = Meta {
     name: "nmcli",
     aliases: &[],
     help: "`nmcli connection add|modify` command lines (`NAME.nmcli`), mixed with iproute2 ones",
@@ -30,17 +30,17 @@ pub const META: Meta = Meta {
     stdout_many: None,
 };
 
-pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
+pub(crate) fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
     // The script reader runs the nmcli interpreter for nmcli lines and the
     // ip interpreter for the others, as in a typed session.
     script::read(src, Dialect::Iproute2)
 }
 
 /// NetworkManager's rules, as for keyfiles.
-pub fn lower(t: &Tunnel, cx: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
+pub(crate) fn lower(t: &Tunnel, cx: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
     crate::nm::nmcli::lower(t, cx)
 }
 
-pub fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+pub(crate) fn write(t: &Tunnel, _: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     Ok(crate::nm::nmcli::encode(t))
 }

@@ -11,7 +11,7 @@ use crate::model::Tunnel;
 use crate::script::{self, Dialect};
 
 /// What the registry knows of this format.
-pub const META: Meta = Meta {
+pub(crate) const META: Meta = Meta {
     name: "rc.local",
     aliases: &[],
     help: "A shell script (`rc.local-NAME`); written as a `start|stop` script",
@@ -35,15 +35,15 @@ pub const META: Meta = Meta {
     stdout_many: None,
 };
 
-pub fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
+pub(crate) fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {
     script::read(src, Dialect::RcLocal)
 }
 
 /// What iproute2 commands can hold.
-pub fn lower(t: &Tunnel, cx: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
+pub(crate) fn lower(t: &Tunnel, cx: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
     crate::formats::iproute2::lower(t, cx)
 }
 
-pub fn write(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+pub(crate) fn write(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     crate::formats::iproute2::write_script(&META, t, cx)
 }

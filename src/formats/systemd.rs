@@ -8,7 +8,7 @@ use crate::format::meta::{Meta, Output, Role};
 use crate::model::Tunnel;
 
 /// What the registry knows of this format.
-pub const META: Meta = Meta {
+pub(crate) const META: Meta = Meta {
     name: "systemd",
     aliases: &[],
     help: "A oneshot systemd service (written only)",
@@ -29,10 +29,10 @@ pub const META: Meta = Meta {
 };
 
 /// What iproute2 commands can hold.
-pub fn lower(t: &Tunnel, cx: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
+pub(crate) fn lower(t: &Tunnel, cx: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
     crate::formats::iproute2::lower(t, cx)
 }
 
-pub fn write(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
+pub(crate) fn write(t: &Tunnel, cx: &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>> {
     crate::formats::iproute2::write_script(&META, t, cx)
 }

@@ -9,7 +9,7 @@ use ipnet::IpNet;
 
 /// Why a value was refused; the caller attaches the location.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValueError {
+pub(crate) struct ValueError {
     pub message: String,
     pub hint: Option<String>,
 }
@@ -28,14 +28,15 @@ impl ValueError {
     }
 }
 
-pub const KEY_HINT: &str = "a GRE key is a 32-bit number (decimal, 0x hex, octal or dotted quad), not a \
+pub(crate) const KEY_HINT: &str =
+    "a GRE key is a 32-bit number (decimal, 0x hex, octal or dotted quad), not a \
                             password; both ends must use the same number";
 
 /// An unsigned number as C's `strtoul(s, &end, 0)` reads it when the whole
 /// string must be consumed (iproute2's `get_unsigned`/`get_u8`): `0x`/`0X`
 /// hex, a leading `0` octal, else decimal. Unlike `strtoul`, leading
 /// whitespace and signs are refused: they only ever appear by mistake.
-pub fn parse_c_unsigned(s: &str, max: u64, what: &str) -> Result<u64, ValueError> {
+pub(crate) fn parse_c_unsigned(s: &str, max: u64, what: &str) -> Result<u64, ValueError> {
     let bad = || ValueError::new(format!("{what} {s:?} is not a number"));
     let (digits, radix) = if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
         (h, 16)
@@ -61,7 +62,7 @@ pub fn parse_c_unsigned(s: &str, max: u64, what: &str) -> Result<u64, ValueError
 /// A tunnel key as iproute2 reads it (`ip/ip_common.h` `tnl_parse_key`):
 /// a string containing `.` is a dotted quad `a.b.c.d` = a<<24|b<<16|c<<8|d,
 /// anything else a C base-0 unsigned number that fits in 32 bits.
-pub fn parse_key(s: &str) -> Result<u32, ValueError> {
+pub(crate) fn parse_key(s: &str) -> Result<u32, ValueError> {
     if s.contains('.') {
         return s
             .parse::<Ipv4Addr>()
@@ -82,7 +83,7 @@ pub fn parse_key(s: &str) -> Result<u32, ValueError> {
 
 /// A TTL / hop limit (`ip tunnel ... ttl N|inherit`, `get_u8(.., 0)`):
 /// 0..255, `inherit` meaning 0.
-pub fn parse_ttl(s: &str) -> Result<u8, ValueError> {
+pub(crate) fn parse_ttl(s: &str) -> Result<u8, ValueError> {
     if s == "inherit" {
         return Ok(0);
     }
@@ -95,7 +96,7 @@ pub fn parse_ttl(s: &str) -> Result<u8, ValueError> {
 /// `rtnl_dsfield_a2n`): `inherit` = 1, otherwise `strtoul(s, .., 16)`, so a
 /// bare `10` means 0x10. The iproute2 maintainers kept base 16 on purpose
 /// (netdev, February 2022); see [`tos_is_bare_hex`] to warn about it.
-pub fn parse_tos(s: &str) -> Result<u8, ValueError> {
+pub(crate) fn parse_tos(s: &str) -> Result<u8, ValueError> {
     if s == "inherit" {
         return Ok(1);
     }
@@ -112,13 +113,13 @@ pub fn parse_tos(s: &str) -> Result<u8, ValueError> {
 
 /// Whether a TOS value relies on iproute2's implicit base 16 (`10` = 0x10)
 /// and may have been meant as decimal.
-pub fn tos_is_bare_hex(s: &str) -> bool {
+pub(crate) fn tos_is_bare_hex(s: &str) -> bool {
     !s.starts_with("0x") && !s.starts_with("0X") && s != "inherit" && s.bytes().any(|b| b != b'0')
 }
 
 /// A boolean as initscripts and NetworkManager's `svParseBoolean` read it,
 /// plus `on`/`off`.
-pub fn parse_bool(s: &str) -> Result<bool, ValueError> {
+pub(crate) fn parse_bool(s: &str) -> Result<bool, ValueError> {
     const YES: [&str; 6] = ["yes", "true", "t", "y", "1", "on"];
     const NO: [&str; 6] = ["no", "false", "f", "n", "0", "off"];
     if YES.iter().any(|y| y.eq_ignore_ascii_case(s)) {
@@ -131,7 +132,7 @@ pub fn parse_bool(s: &str) -> Result<bool, ValueError> {
 }
 
 /// An IPv4 or IPv6 address without prefix.
-pub fn parse_ip(s: &str) -> Result<IpAddr, ValueError> {
+pub(crate) fn parse_ip(s: &str) -> Result<IpAddr, ValueError> {
     s.parse::<IpAddr>().map_err(|_| {
         let e = ValueError::new(format!("{s:?} is not an IP address"));
         if s.contains('/') {
@@ -146,7 +147,7 @@ pub fn parse_ip(s: &str) -> Result<IpAddr, ValueError> {
 /// iproute2's `get_prefix` accepts); a bare IPv4 address is /32, a bare
 /// IPv6 address /128. Host bits are kept: `ip addr add 10.0.0.1/24` means
 /// the address 10.0.0.1 on a /24.
-pub fn parse_ip_net(s: &str) -> Result<IpNet, ValueError> {
+pub(crate) fn parse_ip_net(s: &str) -> Result<IpNet, ValueError> {
     let (addr, prefix) = match s.split_once('/') {
         Some((a, p)) => (a, Some(p)),
         None => (s, None),
@@ -173,7 +174,7 @@ pub fn parse_ip_net(s: &str) -> Result<IpNet, ValueError> {
 
 /// An IPv4 netmask (`255.255.255.0`) as a prefix length; the mask must be
 /// contiguous ones followed by zeros, as `ipcalc` and iproute2 require.
-pub fn netmask_to_prefix(s: &str) -> Result<u8, ValueError> {
+pub(crate) fn netmask_to_prefix(s: &str) -> Result<u8, ValueError> {
     let mask = s
         .parse::<Ipv4Addr>()
         .map_err(|_| ValueError::new(format!("{s:?} is not a netmask")))?;
@@ -188,7 +189,7 @@ pub fn netmask_to_prefix(s: &str) -> Result<u8, ValueError> {
 /// A routing table as `ip route ... table T` reads it without consulting
 /// `/etc/iproute2/rt_tables`: a number, or one of the names iproute2 builds
 /// in (`lib/rt_names.c`: unspec 0, default 253, main 254, local 255).
-pub fn parse_table(s: &str) -> Result<u32, ValueError> {
+pub(crate) fn parse_table(s: &str) -> Result<u32, ValueError> {
     match s {
         "unspec" => return Ok(0),
         "default" => return Ok(253),
@@ -206,7 +207,7 @@ pub fn parse_table(s: &str) -> Result<u32, ValueError> {
 }
 
 /// A plain unsigned 32-bit number in C base-0 form (MTU, metric).
-pub fn parse_u32(s: &str, what: &str) -> Result<u32, ValueError> {
+pub(crate) fn parse_u32(s: &str, what: &str) -> Result<u32, ValueError> {
     parse_c_unsigned(s, u32::MAX as u64, what).map(|v| v as u32)
 }
 

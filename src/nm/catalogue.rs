@@ -17,7 +17,7 @@ use crate::model::{Family, Tunnel};
 
 /// One property value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Value {
+pub(crate) enum Value {
     Str(String),
     U32(u32),
     Bool(bool),
@@ -31,7 +31,7 @@ pub enum Value {
 
 /// A route as NetworkManager holds it (`NMIPRoute`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NmRoute {
+pub(crate) struct NmRoute {
     pub dest: IpNet,
     pub next_hop: Option<IpAddr>,
     pub metric: Option<u32>,
@@ -43,7 +43,7 @@ pub struct NmRoute {
 
 /// What a property holds; decoders parse into this type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Str,
     /// Unsigned integer with an inclusive maximum.
     U32(u32),
@@ -56,7 +56,7 @@ pub enum Kind {
 
 /// A property's default: the value NetworkManager omits when writing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Default {
+pub(crate) enum Default {
     /// Unset (no default value to compare with).
     Unset,
     U32(u32),
@@ -91,7 +91,7 @@ pub(crate) struct Dbus {
 
 /// A property grecfg maps to the model.
 #[derive(Debug, Clone, Copy)]
-pub struct Property {
+pub(crate) struct Property {
     pub kind: Kind,
     /// The value NetworkManager omits when writing.
     pub default: Default,

@@ -5,6 +5,6 @@ pub(crate) mod catalogue;
 pub mod dbus;
 mod lower;
 pub mod nmcli;
-pub mod settings;
+pub(crate) mod settings;
 
 pub(crate) use lower::{lower, Lowered};

@@ -17,20 +17,20 @@ use crate::model::{Extra, Family, InnerAddress, Mode, Route, Tunnel};
 use crate::nm::catalogue::{self, Access, Read};
 
 /// The `format` of extras that belong to NetworkManager profiles.
-pub const EXTRA_FORMAT: &str = "keyfile";
+pub(crate) const EXTRA_FORMAT: &str = "keyfile";
 /// The `format` of extras that hold a property in nmcli's spelling (one
 /// grecfg does not translate into a keyfile value).
-pub const EXTRA_FORMAT_NMCLI: &str = "nmcli";
+pub(crate) const EXTRA_FORMAT_NMCLI: &str = "nmcli";
 
-pub use crate::nm::catalogue::{Default, Kind, NmRoute, Property, Value};
+pub(crate) use crate::nm::catalogue::{Default, Kind, NmRoute, Property, Value};
 
 /// The property grecfg maps, if `setting.name` is one.
-pub fn property(setting: &str, name: &str) -> Option<&'static Property> {
+pub(crate) fn property(setting: &str, name: &str) -> Option<&'static Property> {
     catalogue::find(setting, name)?.model.as_ref()
 }
 
 /// Whether `value` is the property's default, which NetworkManager omits.
-pub fn is_default(setting: &str, name: &str, value: &Value) -> bool {
+pub(crate) fn is_default(setting: &str, name: &str, value: &Value) -> bool {
     match (property(setting, name).map(|p| p.default), value) {
         (Some(Default::U32(d)), Value::U32(v)) => d == *v,
         (Some(Default::Bool(d)), Value::Bool(v)) => d == *v,
@@ -42,7 +42,7 @@ pub fn is_default(setting: &str, name: &str, value: &Value) -> bool {
 
 /// Where NetworkManager sorts a setting: its priority class, then its name
 /// (`nm_meta_setting_types_by_priority`). Unknown settings come last.
-pub fn setting_rank(setting: &str) -> (u8, &str) {
+pub(crate) fn setting_rank(setting: &str) -> (u8, &str) {
     const RANKS: &[(&str, u8)] = &[
         ("connection", 0),
         ("6lowpan", 1),
@@ -103,7 +103,7 @@ pub fn setting_rank(setting: &str) -> (u8, &str) {
 
 /// Where NetworkManager sorts a property inside its setting: `connection`
 /// starts with id, uuid, type; everything else by name.
-pub fn property_rank<'a>(setting: &str, name: &'a str) -> (u8, &'a str) {
+pub(crate) fn property_rank<'a>(setting: &str, name: &'a str) -> (u8, &'a str) {
     let first = match (setting, name) {
         ("connection", "id") => 0,
         ("connection", "uuid") => 1,
@@ -121,7 +121,7 @@ const ALIASES: [(&str, &str); 3] = [
 ];
 
 /// The setting a keyfile group stands for.
-pub fn setting_for_group(group: &str) -> &str {
+pub(crate) fn setting_for_group(group: &str) -> &str {
     ALIASES
         .iter()
         .find(|(_, a)| *a == group)
@@ -129,7 +129,7 @@ pub fn setting_for_group(group: &str) -> &str {
 }
 
 /// The keyfile group NetworkManager writes for a setting.
-pub fn group_for_setting(setting: &str) -> &str {
+pub(crate) fn group_for_setting(setting: &str) -> &str {
     ALIASES
         .iter()
         .find(|(s, _)| *s == setting)
@@ -138,7 +138,7 @@ pub fn group_for_setting(setting: &str) -> &str {
 
 /// Split an extra's key `group.key` (the `.nmmeta` group starts with a
 /// dot). `None` when there is no key part.
-pub fn split_extra_key(key: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_extra_key(key: &str) -> Option<(&str, &str)> {
     let from = usize::from(key.starts_with('.'));
     let dot = key[from..].find('.')? + from;
     let (g, k) = (&key[..dot], &key[dot + 1..]);
@@ -146,7 +146,7 @@ pub fn split_extra_key(key: &str) -> Option<(&str, &str)> {
 }
 
 /// `routeN_options` → N.
-pub fn route_options_index(key: &str) -> Option<usize> {
+pub(crate) fn route_options_index(key: &str) -> Option<usize> {
     let n = key.strip_prefix("route")?.strip_suffix("_options")?;
     if n.starts_with('0') || n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -156,7 +156,7 @@ pub fn route_options_index(key: &str) -> Option<usize> {
 
 /// Properties whose value the model holds, so an extra must not set them.
 /// Returns the model field (or a description) that owns the key.
-pub fn owner_of_key(setting: &str, key: &str) -> Option<&'static str> {
+pub(crate) fn owner_of_key(setting: &str, key: &str) -> Option<&'static str> {
     if let Some(p) = property(setting, key) {
         return Some(p.field.unwrap_or("the tunnel type and addresses"));
     }
@@ -179,20 +179,20 @@ pub fn owner_of_key(setting: &str, key: &str) -> Option<&'static str> {
 /// NetworkManager's keyfile plugin reads the absence as `default-or-eui64`
 /// and writes that value by leaving the key out, while on D-Bus the
 /// absence means `default` (nm-settings-dbus(5), `ipv6.addr-gen-mode`).
-pub const ADDR_GEN_KEYFILE_DEFAULT: &str = "default-or-eui64";
+pub(crate) const ADDR_GEN_KEYFILE_DEFAULT: &str = "default-or-eui64";
 
 /// The dictionary: setting name → property name → value.
 #[derive(Debug, Clone, PartialEq, Eq, core::default::Default)]
-pub struct Settings {
+pub(crate) struct Settings {
     pub settings: BTreeMap<String, BTreeMap<String, Value>>,
 }
 
 impl Settings {
-    pub fn get(&self, setting: &str, name: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, setting: &str, name: &str) -> Option<&Value> {
         self.settings.get(setting)?.get(name)
     }
 
-    pub fn set(&mut self, setting: &str, name: &str, value: Value) {
+    pub(crate) fn set(&mut self, setting: &str, name: &str, value: Value) {
         self.settings
             .entry(setting.to_string())
             .or_default()
@@ -201,7 +201,7 @@ impl Settings {
 
     /// Settings in NetworkManager's order, each with its properties in
     /// NetworkManager's order.
-    pub fn ordered(&self) -> Vec<(&str, Vec<(&str, &Value)>)> {
+    pub(crate) fn ordered(&self) -> Vec<(&str, Vec<(&str, &Value)>)> {
         let mut groups: Vec<_> = self
             .settings
             .iter()
@@ -219,7 +219,7 @@ impl Settings {
 /// The dictionary for a tunnel already lowered onto what NetworkManager
 /// holds (see `nm::lower`): defaults are left out, extras of
 /// format `keyfile` become opaque properties.
-pub fn from_tunnel(t: &Tunnel) -> Settings {
+pub(crate) fn from_tunnel(t: &Tunnel) -> Settings {
     let mut s = Settings::default();
     for r in catalogue::rows() {
         let Some(get) = r.model.and_then(|p| p.access).map(|a| a.get) else {
@@ -283,7 +283,7 @@ pub fn from_tunnel(t: &Tunnel) -> Settings {
 }
 
 /// Parse `name=value,name=value` (route attributes other than `table`).
-pub fn parse_route_options(raw: &str) -> Option<BTreeMap<String, String>> {
+pub(crate) fn parse_route_options(raw: &str) -> Option<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for part in raw.split(',').filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=')?;
@@ -323,7 +323,7 @@ pub(crate) fn route_fields(r: &NmRoute, sep: char) -> String {
 
 /// Render route attributes as NetworkManager does: sorted by name,
 /// `name=value` joined by commas.
-pub fn format_route_options(options: &BTreeMap<String, String>, table: Option<u32>) -> String {
+pub(crate) fn format_route_options(options: &BTreeMap<String, String>, table: Option<u32>) -> String {
     let mut all: Vec<(&str, String)> = options.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     if let Some(t) = table {
         all.push(("table", t.to_string()));
@@ -338,7 +338,7 @@ pub fn format_route_options(options: &BTreeMap<String, String>, table: Option<u3
 /// Something the conversion to the model noticed, naming the property (and
 /// list item) it concerns.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub setting: String,
     pub property: String,
     pub index: Option<usize>,
@@ -372,14 +372,14 @@ impl Finding {
 
 /// Where each model field came from: the field path and the property (and
 /// list item) that set it.
-pub type FieldSources = Vec<(String, PropertyRef)>;
+pub(crate) type FieldSources = Vec<(String, PropertyRef)>;
 
 /// A property, and the item of a list property: (setting, property, index).
-pub type PropertyRef = (String, String, Option<usize>);
+pub(crate) type PropertyRef = (String, String, Option<usize>);
 
 /// The model for a dictionary, with what was noticed on the way. `None`
 /// when there were errors (all of them are in the findings).
-pub fn to_tunnel(s: &Settings) -> (Option<Tunnel>, Vec<Finding>, FieldSources) {
+pub(crate) fn to_tunnel(s: &Settings) -> (Option<Tunnel>, Vec<Finding>, FieldSources) {
     let mut f = Vec::new();
     let mut src: FieldSources = Vec::new();
     let mut note = |field: &str, setting: &str, prop: &str, idx: Option<usize>| {
@@ -625,12 +625,12 @@ fn mode_hint() -> String {
 
 /// Sort extras into the order the keyfile writer produces them: by
 /// setting rank, then property rank (route options at their route's place).
-pub fn sort_extras_by<T>(items: &mut [T], extra: impl Fn(&T) -> &Extra) {
+pub(crate) fn sort_extras_by<T>(items: &mut [T], extra: impl Fn(&T) -> &Extra) {
     items.sort_by_cached_key(|item| extra_rank(&extra(item).key));
 }
 
 /// The sort key of an extra's key.
-pub fn extra_rank(key: &str) -> ((u8, String), (u8, String), usize) {
+pub(crate) fn extra_rank(key: &str) -> ((u8, String), (u8, String), usize) {
     let (group, prop) = split_extra_key(key).unwrap_or((key, ""));
     let setting = setting_for_group(group);
     let (sp, sn) = setting_rank(setting);

@@ -26,7 +26,7 @@ mod eval;
 mod ip;
 mod nettools;
 mod nmcli;
-pub mod syntax;
+pub(crate) mod syntax;
 
 use crate::codec::Parsed;
 use crate::diag::{Failure, Source};
@@ -64,7 +64,7 @@ pub fn read(src: &Source, dialect: Dialect) -> Result<Vec<Parsed>, Failure> {
 
 /// Whether the first command of a text (after prompts, comments and
 /// `sudo`) is `nmcli`.
-pub fn starts_with_nmcli(text: &str) -> bool {
+pub(crate) fn starts_with_nmcli(text: &str) -> bool {
     let text = strip_prompts(text);
     let Some(first) = text
         .lines()

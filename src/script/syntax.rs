@@ -20,7 +20,7 @@ use crate::shell::{self, Op, ScriptToken, ScriptWord};
 
 /// One piece of a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Item {
+pub(crate) enum Item {
     /// A simple command: its words (redirections are already dropped).
     Simple(Vec<ScriptWord>),
     /// `NAME() BODY` or `function NAME BODY`.
@@ -35,7 +35,7 @@ pub enum Item {
 
 /// One branch of `case`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Arm {
+pub(crate) struct Arm {
     /// The patterns before `)`, in order (`a|b)` has two).
     pub patterns: Vec<ScriptWord>,
     pub body: Vec<Item>,
@@ -72,7 +72,7 @@ struct Parser {
 const MAX_DEPTH: usize = 100;
 
 /// Parse a whole script.
-pub fn parse(tokens: Vec<ScriptToken>) -> Vec<Item> {
+pub(crate) fn parse(tokens: Vec<ScriptToken>) -> Vec<Item> {
     let mut p = Parser {
         toks: tokens,
         i: 0,
@@ -85,7 +85,7 @@ pub fn parse(tokens: Vec<ScriptToken>) -> Vec<Item> {
 
 /// Every simple command in source order, function bodies and all case
 /// branches included: the shape the lexer tests look at.
-pub fn flatten(items: &[Item]) -> Vec<Vec<ScriptWord>> {
+pub(crate) fn flatten(items: &[Item]) -> Vec<Vec<ScriptWord>> {
     let mut out = Vec::new();
     for it in items {
         match it {
@@ -399,7 +399,7 @@ impl Parser {
 /// The value `$1` has when the script runs without arguments, if `word`
 /// is the script's first argument: `$1`, `${1}` (empty), `${1:-D}`,
 /// `${1-D}` (`D`), each bare or in double quotes, `D` a literal word.
-pub fn first_argument_default(word: &ScriptWord) -> Option<String> {
+pub(crate) fn first_argument_default(word: &ScriptWord) -> Option<String> {
     let raw = word.raw.as_str();
     let inner = raw
         .strip_prefix('"')
@@ -418,7 +418,7 @@ pub fn first_argument_default(word: &ScriptWord) -> Option<String> {
 
 /// A `case` pattern as a shell matches it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PatternChar {
+pub(crate) enum PatternChar {
     Literal(char),
     /// `*`
     Any,
@@ -434,7 +434,7 @@ pub enum PatternChar {
 /// Compile the raw text of a pattern word without expansions: quoted
 /// characters and backslash escapes are literal, unquoted `*`, `?` and
 /// `[...]` are glob syntax. `None` for a word holding `$` or a backtick.
-pub fn compile_pattern(raw: &str) -> Option<Vec<PatternChar>> {
+pub(crate) fn compile_pattern(raw: &str) -> Option<Vec<PatternChar>> {
     if raw.contains(['$', '`']) {
         return None;
     }
@@ -516,7 +516,7 @@ pub fn compile_pattern(raw: &str) -> Option<Vec<PatternChar>> {
 }
 
 /// Whether `text` matches the whole compiled pattern.
-pub fn pattern_matches(p: &[PatternChar], text: &str) -> bool {
+pub(crate) fn pattern_matches(p: &[PatternChar], text: &str) -> bool {
     let t: Vec<char> = text.chars().collect();
     // Iterative glob matching with one backtrack point per `*`.
     let (mut pi, mut ti) = (0, 0);
@@ -552,7 +552,7 @@ pub fn pattern_matches(p: &[PatternChar], text: &str) -> bool {
 /// Whether the simple command `words` runs the function's arguments:
 /// its last word is `"$@"` (or `$@`). The words before it are the prefix
 /// the function puts before its arguments (none for `run() { "$@"; }`).
-pub fn runs_arguments(words: &[ScriptWord]) -> bool {
+pub(crate) fn runs_arguments(words: &[ScriptWord]) -> bool {
     words.last().is_some_and(|w| {
         matches!(&w.pieces, Ok(p) if matches!(p.as_slice(), [shell::Piece::Param { name, .. }] if name == "@"))
     })

@@ -18,7 +18,11 @@ mod word;
 #[cfg(test)]
 mod tests;
 
-pub use quote::{is_plain, sh_quote};
+pub(crate) use quote::{is_plain, sh_quote};
 pub use script::{lex_script, Op, ScriptToken, ScriptTokens, ScriptWord};
-pub use vars::{parse_vars, Assignment, Vars};
-pub use word::{ends_word, is_name, lex_word, literal_word, LexError, Piece, Word};
+pub(crate) use vars::{parse_vars, Assignment, Vars};
+#[cfg(test)]
+pub(crate) use word::lex_word;
+#[cfg(test)]
+pub(crate) use word::literal_word;
+pub(crate) use word::{is_name, LexError, Piece};

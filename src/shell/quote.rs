@@ -1,7 +1,7 @@
 //! The inverse of the lexer: quoting a word for a POSIX shell.
 
 /// The characters no shell treats specially.
-pub fn is_plain(c: char) -> bool {
+pub(crate) fn is_plain(c: char) -> bool {
     c.is_ascii_alphanumeric() || "_./:@+,=-".contains(c)
 }
 
@@ -12,7 +12,7 @@ pub fn is_plain(c: char) -> bool {
 /// (commands start with a fixed program name), so `=` needs no quoting.
 ///
 /// `None` when `s` holds NUL, which no shell word can.
-pub fn sh_quote(s: &str) -> Option<String> {
+pub(crate) fn sh_quote(s: &str) -> Option<String> {
     if s.contains('\0') {
         return None;
     }

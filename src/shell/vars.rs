@@ -12,7 +12,7 @@ use super::word::{is_name, lex_word, name, LexError, PResult};
 
 /// One `NAME=value` line of a shell-variable file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Assignment {
+pub(crate) struct Assignment {
     pub name: String,
     /// The value after quote removal.
     pub value: String,
@@ -30,7 +30,7 @@ pub struct Assignment {
 /// A shell-variable file: every assignment in file order, and what was
 /// wrong or doubtful, with byte offsets into the text.
 #[derive(Debug, Clone, Default)]
-pub struct Vars {
+pub(crate) struct Vars {
     pub assignments: Vec<Assignment>,
     pub errors: Vec<LexError>,
     pub warnings: Vec<LexError>,
@@ -38,13 +38,13 @@ pub struct Vars {
 
 impl Vars {
     /// The effective assignment of `name` (the last one wins, as in bash).
-    pub fn get(&self, name: &str) -> Option<&Assignment> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Assignment> {
         self.assignments.iter().rev().find(|a| a.name == name)
     }
 
     /// The effective assignments, one per name, in the order of their
     /// effective (last) line.
-    pub fn effective(&self) -> Vec<&Assignment> {
+    pub(crate) fn effective(&self) -> Vec<&Assignment> {
         let mut last: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, a) in self.assignments.iter().enumerate() {
             last.insert(&a.name, i);
@@ -71,7 +71,7 @@ fn assignment_head(s: &str) -> PResult<'_, (bool, &str)> {
 /// Parse a file of shell variable assignments (ifcfg, keys, route blocks):
 /// one `NAME=value` per physical line, comments, blank lines. All errors of
 /// the file are collected, not just the first.
-pub fn parse_vars(text: &str) -> Vars {
+pub(crate) fn parse_vars(text: &str) -> Vars {
     let mut vars = Vars::default();
     let mut offset = 0;
     let mut crlf_warned = false;

@@ -83,7 +83,7 @@ pub enum Piece {
 
 /// A shell word: its pieces and where it was in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word {
+pub(crate) struct Word {
     pub pieces: Vec<Piece>,
     pub offset: usize,
     pub len: usize,
@@ -91,7 +91,7 @@ pub struct Word {
 
 impl Word {
     /// The word's literal text, or an error at the first expansion.
-    pub fn literal(&self) -> Result<String, LexError> {
+    pub(crate) fn literal(&self) -> Result<String, LexError> {
         let mut bytes = Vec::new();
         for p in &self.pieces {
             match p {
@@ -133,11 +133,6 @@ fn is_odd_control(c: char) -> bool {
     matches!(c, '\r' | '\x0b' | '\x0c')
 }
 
-/// Whether `c` ends an unquoted word.
-pub fn ends_word(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | ';' | '|' | '&' | '(' | ')' | '<' | '>')
-}
-
 fn is_name_start(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_'
 }
@@ -152,7 +147,7 @@ pub(super) fn name(s: &str) -> PResult<'_, &str> {
 }
 
 /// Whether `s` is a valid shell variable name.
-pub fn is_name(s: &str) -> bool {
+pub(crate) fn is_name(s: &str) -> bool {
     matches!(name(s), Ok(("", _)))
 }
 
@@ -457,7 +452,7 @@ fn take_while_m_n(s: &str, max: usize, pred: impl Fn(char) -> bool) -> (&str, &s
 /// byte offset just after it; the word may be empty (when `text[start..]`
 /// starts with a blank, an operator or the end). Offsets in the word and in
 /// errors are relative to `text`.
-pub fn lex_word(text: &str, start: usize) -> Result<(Word, usize), LexError> {
+pub(crate) fn lex_word(text: &str, start: usize) -> Result<(Word, usize), LexError> {
     let s = &text[start..];
     match word(s, start, s.len()) {
         Ok((rest, pieces)) => {
@@ -477,7 +472,8 @@ pub fn lex_word(text: &str, start: usize) -> Result<(Word, usize), LexError> {
 }
 
 /// The literal text of the word at `start` (see [`lex_word`]).
-pub fn literal_word(text: &str, start: usize) -> Result<(String, usize), LexError> {
+#[cfg(test)]
+pub(crate) fn literal_word(text: &str, start: usize) -> Result<(String, usize), LexError> {
     let (w, end) = lex_word(text, start)?;
     Ok((w.literal()?, end))
 }

@@ -4,6 +4,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use ipnet::IpNet;
 use proptest::prelude::*;
 
+use super::write::escape;
 use super::*;
 use crate::diag::{Problem, Severity};
 use crate::model::{flags, Neighbour, Route};

@@ -14,7 +14,7 @@ fn is_ip6(mode: Mode) -> bool {
     mode.outer_family() == Family::V6
 }
 
-pub fn lower_tunnel(t: &Tunnel) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
+pub(crate) fn lower_tunnel(t: &Tunnel) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
     if !matches!(t.mode, Mode::Gre | Mode::Ip6gre | Mode::Ipip | Mode::Ipip6) {
         return Err(vec![Problem::new(
             "mode",
@@ -201,7 +201,7 @@ fn net_text(n: &IpNet) -> String {
 /// every character is safe, double quotes with `\" \\ \$ \`` escaped when
 /// blanks, quotes, operators or non-ASCII appear, and `$'...'` when there
 /// are control characters (a newline cannot be written otherwise).
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let needs_escape = |c: char| matches!(c, '"' | '\\' | '$' | '`');
     let needs_quotes = |c: char| {
         matches!(
@@ -258,7 +258,7 @@ fn escape_ansi_c(s: &str) -> String {
 /// PEER_INNER_IPADDR, IPV6INIT, IPV6ADDR, IPV6ADDR_SECONDARIES, ZONE, then
 /// the ifcfg extras in their order. BOOTPROTO takes the extra's value when
 /// there is one, else `none`.
-pub fn encode(t: &Tunnel) -> Vec<OutputFile> {
+pub(crate) fn encode(t: &Tunnel) -> Vec<OutputFile> {
     let mut lines: Vec<(String, String)> = Vec::new();
     let mut put = |k: &str, v: String| lines.push((k.to_string(), v));
     put("DEVICE", t.name.clone());

@@ -9,7 +9,7 @@ use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
 use super::encode::Dict;
 use super::states::{active_reason_text, active_state_text, device_reason_text, device_state_text};
 
-pub const NM_BUS_NAME: &str = "org.freedesktop.NetworkManager";
+pub(crate) const NM_BUS_NAME: &str = "org.freedesktop.NetworkManager";
 const NM_PATH: &str = "/org/freedesktop/NetworkManager";
 const SETTINGS_PATH: &str = "/org/freedesktop/NetworkManager/Settings";
 const IFACE_NM: &str = "org.freedesktop.NetworkManager";
@@ -21,9 +21,9 @@ const IFACE_IP4: &str = "org.freedesktop.NetworkManager.IP4Config";
 const IFACE_IP6: &str = "org.freedesktop.NetworkManager.IP6Config";
 
 /// `NMSettingsAddConnection2Flags` / `NMSettingsUpdate2Flags`.
-pub const FLAG_TO_DISK: u32 = 0x1;
-pub const FLAG_IN_MEMORY: u32 = 0x2;
-pub const FLAG_BLOCK_AUTOCONNECT: u32 = 0x20;
+pub(crate) const FLAG_TO_DISK: u32 = 0x1;
+pub(crate) const FLAG_IN_MEMORY: u32 = 0x2;
+pub(crate) const FLAG_BLOCK_AUTOCONNECT: u32 = 0x20;
 
 /// What went wrong talking to NetworkManager; decides the exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +53,7 @@ impl std::fmt::Display for NmError {
 }
 
 impl NmError {
-    pub fn failed(message: impl Into<String>) -> NmError {
+    pub(crate) fn failed(message: impl Into<String>) -> NmError {
         NmError {
             kind: ErrorKind::Failed,
             message: message.into(),
@@ -96,20 +96,20 @@ fn classify(name: &str) -> ErrorKind {
 }
 
 /// The address of the system bus, as zbus finds it.
-pub fn system_bus_address() -> String {
+pub(crate) fn system_bus_address() -> String {
     std::env::var("DBUS_SYSTEM_BUS_ADDRESS")
         .unwrap_or_else(|_| "unix:path=/var/run/dbus/system_bus_socket".to_string())
 }
 
 /// A profile NetworkManager holds.
 #[derive(Debug, Clone)]
-pub struct Profile {
+pub(crate) struct Profile {
     pub path: OwnedObjectPath,
     pub settings: Dict,
 }
 
 impl Profile {
-    pub fn string(&self, setting: &str, name: &str) -> Option<String> {
+    pub(crate) fn string(&self, setting: &str, name: &str) -> Option<String> {
         let v = self.settings.get(setting)?.get(name)?;
         match &**v {
             Value::Str(s) => Some(s.to_string()),
@@ -117,19 +117,19 @@ impl Profile {
         }
     }
 
-    pub fn uuid(&self) -> String {
+    pub(crate) fn uuid(&self) -> String {
         self.string("connection", "uuid").unwrap_or_default()
     }
 
-    pub fn id(&self) -> String {
+    pub(crate) fn id(&self) -> String {
         self.string("connection", "id").unwrap_or_default()
     }
 }
 
 /// Where a profile lives and whether it is saved.
 #[derive(Debug, Clone, Default)]
-pub struct Storage {
-    pub filename: String,
+pub(crate) struct Storage {
+    /// Only in NetworkManager's memory, not on disk.
     pub unsaved: bool,
 }
 
@@ -152,7 +152,7 @@ pub struct DeviceInfo {
 
 /// An active connection.
 #[derive(Debug, Clone)]
-pub struct Active {
+pub(crate) struct Active {
     pub path: OwnedObjectPath,
     pub connection: OwnedObjectPath,
     pub state: u32,
@@ -221,11 +221,6 @@ impl Nm {
             .map_err(|e| NmError::from_zbus(&format!("reading {name} of {path}"), e))
     }
 
-    /// NetworkManager's version.
-    pub fn version(&self) -> Result<String, NmError> {
-        self.property::<String>(NM_PATH, IFACE_NM, "Version")
-    }
-
     /// The profile with this UUID.
     pub fn by_uuid(&self, uuid: &str) -> Result<Option<OwnedObjectPath>, NmError> {
         let r: Result<OwnedObjectPath, zbus::Error> = self
@@ -243,7 +238,7 @@ impl Nm {
     }
 
     /// Every profile with its settings.
-    pub fn profiles(&self) -> Result<Vec<Profile>, NmError> {
+    pub(crate) fn profiles(&self) -> Result<Vec<Profile>, NmError> {
         let paths: Vec<OwnedObjectPath> = self
             .nm(SETTINGS_PATH, IFACE_SETTINGS)?
             .call("ListConnections", &())
@@ -261,28 +256,27 @@ impl Nm {
         Ok(out)
     }
 
-    pub fn profile(&self, path: &OwnedObjectPath) -> Result<Profile, NmError> {
+    pub(crate) fn profile(&self, path: &OwnedObjectPath) -> Result<Profile, NmError> {
         Ok(Profile {
             path: path.clone(),
             settings: self.settings(path)?,
         })
     }
 
-    pub fn settings(&self, path: &OwnedObjectPath) -> Result<Dict, NmError> {
+    pub(crate) fn settings(&self, path: &OwnedObjectPath) -> Result<Dict, NmError> {
         self.nm(path.as_str(), IFACE_CONNECTION)?
             .call("GetSettings", &())
             .map_err(|e| NmError::from_zbus("reading the profile", e))
     }
 
-    pub fn storage(&self, path: &OwnedObjectPath) -> Result<Storage, NmError> {
+    pub(crate) fn storage(&self, path: &OwnedObjectPath) -> Result<Storage, NmError> {
         Ok(Storage {
-            filename: self.property(path.as_str(), IFACE_CONNECTION, "Filename")?,
             unsaved: self.property(path.as_str(), IFACE_CONNECTION, "Unsaved")?,
         })
     }
 
     /// AddConnection2: the new profile's path.
-    pub fn add(&self, dict: &Dict, flags: u32) -> Result<OwnedObjectPath, NmError> {
+    pub(crate) fn add(&self, dict: &Dict, flags: u32) -> Result<OwnedObjectPath, NmError> {
         let args: HashMap<String, OwnedValue> = HashMap::new();
         let (path, _): (OwnedObjectPath, HashMap<String, OwnedValue>) = self
             .nm(SETTINGS_PATH, IFACE_SETTINGS)?
@@ -292,7 +286,7 @@ impl Nm {
     }
 
     /// Update2: replace the profile's settings.
-    pub fn update(&self, path: &OwnedObjectPath, dict: &Dict, flags: u32) -> Result<(), NmError> {
+    pub(crate) fn update(&self, path: &OwnedObjectPath, dict: &Dict, flags: u32) -> Result<(), NmError> {
         let args: HashMap<String, OwnedValue> = HashMap::new();
         let _: HashMap<String, OwnedValue> = self
             .nm(path.as_str(), IFACE_CONNECTION)?
@@ -301,13 +295,13 @@ impl Nm {
         Ok(())
     }
 
-    pub fn delete(&self, path: &OwnedObjectPath) -> Result<(), NmError> {
+    pub(crate) fn delete(&self, path: &OwnedObjectPath) -> Result<(), NmError> {
         self.nm(path.as_str(), IFACE_CONNECTION)?
             .call::<_, _, ()>("Delete", &())
             .map_err(|e| NmError::from_zbus("deleting the profile", e))
     }
 
-    pub fn active_connections(&self) -> Result<Vec<Active>, NmError> {
+    pub(crate) fn active_connections(&self) -> Result<Vec<Active>, NmError> {
         let paths: Vec<OwnedObjectPath> = self.property(NM_PATH, IFACE_NM, "ActiveConnections")?;
         let mut out = Vec::new();
         for path in paths {
@@ -324,7 +318,7 @@ impl Nm {
         Ok(out)
     }
 
-    pub fn deactivate(&self, active: &OwnedObjectPath) -> Result<(), NmError> {
+    pub(crate) fn deactivate(&self, active: &OwnedObjectPath) -> Result<(), NmError> {
         let root = zbus::zvariant::ObjectPath::try_from(active.as_str()).expect("a valid path");
         self.nm(NM_PATH, IFACE_NM)?
             .call::<_, _, ()>("DeactivateConnection", &(root,))
@@ -467,7 +461,7 @@ impl Nm {
     }
 
     /// The interface name and addresses of a device.
-    pub fn device_info(&self, device: &OwnedObjectPath) -> Result<DeviceInfo, NmError> {
+    pub(crate) fn device_info(&self, device: &OwnedObjectPath) -> Result<DeviceInfo, NmError> {
         let interface: String = self.property(device.as_str(), IFACE_DEVICE, "Interface")?;
         let mut addresses = Vec::new();
         for (prop, iface) in [("Ip4Config", IFACE_IP4), ("Ip6Config", IFACE_IP6)] {

@@ -11,16 +11,16 @@ use crate::nm::catalogue;
 use crate::nm::settings::{NmRoute, Settings, Value as SValue};
 
 /// `a{sa{sv}}`: setting name → property name → value.
-pub type Dict = BTreeMap<String, BTreeMap<String, OwnedValue>>;
+pub(crate) type Dict = BTreeMap<String, BTreeMap<String, OwnedValue>>;
 
 /// The D-Bus signature NetworkManager gives `setting.property`.
-pub fn signature_of(setting: &str, property: &str) -> Option<&'static str> {
+pub(crate) fn signature_of(setting: &str, property: &str) -> Option<&'static str> {
     Some(catalogue::find(setting, property)?.dbus?.signature)
 }
 
 /// Why a property cannot be sent over D-Bus.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EncodeError {
+pub(crate) struct EncodeError {
     /// `setting.property` as NetworkManager names it.
     pub property: String,
     pub message: String,
@@ -74,7 +74,7 @@ fn owned(v: Value<'_>) -> OwnedValue {
 
 /// Encode the dictionary as NetworkManager's `a{sa{sv}}`. Every property
 /// that cannot be encoded is reported; nothing is guessed.
-pub fn encode(s: &Settings) -> Result<Dict, Vec<EncodeError>> {
+pub(crate) fn encode(s: &Settings) -> Result<Dict, Vec<EncodeError>> {
     let mut out = Dict::new();
     let mut errors = Vec::new();
     for (setting, props) in s.ordered() {
@@ -400,7 +400,7 @@ fn is_default(setting: &str, name: &str, v: &Value<'_>) -> bool {
 /// The properties in which a profile NetworkManager holds (`theirs`, from
 /// GetSettings) differs from `ours`, as `setting.property`. Empty when
 /// updating would change nothing.
-pub fn differences(ours: &Dict, theirs: &Dict) -> Vec<String> {
+pub(crate) fn differences(ours: &Dict, theirs: &Dict) -> Vec<String> {
     let mut diff = Vec::new();
     let empty = BTreeMap::new();
     for (setting, props) in ours {
@@ -431,7 +431,7 @@ pub fn differences(ours: &Dict, theirs: &Dict) -> Vec<String> {
 
 /// The dictionary as text, one `setting.property = value` per line in
 /// NetworkManager's order, values in GVariant text notation.
-pub fn describe(dict: &Dict) -> String {
+pub(crate) fn describe(dict: &Dict) -> String {
     let mut settings: Vec<&String> = dict.keys().collect();
     settings.sort_by_key(|s| crate::nm::settings::setting_rank(s));
     let mut out = String::new();

@@ -14,5 +14,4 @@ mod encode;
 mod states;
 
 pub use client::*;
-pub use encode::*;
-pub use states::*;
+pub(crate) use encode::*;

@@ -1,7 +1,7 @@
 //! NetworkManager's state and reason numbers in words, for messages.
 
 /// `NMActiveConnectionState` in words.
-pub fn active_state_text(state: u32) -> &'static str {
+pub(crate) fn active_state_text(state: u32) -> &'static str {
     match state {
         1 => "activating",
         2 => "activated",
@@ -12,7 +12,7 @@ pub fn active_state_text(state: u32) -> &'static str {
 }
 
 /// `NMActiveConnectionStateReason` in words (libnm's descriptions).
-pub fn active_reason_text(reason: u32) -> &'static str {
+pub(crate) fn active_reason_text(reason: u32) -> &'static str {
     match reason {
         0 => "the reason is unknown",
         1 => "no reason was given",
@@ -34,7 +34,7 @@ pub fn active_reason_text(reason: u32) -> &'static str {
 }
 
 /// `NMDeviceState` in words.
-pub fn device_state_text(state: u32) -> &'static str {
+pub(crate) fn device_state_text(state: u32) -> &'static str {
     match state {
         10 => "unmanaged",
         20 => "unavailable",
@@ -53,7 +53,7 @@ pub fn device_state_text(state: u32) -> &'static str {
 }
 
 /// `NMDeviceStateReason` in words (libnm's descriptions).
-pub fn device_reason_text(reason: u32) -> &'static str {
+pub(crate) fn device_reason_text(reason: u32) -> &'static str {
     const TEXT: [&str; 68] = [
         "no reason given",
         "unknown error",

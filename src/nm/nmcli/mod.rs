@@ -23,5 +23,5 @@ mod read;
 mod spelling;
 mod write;
 
-pub use read::*;
+pub(crate) use read::*;
 pub use write::*;

@@ -14,7 +14,7 @@ use super::spelling::{
 /// One argument of a command: its text after shell quote removal and
 /// where it was written.
 #[derive(Debug, Clone)]
-pub struct Word {
+pub(crate) struct Word {
     pub text: String,
     pub offset: usize,
     pub len: usize,
@@ -22,7 +22,7 @@ pub struct Word {
 
 /// A message about a span of the input.
 #[derive(Debug, Clone)]
-pub struct Message {
+pub(crate) struct Message {
     pub severity: Severity,
     pub offset: usize,
     pub len: usize,
@@ -31,11 +31,11 @@ pub struct Message {
 }
 
 /// A span of the input: (offset, length).
-pub type Span = (usize, usize);
+pub(crate) type Span = (usize, usize);
 
 /// A profile the commands create.
 #[derive(Debug, Clone)]
-pub struct Profile {
+pub(crate) struct Profile {
     pub settings: Settings,
     /// Where each property was set: (setting, property) → the value word.
     pub locations: BTreeMap<(String, String), Span>,
@@ -49,11 +49,11 @@ pub struct Profile {
 }
 
 impl Profile {
-    pub fn is_tunnel(&self) -> bool {
+    pub(crate) fn is_tunnel(&self) -> bool {
         matches!(self.settings.get("connection", "type"), Some(Value::Str(t)) if t == "ip-tunnel")
     }
 
-    pub fn id(&self) -> Option<&str> {
+    pub(crate) fn id(&self) -> Option<&str> {
         match self.settings.get("connection", "id") {
             Some(Value::Str(s)) => Some(s),
             _ => None,
@@ -67,7 +67,7 @@ impl Profile {
         }
     }
 
-    pub fn interface_name(&self) -> Option<&str> {
+    pub(crate) fn interface_name(&self) -> Option<&str> {
         match self.settings.get("connection", "interface-name") {
             Some(Value::Str(s)) => Some(s),
             _ => None,
@@ -77,7 +77,7 @@ impl Profile {
 
 /// What a command did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// A profile was created (its index).
     Added(usize),
     /// A profile was changed.
@@ -92,7 +92,7 @@ pub enum Outcome {
 
 /// The profiles nmcli commands create, in order.
 #[derive(Debug, Clone, Default)]
-pub struct Nmcli {
+pub(crate) struct Nmcli {
     pub profiles: Vec<Profile>,
 }
 
@@ -146,7 +146,7 @@ impl Nmcli {
 
     /// Apply one nmcli command. `words[0]` is the program name;
     /// `whole` is the command's span.
-    pub fn command(&mut self, words: &[Word], whole: Span, msgs: &mut Vec<Message>) -> Outcome {
+    pub(crate) fn command(&mut self, words: &[Word], whole: Span, msgs: &mut Vec<Message>) -> Outcome {
         let mut m = Msgs { out: msgs, whole };
         let mut i = 1;
         while i < words.len() && words[i].text.starts_with('-') {
@@ -751,7 +751,7 @@ fn remove_single(p: &mut Profile, setting: &str, prop: &str, key: &Word, value: 
 
 /// Where each model field of a profile's tunnel came from, and what the
 /// conversion noticed (as messages at the words that set the property).
-pub struct Converted {
+pub(crate) struct Converted {
     pub tunnel: Option<Tunnel>,
     pub fields: Vec<(String, Span)>,
     pub messages: Vec<Message>,
@@ -759,7 +759,7 @@ pub struct Converted {
 
 /// The tunnel a profile describes (`settings::to_tunnel`), with its nmcli
 /// extras appended.
-pub fn convert(p: &Profile) -> Converted {
+pub(crate) fn convert(p: &Profile) -> Converted {
     let (tunnel, findings, sources) = settings::to_tunnel(&p.settings);
     let loc = |s: &str, pr: &str| {
         p.locations

@@ -76,7 +76,7 @@ fn route_nmcli(r: &NmRoute) -> String {
 
 /// The `nmcli connection add` arguments (after `add`) for a dictionary,
 /// grouped by setting, in NetworkManager's order.
-pub fn arguments(s: &Settings) -> Vec<Vec<String>> {
+pub(crate) fn arguments(s: &Settings) -> Vec<Vec<String>> {
     let mut groups: Vec<Vec<String>> = Vec::new();
     for (setting, props) in s.ordered() {
         let mut g: Vec<String> = Vec::new();
@@ -155,7 +155,7 @@ pub fn command_line(t: &Tunnel) -> String {
     format!("nmcli connection add {}\n", lines.join(" \\\n    "))
 }
 
-pub fn encode(t: &Tunnel) -> Vec<OutputFile> {
+pub(crate) fn encode(t: &Tunnel) -> Vec<OutputFile> {
     vec![OutputFile {
         name: format!("{}.nmcli", t.name),
         contents: command_line(t),
