@@ -30,7 +30,7 @@ pub use crate::codec::{
 use crate::diag::{Diagnostic, Failure, Problem, Source};
 use crate::formats;
 use crate::model::Tunnel;
-pub use meta::{Format, LowerFn, Meta, Output, Pattern, ReadFn, Role, TunnelFilter, WriteFn};
+pub use meta::{Format, LowerFn, Meta, Output, Pattern, ReadFn, Role, Sniff, TunnelFilter, WriteFn};
 
 impl Format {
     /// Every format, in the order `--help` lists them.
@@ -136,37 +136,26 @@ impl Format {
     }
 }
 
-/// The format of a text by its content. The order matters: a shebang
-/// makes a script whatever follows; nmcli lines start like iproute2 ones
-/// (both may have `[root@host]#` prompts), and a keyfile group header
-/// `[connection]` like a prompt.
+/// The format of a text by its content: each format's sniff, by rank. A
+/// text with nothing but blanks and comments is no format's, unless a
+/// shebang makes it a script.
 fn sniff(text: &str) -> Option<Format> {
-    if text.starts_with("#!") {
-        return Some(Format::RcLocal);
-    }
     let first = text
         .lines()
         .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'))?;
-    if crate::script::starts_with_nmcli(text) {
-        Some(Format::Nmcli)
-    } else if first.starts_with('{') {
-        Some(Format::Model)
-    } else if first.starts_with("ip ") || first.starts_with("[root@") {
-        Some(Format::Iproute2)
-    } else if first.starts_with('[') {
-        Some(Format::Keyfile)
-    } else if text.lines().any(|l| {
-        let l = l.trim_start();
-        let l = l.strip_prefix("export ").unwrap_or(l);
-        ["TYPE=", "DEVICE=", "PEER_OUTER_IPADDR=", "MY_INNER_IPADDR="]
-            .iter()
-            .any(|k| l.starts_with(k))
-    }) {
-        Some(Format::Ifcfg)
-    } else {
-        None
-    }
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'));
+    let mut sniffers: Vec<(Sniff, Format)> = Format::ALL
+        .into_iter()
+        .filter_map(|f| f.meta().sniff.map(|s| (s, f)))
+        .collect();
+    sniffers.sort_by_key(|(s, _)| s.rank);
+    sniffers
+        .into_iter()
+        .find(|(s, _)| match first {
+            Some(first) => (s.test)(text, first),
+            None => s.rank == 0 && (s.test)(text, ""),
+        })
+        .map(|(_, f)| f)
 }
 
 impl ValueEnum for Format {

@@ -125,6 +125,18 @@ pub type LowerFn = fn(&Tunnel, &WriteContext) -> Result<(Tunnel, Vec<Problem>), 
 /// A format's writer: the files of one lowered tunnel.
 pub type WriteFn = fn(&Tunnel, &WriteContext) -> Result<Vec<OutputFile>, Vec<Problem>>;
 
+/// How a text without a telling file name shows it is in a format.
+#[derive(Debug, Clone, Copy)]
+pub struct Sniff {
+    /// Lower ranks are asked first: a shebang makes a script whatever
+    /// follows, nmcli lines look like iproute2 ones (both may follow
+    /// `[root@host]#` prompts), a keyfile's `[connection]` like a prompt.
+    pub rank: u8,
+    /// Whether `text`, whose first line that is neither blank nor a
+    /// comment is `first` (trimmed), is in the format.
+    pub test: fn(text: &str, first: &str) -> bool,
+}
+
 /// What is known of a format without reading anything, and its three
 /// functions.
 #[derive(Debug, Clone, Copy)]
@@ -145,6 +157,8 @@ pub struct Meta {
     pub write: WriteFn,
     /// File names it is known by, for detection.
     pub names: &'static [Pattern],
+    /// How its content shows it, for a text without a telling name.
+    pub sniff: Option<Sniff>,
     /// File names in a directory of this format that are not inputs even
     /// though a pattern matches (initscripts' backup suffixes).
     pub skipped_suffixes: &'static [&'static str],

@@ -156,3 +156,21 @@ fn all_lists_every_format_once_in_declaration_order() {
         assert_eq!(*f as usize, i, "{}", f.name());
     }
 }
+
+#[test]
+fn sniffers_have_ranks_of_their_own_and_only_readers_sniff() {
+    let mut ranks = std::collections::BTreeSet::new();
+    for f in Format::ALL {
+        if let Some(s) = f.meta().sniff {
+            assert!(f.readable(), "{} is written only but sniffs", f.name());
+            assert!(ranks.insert(s.rank), "{}: rank {} taken", f.name(), s.rank);
+        }
+    }
+    // Only comments: no format, unless a shebang says script.
+    assert_eq!(Format::detect(None, "# DEVICE=gre1\n\n"), None);
+    assert_eq!(Format::detect(None, "#!/bin/sh\n"), Some(Format::RcLocal));
+    assert_eq!(
+        Format::detect(None, "#!/bin/sh\nDEVICE=gre1\nip tunnel add gre1 mode gre\n"),
+        Some(Format::RcLocal)
+    );
+}

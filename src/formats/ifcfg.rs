@@ -23,13 +23,25 @@ use crate::shell::{self, Vars};
 mod routes;
 mod write;
 
-use crate::format::meta::{Meta, Output, Pattern, Role, TunnelFilter};
+use crate::format::meta::{Meta, Output, Pattern, Role, Sniff, TunnelFilter};
 pub(crate) use write::{encode, lower_tunnel};
 
 /// File names in a directory that initscripts ignores.
 const INITSCRIPTS_SKIPPED: &[&str] = &[
     ".bak", "~", ".orig", ".rej", ".rpmnew", ".rpmsave", ".augnew", ".augtmp",
 ];
+
+/// Whether a text without a telling name reads like an ifcfg file: it sets
+/// one of the keys every tunnel file has.
+fn looks_like_ifcfg(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        let l = l.strip_prefix("export ").unwrap_or(l);
+        ["TYPE=", "DEVICE=", "PEER_OUTER_IPADDR=", "MY_INNER_IPADDR="]
+            .iter()
+            .any(|k| l.starts_with(k))
+    })
+}
 
 /// What the registry knows of ifcfg files.
 pub(crate) const META: Meta = Meta {
@@ -42,6 +54,10 @@ pub(crate) const META: Meta = Meta {
     lower,
     write,
     names: &[Pattern::Prefix("ifcfg-")],
+    sniff: Some(Sniff {
+        rank: 5,
+        test: |text, _| looks_like_ifcfg(text),
+    }),
     skipped_suffixes: INITSCRIPTS_SKIPPED,
     companions: &["route-", "route6-", "keys-"],
     tunnels_only: Some(TunnelFilter {

@@ -29,7 +29,7 @@ use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{reset_with_warning, Failure, Problem, Source};
 use minijinja::{context, Environment, Value};
 
-use crate::format::meta::{Meta, Output, Pattern, Role};
+use crate::format::meta::{Meta, Output, Pattern, Role, Sniff};
 use crate::model::{check_ifname, flags, Family, Mode, Tunnel};
 use crate::render::{environment, RenderError};
 use crate::script::{self, Dialect};
@@ -45,6 +45,10 @@ pub(crate) const META: Meta = Meta {
     lower,
     write,
     names: &[Pattern::Suffix(".ip")],
+    sniff: Some(Sniff {
+        rank: 3,
+        test: |_, first| first.starts_with("ip ") || first.starts_with("[root@"),
+    }),
     skipped_suffixes: &[],
     companions: &[],
     tunnels_only: None,

@@ -12,7 +12,7 @@ use ipnet::IpNet;
 
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext, WriteOptions};
 use crate::diag::{Diagnostic, Failure, Location, Origins, Problem, Source};
-use crate::format::meta::{Meta, Output, Pattern, Role, TunnelFilter};
+use crate::format::meta::{Meta, Output, Pattern, Role, Sniff, TunnelFilter};
 use crate::formats::gkeyfile::{self, Entry, Group};
 use crate::model::{Mode, Tunnel};
 use crate::nm::settings::{
@@ -31,6 +31,10 @@ pub(crate) const META: Meta = Meta {
     lower,
     write,
     names: &[Pattern::Suffix(".nmconnection")],
+    sniff: Some(Sniff {
+        rank: 4,
+        test: |_, first| first.starts_with('['),
+    }),
     skipped_suffixes: &[],
     companions: &[],
     tunnels_only: Some(TunnelFilter {

@@ -3,7 +3,7 @@
 
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{Diagnostic, Failure, Origins, Problem, Source};
-use crate::format::meta::{Meta, Output, Pattern, Role};
+use crate::format::meta::{Meta, Output, Pattern, Role, Sniff};
 use crate::model::Tunnel;
 
 /// What the registry knows of this format.
@@ -17,6 +17,10 @@ pub(crate) const META: Meta = Meta {
     lower,
     write,
     names: &[Pattern::Suffix(".json")],
+    sniff: Some(Sniff {
+        rank: 2,
+        test: |_, first| first.starts_with('{'),
+    }),
     skipped_suffixes: &[],
     companions: &[],
     tunnels_only: None,

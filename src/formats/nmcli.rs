@@ -7,7 +7,7 @@
 
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{Failure, Problem, Source};
-use crate::format::meta::{Meta, Output, Pattern, Role};
+use crate::format::meta::{Meta, Output, Pattern, Role, Sniff};
 use crate::model::Tunnel;
 use crate::script::{self, Dialect};
 
@@ -22,6 +22,10 @@ pub(crate) const META: Meta = Meta {
     lower,
     write,
     names: &[Pattern::Suffix(".nmcli")],
+    sniff: Some(Sniff {
+        rank: 1,
+        test: |text, _| crate::script::starts_with_nmcli(text),
+    }),
     skipped_suffixes: &[],
     companions: &[],
     tunnels_only: None,

@@ -6,7 +6,7 @@
 
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{Failure, Problem, Source};
-use crate::format::meta::{Meta, Output, Pattern, Role};
+use crate::format::meta::{Meta, Output, Pattern, Role, Sniff};
 use crate::model::Tunnel;
 use crate::script::{self, Dialect};
 
@@ -25,6 +25,10 @@ pub(crate) const META: Meta = Meta {
         Pattern::Prefix("rc.local-"),
         Pattern::Suffix(".sh"),
     ],
+    sniff: Some(Sniff {
+        rank: 0,
+        test: |text, _| text.starts_with("#!"),
+    }),
     skipped_suffixes: &[],
     companions: &[],
     tunnels_only: None,

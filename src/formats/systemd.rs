@@ -18,6 +18,7 @@ pub(crate) const META: Meta = Meta {
     lower,
     write,
     names: &[],
+    sniff: None,
     skipped_suffixes: &[],
     companions: &[],
     tunnels_only: None,
