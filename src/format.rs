@@ -179,16 +179,8 @@ pub struct Rendered(pub Format);
 
 impl ValueEnum for Rendered {
     fn value_variants<'a>() -> &'a [Self] {
-        const RENDERED: [Rendered; 8] = [
-            Rendered(Format::Iproute2),
-            Rendered(Format::RcLocal),
-            Rendered(Format::Systemd),
-            Rendered(Format::Firewalld),
-            Rendered(Format::Nftables),
-            Rendered(Format::Iptables),
-            Rendered(Format::Sysctl),
-            Rendered(Format::Keepalive),
-        ];
+        static RENDERED: std::sync::LazyLock<Vec<Rendered>> =
+            std::sync::LazyLock::new(|| Format::rendered_formats().map(Rendered).collect());
         &RENDERED
     }
 
