@@ -34,7 +34,7 @@ pub use meta::{Format, LowerFn, Meta, Output, Pattern, ReadFn, Role, Sniff, Tunn
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub(crate) const ALL: [Format; 12] = [
+    pub(crate) const ALL: &[Format] = &[
         Format::Ifcfg,
         Format::Keyfile,
         Format::Model,
@@ -77,19 +77,23 @@ impl Format {
 
     /// The formats grecfg reads, in `--help` order.
     pub(crate) fn readable_formats() -> impl Iterator<Item = Format> {
-        Format::ALL.into_iter().filter(|f| f.readable())
+        Format::ALL.iter().copied().filter(|f| f.readable())
     }
 
     /// The formats `render --target` writes: scripts and what goes around
     /// a tunnel.
     pub fn rendered_formats() -> impl Iterator<Item = Format> {
-        Format::ALL.into_iter().filter(|f| f.meta().render_help.is_some())
+        Format::ALL
+            .iter()
+            .copied()
+            .filter(|f| f.meta().render_help.is_some())
     }
 
     /// The format whose name or alias is `name`.
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|f| f.name() == name || f.meta().aliases.contains(&name))
     }
 
@@ -145,7 +149,8 @@ fn sniff(text: &str) -> Option<Format> {
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'));
     let mut sniffers: Vec<(Sniff, Format)> = Format::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter_map(|f| f.meta().sniff.map(|s| (s, f)))
         .collect();
     sniffers.sort_by_key(|(s, _)| s.rank);
@@ -160,7 +165,7 @@ fn sniff(text: &str) -> Option<Format> {
 
 impl ValueEnum for Format {
     fn value_variants<'a>() -> &'a [Self] {
-        &Format::ALL
+        Format::ALL
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {

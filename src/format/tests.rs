@@ -41,7 +41,7 @@ fn whole_names_and_prefixes_win_over_suffixes() {
 
 #[test]
 fn every_name_and_alias_names_its_format() {
-    for f in Format::ALL {
+    for &f in Format::ALL {
         assert_eq!(Format::from_name(f.name()), Some(f));
         for a in f.meta().aliases {
             assert_eq!(Format::from_name(a), Some(f));
@@ -72,6 +72,8 @@ fn initscripts_backups_are_not_inputs() {
 fn render_targets_are_the_script_and_around_formats() {
     let rendered: Vec<Format> = Format::rendered_formats().collect();
     let by_role: Vec<Format> = Format::ALL
+        .iter()
+        .copied()
         .into_iter()
         .filter(|f| f.meta().role != Role::Tunnel)
         .collect();
@@ -112,7 +114,7 @@ fn everything() -> Tunnel {
 fn writers_write_what_the_metadata_says() {
     let t = everything();
     assert!(t.validate().is_empty(), "{:?}", t.validate());
-    for f in Format::ALL {
+    for &f in Format::ALL {
         let written = write(f, &t, &WriteContext::default())
             .unwrap_or_else(|e| panic!("{} cannot write the tunnel: {e:?}", f.name()));
         let expected: Vec<(String, u32)> = f
@@ -136,7 +138,7 @@ fn writers_write_what_the_metadata_says() {
 
 #[test]
 fn readers_and_writers_agree_on_what_is_read() {
-    for f in Format::ALL {
+    for &f in Format::ALL {
         let src = Source::new("x", None, "");
         let refused = matches!(read(f, &src, &ReadContext::alone()),
             Err(e) if e.diagnostics.iter().any(|d| d.message.contains("does not read")));
@@ -160,7 +162,7 @@ fn all_lists_every_format_once_in_declaration_order() {
 #[test]
 fn sniffers_have_ranks_of_their_own_and_only_readers_sniff() {
     let mut ranks = std::collections::BTreeSet::new();
-    for f in Format::ALL {
+    for &f in Format::ALL {
         if let Some(s) = f.meta().sniff {
             assert!(f.readable(), "{} is written only but sniffs", f.name());
             assert!(ranks.insert(s.rank), "{}: rank {} taken", f.name(), s.rank);
