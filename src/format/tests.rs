@@ -74,7 +74,6 @@ fn render_targets_are_the_script_and_around_formats() {
     let by_role: Vec<Format> = Format::ALL
         .iter()
         .copied()
-        .into_iter()
         .filter(|f| f.meta().role != Role::Tunnel)
         .collect();
     assert_eq!(rendered, by_role);
