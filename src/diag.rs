@@ -395,8 +395,8 @@ impl std::error::Error for Failure {}
 /// - `sorted` puts them in reading order (file by file as each file is
 ///   first mentioned, then line and column, unlocated ones last), whatever
 ///   stage of the reader found them; `by_offset` orders them by the offset
-///   they were pushed with; `in_order` keeps the order pushed;
-///   `per_tunnel` shares them out among the tunnels read;
+///   they were pushed with; `errors_first` and `in_order` keep the order
+///   pushed; `per_tunnel` shares them out among the tunnels read;
 /// - `finish` turns the read into `Ok((value, warnings))` or the
 ///   [`Failure`] that holds everything.
 #[derive(Debug, Clone, Default)]
@@ -475,6 +475,13 @@ impl Report {
     /// In the order pushed.
     pub(crate) fn in_order(self) -> Vec<Diagnostic> {
         self.entries.into_iter().map(|e| e.d).collect()
+    }
+
+    /// The errors, then the rest, each in the order pushed.
+    pub(crate) fn errors_first(self) -> Vec<Diagnostic> {
+        let mut diags = self.in_order();
+        diags.sort_by_key(|d| !d.is_error());
+        diags
     }
 
     fn sort_by_offset(&mut self) {
@@ -601,6 +608,11 @@ mod tests {
         assert_eq!(
             names(&r.clone().by_offset()),
             ["of a deleted tunnel", "t0", "t2", "unplaced"]
+        );
+        r.error(Diagnostic::error("bad"));
+        assert_eq!(
+            names(&r.errors_first()),
+            ["bad", "t2", "t0", "unplaced", "of a deleted tunnel"]
         );
     }
 
