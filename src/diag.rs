@@ -378,30 +378,47 @@ impl fmt::Display for Failure {
 impl std::error::Error for Failure {}
 
 /// The diagnostics a reader collects while it reads: errors and warnings
-/// (and notes) in the order pushed, each optionally attributed to one of
-/// the tunnels the read produces (by its index in the reader's output).
+/// (and notes) in the order pushed, each optionally with the byte offset it
+/// was found at and the tunnel it concerns (by its index in the reader's
+/// output).
 ///
 /// What it offers a reader:
 /// - `error`, `warn` and `push` take a [`Diagnostic`] already located
 ///   (through [`Source::loc`], [`Source::loc_at`] or [`Origins`]);
 ///   `push_at` locates one at a byte offset into a [`Source`], as lexers
 ///   report;
-/// - `push_for` attributes a diagnostic to a tunnel, `for_tunnel` gives a
-///   tunnel's share;
+/// - `push_for` and `push_at_for` also attribute a diagnostic to a tunnel,
+///   for the readers that yield several (script, nmcli);
+/// - `reword` changes what an earlier diagnostic says, when a later line
+///   tells more (`len` gives the index the next one gets);
 /// - `has_errors` says whether the read must fail;
 /// - `sorted` puts them in reading order (file by file as each file is
 ///   first mentioned, then line and column, unlocated ones last), whatever
-///   stage of the reader found them; `in_order` keeps the order pushed;
+///   stage of the reader found them; `by_offset` orders them by the offset
+///   they were pushed with; `errors_first` and `in_order` keep the order
+///   pushed; `per_tunnel` shares them out among the tunnels read;
 /// - `finish` turns the read into `Ok((value, warnings))` or the
 ///   [`Failure`] that holds everything.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Report {
-    entries: Vec<(Option<usize>, Diagnostic)>,
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    /// The byte offset it was found at, for [`Report::by_offset`].
+    offset: Option<usize>,
+    tunnel: Option<usize>,
+    d: Diagnostic,
 }
 
 impl Report {
     pub(crate) fn push(&mut self, d: Diagnostic) {
-        self.entries.push((None, d));
+        self.entries.push(Entry {
+            offset: None,
+            tunnel: None,
+            d,
+        });
     }
 
     pub(crate) fn error(&mut self, d: Diagnostic) {
@@ -414,35 +431,86 @@ impl Report {
 
     /// `d` at `len` bytes from byte `offset` of `src`.
     pub(crate) fn push_at(&mut self, src: &Source, offset: usize, len: usize, d: Diagnostic) {
-        self.push(d.at(src.loc_at(offset, len)));
+        self.push_at_for(None, src, offset, len, d);
     }
 
-    /// `d`, concerning the reader's `tunnel`-th tunnel.
-    // For the readers that yield several tunnels (script, nmcli), once they
-    // move onto `Report`.
-    #[allow(dead_code)]
-    pub(crate) fn push_for(&mut self, tunnel: usize, d: Diagnostic) {
-        self.entries.push((Some(tunnel), d));
+    /// `d` at `len` bytes from byte `offset` of `src`, concerning the
+    /// reader's `tunnel`-th tunnel (`None`: no tunnel in particular).
+    pub(crate) fn push_at_for(
+        &mut self,
+        tunnel: Option<usize>,
+        src: &Source,
+        offset: usize,
+        len: usize,
+        d: Diagnostic,
+    ) {
+        self.push_for(tunnel, offset, d.at(src.loc_at(offset, len)));
     }
 
-    /// The diagnostics of the `tunnel`-th tunnel, in the order pushed.
-    // For the readers that yield several tunnels (script, nmcli), once they
-    // move onto `Report`.
-    #[allow(dead_code)]
-    pub(crate) fn for_tunnel(&self, tunnel: usize) -> impl Iterator<Item = &Diagnostic> {
-        self.entries
-            .iter()
-            .filter(move |(t, _)| *t == Some(tunnel))
-            .map(|(_, d)| d)
+    /// `d`, already located, found at byte `offset` of the input and
+    /// concerning the reader's `tunnel`-th tunnel (`None`: no tunnel in
+    /// particular).
+    pub(crate) fn push_for(&mut self, tunnel: Option<usize>, offset: usize, d: Diagnostic) {
+        self.entries.push(Entry {
+            offset: Some(offset),
+            tunnel,
+            d,
+        });
+    }
+
+    /// How many were pushed: the index of the next one.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Say `message` instead in the `i`-th diagnostic pushed.
+    pub(crate) fn reword(&mut self, i: usize, message: String) {
+        self.entries[i].d.message = message;
     }
 
     pub(crate) fn has_errors(&self) -> bool {
-        self.entries.iter().any(|(_, d)| d.is_error())
+        self.entries.iter().any(|e| e.d.is_error())
     }
 
     /// In the order pushed.
     pub(crate) fn in_order(self) -> Vec<Diagnostic> {
-        self.entries.into_iter().map(|(_, d)| d).collect()
+        self.entries.into_iter().map(|e| e.d).collect()
+    }
+
+    /// The errors, then the rest, each in the order pushed.
+    pub(crate) fn errors_first(self) -> Vec<Diagnostic> {
+        let mut diags = self.in_order();
+        diags.sort_by_key(|d| !d.is_error());
+        diags
+    }
+
+    fn sort_by_offset(&mut self) {
+        self.entries.sort_by_key(|e| e.offset.unwrap_or(usize::MAX));
+    }
+
+    /// By the offset they were found at; those pushed without one last.
+    /// Equal offsets keep the order pushed.
+    pub(crate) fn by_offset(mut self) -> Vec<Diagnostic> {
+        self.sort_by_offset();
+        self.in_order()
+    }
+
+    /// The diagnostics of each of the tunnels `live` (indices, in the
+    /// reader's order), by offset as [`Report::by_offset`]: those of no
+    /// tunnel in `live` go with the first.
+    pub(crate) fn per_tunnel(mut self, live: &[usize]) -> Vec<Vec<Diagnostic>> {
+        self.sort_by_offset();
+        let mut per = vec![Vec::new(); live.len()];
+        for e in self.entries {
+            let i = e
+                .tunnel
+                .and_then(|t| live.iter().position(|&l| l == t))
+                .unwrap_or(0);
+            if let Some(share) = per.get_mut(i) {
+                share.push(e.d);
+            }
+        }
+        per
     }
 
     /// In reading order: file by file (as first mentioned), then line and
@@ -511,17 +579,41 @@ mod tests {
         r.warn(Diagnostic::warning("unlocated"));
         r.push_at(&b, 0, 1, Diagnostic::warning("b1"));
         r.push_at(&a, 2, 1, Diagnostic::warning("a2"));
-        r.push_for(0, Diagnostic::warning("a1").at(a.loc(1, 1, 1)));
-        assert_eq!(
-            r.for_tunnel(0).map(|d| d.message.as_str()).collect::<Vec<_>>(),
-            ["a1"]
-        );
+        r.push_for(Some(0), 0, Diagnostic::warning("a1").at(a.loc(1, 1, 1)));
         assert!(!r.has_errors());
         let order: Vec<String> = r.clone().sorted().into_iter().map(|d| d.message).collect();
         assert_eq!(order, ["b1", "a1", "a2", "unlocated"]);
         assert_eq!(r.clone().finish(Some(1)).unwrap().1.len(), 4);
         r.error(Diagnostic::error("bad"));
         assert_eq!(r.finish(Some(1)).unwrap_err().diagnostics.len(), 5);
+    }
+
+    #[test]
+    fn a_report_shares_out_by_offset_among_tunnels() {
+        let src = Source::new("s", None, "ab\ncd\n");
+        let mut r = Report::default();
+        r.push_for(Some(2), 3, Diagnostic::warning("t2"));
+        r.push_at_for(Some(0), &src, 1, 1, Diagnostic::warning("t0"));
+        r.push(Diagnostic::note("unplaced"));
+        r.push_for(Some(1), 0, Diagnostic::warning("gone"));
+        r.reword(3, "of a deleted tunnel".into());
+        let names = |v: &Vec<Diagnostic>| v.iter().map(|d| d.message.clone()).collect::<Vec<_>>();
+        let per = r.clone().per_tunnel(&[0, 2]);
+        assert_eq!(names(&per[0]), ["of a deleted tunnel", "t0", "unplaced"]);
+        assert_eq!(names(&per[1]), ["t2"]);
+        assert_eq!(
+            per[0][1].location.as_ref().map(|l| (l.line, l.column)),
+            Some((1, 2))
+        );
+        assert_eq!(
+            names(&r.clone().by_offset()),
+            ["of a deleted tunnel", "t0", "t2", "unplaced"]
+        );
+        r.error(Diagnostic::error("bad"));
+        assert_eq!(
+            names(&r.errors_first()),
+            ["bad", "t2", "t0", "unplaced", "of a deleted tunnel"]
+        );
     }
 
     #[test]

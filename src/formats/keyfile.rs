@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext, WriteOptions};
-use crate::diag::{Diagnostic, Failure, Location, Origins, Problem, Source};
+use crate::diag::{Diagnostic, Failure, Location, Origins, Problem, Report, Source};
 use crate::format::meta::{Meta, Output, Pattern, Role, Sniff, TunnelFilter};
 use crate::formats::gkeyfile::{self, Entry, Group};
 use crate::model::{Mode, Tunnel};
@@ -63,11 +63,10 @@ pub(crate) fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure
 pub fn read_one(src: &Source) -> Result<Parsed, Failure> {
     let (kf, syntax_warnings) = gkeyfile::parse(&src.text)
         .map_err(|issues| Failure::new(issues.iter().map(|i| issue_diag(src, i, true)).collect()))?;
-    let mut warnings: Vec<Diagnostic> = syntax_warnings
-        .iter()
-        .map(|i| issue_diag(src, i, false))
-        .collect();
-    let mut errors = Vec::new();
+    let mut report = Report::default();
+    for i in &syntax_warnings {
+        report.warn(issue_diag(src, i, false));
+    }
     let mut locs = Locations::new();
     let mut s = Settings::default();
     let mut group_lines: BTreeMap<String, Location> = BTreeMap::new();
@@ -76,7 +75,7 @@ pub fn read_one(src: &Source) -> Result<Parsed, Failure> {
         let setting = setting_for_group(&group.name).to_string();
         let header = src.loc(group.line, 1, group.name.chars().count() + 2);
         if split_extra_key(&format!("{}.x", group.name)) != Some((group.name.as_str(), "x")) {
-            warnings.push(
+            report.warn(
                 Diagnostic::warning(format!(
                     "group [{}] is dropped: grecfg cannot keep a group whose name contains '.'",
                     group.name
@@ -87,7 +86,7 @@ pub fn read_one(src: &Source) -> Result<Parsed, Failure> {
         }
         group_lines.insert(setting.clone(), header.clone());
         if group.entries.is_empty() && setting != "proxy" {
-            warnings.push(
+            report.warn(
                 Diagnostic::warning(format!("empty group [{}] is not kept", group.name)).at(header.clone()),
             );
         }
@@ -96,8 +95,7 @@ pub fn read_one(src: &Source) -> Result<Parsed, Failure> {
         let mut out = Decoded {
             s: &mut s,
             locs: &mut locs,
-            errors: &mut errors,
-            warnings: &mut warnings,
+            report: &mut report,
             failed: &mut decode_failures,
         };
         decode_group(src, group, &setting, &mut out);
@@ -139,17 +137,10 @@ pub fn read_one(src: &Source) -> Result<Parsed, Failure> {
         if let Some(h) = &f.hint {
             d = d.hint(h.clone());
         }
-        if f.error {
-            errors.push(d);
-        } else {
-            warnings.push(d);
-        }
+        report.push(d);
     }
-    let Some(tunnel) = tunnel.filter(|_| errors.is_empty()) else {
-        let mut all = errors;
-        all.extend(warnings);
-        all.sort_by_key(|d| !d.is_error());
-        return Err(Failure::new(all));
+    let Some(tunnel) = tunnel.filter(|_| !report.has_errors()) else {
+        return Err(Failure::new(report.errors_first()));
     };
     let mut origins = Origins::new(src.whole());
     for (field, (setting, prop, idx)) in &sources {
@@ -157,7 +148,7 @@ pub fn read_one(src: &Source) -> Result<Parsed, Failure> {
     }
     if let Some(e) = tunnel.extras.iter().find(|e| e.key.ends_with(".gateway")) {
         let setting = e.key.split('.').next().unwrap_or("ipv4");
-        warnings.push(
+        report.warn(
             Diagnostic::warning(format!(
                 "gateway {} is kept for NetworkManager only: the tunnel model has no default gateway, other formats will not carry it",
                 e.value
@@ -169,7 +160,7 @@ pub fn read_one(src: &Source) -> Result<Parsed, Failure> {
     Ok(Parsed {
         tunnel,
         origins,
-        warnings,
+        warnings: report.in_order(),
     })
 }
 
@@ -194,8 +185,7 @@ fn value_loc(src: &Source, e: &Entry) -> Location {
 struct Decoded<'a> {
     s: &'a mut Settings,
     locs: &'a mut Locations,
-    errors: &'a mut Vec<Diagnostic>,
-    warnings: &'a mut Vec<Diagnostic>,
+    report: &'a mut Report,
     /// (setting, property) that had an error.
     failed: &'a mut Vec<(String, String)>,
 }
@@ -204,8 +194,7 @@ fn decode_group(src: &Source, group: &Group, setting: &str, out: &mut Decoded) {
     let Decoded {
         s,
         locs,
-        errors,
-        warnings,
+        report,
         failed,
     } = out;
     let is_ip = setting == "ipv4" || setting == "ipv6";
@@ -237,7 +226,7 @@ fn decode_group(src: &Source, group: &Group, setting: &str, out: &mut Decoded) {
     if is_ip {
         let mut addrs = Vec::new();
         for (_, e) in &addr_keys {
-            match parse_ip_item(src, e, v6, false, warnings) {
+            match parse_ip_item(src, e, v6, false, report) {
                 Ok((net, gw, _)) => {
                     locs.insert(
                         (setting.into(), "addresses".into(), Some(addrs.len())),
@@ -248,7 +237,7 @@ fn decode_group(src: &Source, group: &Group, setting: &str, out: &mut Decoded) {
                         gateway = Some((gw.to_string(), value_loc(src, e)));
                     }
                 }
-                Err(d) => errors.push(d),
+                Err(d) => report.error(d),
             }
         }
         if !addrs.is_empty() {
@@ -256,7 +245,7 @@ fn decode_group(src: &Source, group: &Group, setting: &str, out: &mut Decoded) {
         }
         let mut routes = Vec::new();
         for (_, e) in &route_keys {
-            match parse_ip_item(src, e, v6, true, warnings) {
+            match parse_ip_item(src, e, v6, true, report) {
                 Ok((dest, gw, metric)) => {
                     let mut r = NmRoute {
                         dest,
@@ -266,7 +255,7 @@ fn decode_group(src: &Source, group: &Group, setting: &str, out: &mut Decoded) {
                         options: BTreeMap::new(),
                     };
                     if let Some(o) = group.get(&format!("{}_options", e.key)) {
-                        decode_route_options(src, o, &mut r, errors);
+                        decode_route_options(src, o, &mut r, report);
                     }
                     locs.insert(
                         (setting.into(), "routes".into(), Some(routes.len())),
@@ -274,7 +263,7 @@ fn decode_group(src: &Source, group: &Group, setting: &str, out: &mut Decoded) {
                     );
                     routes.push(r);
                 }
-                Err(d) => errors.push(d),
+                Err(d) => report.error(d),
             }
         }
         if !routes.is_empty() {
@@ -311,7 +300,7 @@ fn decode_group(src: &Source, group: &Group, setting: &str, out: &mut Decoded) {
                 if let Some(h) = hint {
                     d = d.hint(h);
                 }
-                errors.push(d);
+                report.error(d);
             }
         }
     }
@@ -344,7 +333,7 @@ fn parse_ip_item(
     e: &Entry,
     v6: bool,
     route: bool,
-    warnings: &mut Vec<Diagnostic>,
+    report: &mut Report,
 ) -> Result<(IpNet, Option<IpAddr>, Option<u32>), Diagnostic> {
     let loc = value_loc(src, e);
     let what = if route { "route" } else { "address" };
@@ -381,7 +370,7 @@ fn parse_ip_item(
                 (false, true) => 64,
                 _ => 24,
             };
-            warnings.push(
+            report.warn(
                 Diagnostic::warning(format!(
                     "{what} {addr} has no prefix length; NetworkManager assumes /{d}"
                 ))
@@ -425,11 +414,11 @@ fn parse_ip_item(
     Ok((net, gw, metric))
 }
 
-fn decode_route_options(src: &Source, e: &Entry, r: &mut NmRoute, errors: &mut Vec<Diagnostic>) {
+fn decode_route_options(src: &Source, e: &Entry, r: &mut NmRoute, report: &mut Report) {
     let loc = value_loc(src, e);
     // Options other than table are kept as written (raw), like any extra.
     let Some(opts) = parse_route_options(&e.raw) else {
-        errors.push(
+        report.error(
             Diagnostic::error(format!("route options {:?} are not name=value pairs", e.raw))
                 .at(loc)
                 .hint("write them as table=100,mtu=1400"),
@@ -442,8 +431,8 @@ fn decode_route_options(src: &Source, e: &Entry, r: &mut NmRoute, errors: &mut V
                 // table=0 is NetworkManager's "unspecified": the profile's
                 // route-table, by default main, which the model spells None.
                 Ok(n) if v.bytes().all(|b| b.is_ascii_digit()) => r.table = (n != 0).then_some(n),
-                _ => errors
-                    .push(Diagnostic::error(format!("route table {v:?} is not a number")).at(loc.clone())),
+                _ => report
+                    .error(Diagnostic::error(format!("route table {v:?} is not a number")).at(loc.clone())),
             }
         } else {
             r.options.insert(k, v);

@@ -10,7 +10,7 @@ use ipnet::IpNet;
 
 use super::cmd::{Arg, Span, Word, WordError};
 use crate::codec::Parsed;
-use crate::diag::{Diagnostic, Failure, Location, Origins, Severity, Source};
+use crate::diag::{Diagnostic, Failure, Location, Origins, Report, Severity, Source};
 use crate::formats::iproute2;
 use crate::formats::values::{self, ValueError};
 use crate::model::{Extra, Mode, Route, Tunnel};
@@ -38,39 +38,6 @@ pub(crate) struct Building {
 impl Building {
     pub(crate) fn set(&mut self, field: &str, loc: Location) {
         self.fields.insert(field.to_string(), loc);
-    }
-}
-
-/// The diagnostics of a read in the order they were found, each with
-/// where it is (they are reported in source order) and the tunnel it
-/// concerns (each tunnel's go with it).
-#[derive(Default)]
-pub(crate) struct TunnelDiagnostics {
-    entries: Vec<Entry>,
-    /// Offsets of the word errors said once (see [`WordError::once`]).
-    said_once: Vec<usize>,
-}
-
-struct Entry {
-    offset: usize,
-    tunnel: Option<usize>,
-    d: Diagnostic,
-}
-
-impl TunnelDiagnostics {
-    pub(crate) fn push(&mut self, offset: usize, tunnel: Option<usize>, d: Diagnostic) {
-        self.entries.push(Entry { offset, tunnel, d });
-    }
-
-    /// Why a word of an interpreted command cannot be read.
-    pub(crate) fn word_error(&mut self, e: &WordError) {
-        if e.once {
-            if self.said_once.contains(&e.offset) {
-                return;
-            }
-            self.said_once.push(e.offset);
-        }
-        self.push(e.offset, None, e.diagnostic.clone());
     }
 }
 
@@ -116,7 +83,12 @@ pub(crate) struct Builder<'a> {
     /// be the comment's wrapped rest.
     pub(crate) comment_lines: Vec<usize>,
     pub(crate) tunnels: Vec<Building>,
-    pub(crate) diags: TunnelDiagnostics,
+    /// The diagnostics, each at the offset it was found at (they are
+    /// reported in source order) and with the tunnel it concerns (each
+    /// tunnel's go with it).
+    pub(crate) diags: Report,
+    /// Offsets of the word errors said once (see [`WordError::once`]).
+    said_once: Vec<usize>,
     pub(crate) extras: Vec<PendingExtra>,
     /// NetworkManager profiles made by `nmcli` commands.
     pub(crate) nm: Nmcli,
@@ -131,7 +103,8 @@ impl<'a> Builder<'a> {
             src,
             comment_lines,
             tunnels: Vec::new(),
-            diags: TunnelDiagnostics::default(),
+            diags: Report::default(),
+            said_once: Vec::new(),
             extras: Vec::new(),
             nm: Nmcli::default(),
             early_deletes: Vec::new(),
@@ -149,7 +122,18 @@ impl<'a> Builder<'a> {
     }
 
     pub(crate) fn push(&mut self, offset: usize, tunnel: Option<usize>, d: Diagnostic) {
-        self.diags.push(offset, tunnel, d);
+        self.diags.push_for(tunnel, offset, d);
+    }
+
+    /// Why a word of an interpreted command cannot be read.
+    pub(crate) fn word_error(&mut self, e: &WordError) {
+        if e.once {
+            if self.said_once.contains(&e.offset) {
+                return;
+            }
+            self.said_once.push(e.offset);
+        }
+        self.push(e.offset, None, e.diagnostic.clone());
     }
 
     pub(crate) fn arg_loc(&self, a: &Arg) -> Location {
@@ -258,9 +242,12 @@ impl<'a> Builder<'a> {
         let line = loc.line;
         for (n, i) in std::mem::take(&mut self.early_deletes) {
             if n == name.text {
-                self.diags.entries[i].d.message = format!(
-                    "deletes {n} before creating it on line {line}, so that running the script again \
-                     starts afresh; ignored"
+                self.diags.reword(
+                    i,
+                    format!(
+                        "deletes {n} before creating it on line {line}, so that running the script again \
+                         starts afresh; ignored"
+                    ),
                 );
             } else {
                 self.early_deletes.push((n, i));
@@ -295,8 +282,7 @@ impl<'a> Builder<'a> {
                         name.text
                     ),
                 );
-                self.early_deletes
-                    .push((name.text.clone(), self.diags.entries.len() - 1));
+                self.early_deletes.push((name.text.clone(), self.diags.len() - 1));
             }
         }
     }
@@ -561,37 +547,28 @@ impl<'a> Builder<'a> {
                 .hint("run it from the system's firewall, module or sysctl configuration instead"),
             );
         }
-        let mut diags = std::mem::take(&mut self.diags.entries);
-        let has_errors = diags.iter().any(|d| d.d.is_error());
-        diags.sort_by_key(|d| d.offset);
-        if live.is_empty() && !has_errors {
-            let d = Diagnostic::error("this script defines no tunnel")
-                .at(self.src.whole())
-                .hint("grecfg reads `ip tunnel add`, `ip link add ... type gre|ipip|sit|...` and the commands that configure them");
-            diags.push(Entry {
-                offset: usize::MAX,
-                tunnel: None,
-                d,
-            });
-        }
+        let diags = std::mem::take(&mut self.diags);
+        let has_errors = diags.has_errors();
         if has_errors || live.is_empty() {
+            let mut diags = diags.by_offset();
+            if !has_errors {
+                diags.push(
+                    Diagnostic::error("this script defines no tunnel")
+                        .at(self.src.whole())
+                        .hint("grecfg reads `ip tunnel add`, `ip link add ... type gre|ipip|sit|...` and the commands that configure them"),
+                );
+            }
             // Notes about ignored commands would bury the errors.
             return Err(Failure::new(
                 diags
                     .into_iter()
-                    .map(|d| d.d)
                     .filter(|d| d.severity != Severity::Note)
                     .collect(),
             ));
         }
-        let first = live[0];
-        let mut per: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
-        for d in diags {
-            let t = d.tunnel.filter(|t| live.contains(t)).unwrap_or(first);
-            per.entry(t).or_default().push(d.d);
-        }
+        let per = diags.per_tunnel(&live);
         let mut out = Vec::new();
-        for t in live {
+        for (t, warnings) in live.into_iter().zip(per) {
             let b = &self.tunnels[t];
             let mut o = Origins::new(b.whole.clone());
             for (f, l) in &b.fields {
@@ -610,7 +587,7 @@ impl<'a> Builder<'a> {
             out.push(Parsed {
                 tunnel: b.tunnel.clone(),
                 origins: o,
-                warnings: per.remove(&t).unwrap_or_default(),
+                warnings,
             });
         }
         Ok(out)
@@ -647,7 +624,7 @@ pub(crate) fn expand(b: &mut Builder<'_>, words: &[Word]) -> Option<Vec<Arg>> {
             }),
             Err(e) => {
                 failed = true;
-                b.diags.word_error(e);
+                b.word_error(e);
             }
         }
     }

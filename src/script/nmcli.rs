@@ -47,18 +47,17 @@ pub(crate) fn nmcli(bld: &mut Builder<'_>, c: Span, words: &[Word]) {
     push_messages(bld, msgs, tunnel);
 }
 
+/// The state machine's messages, located in the script: the one place
+/// they become diagnostics.
 fn push_messages(bld: &mut Builder<'_>, msgs: Vec<nmcli::Message>, tunnel: Option<usize>) {
     for m in msgs {
-        let mut d = Diagnostic {
+        let d = Diagnostic {
             severity: m.severity,
             message: m.message,
-            location: Some(bld.loc(m.offset, m.len)),
-            hint: None,
+            location: None,
+            hint: m.hint,
         };
-        if let Some(h) = m.hint {
-            d = d.hint(h);
-        }
-        bld.push(m.offset, tunnel, d);
+        bld.diags.push_at_for(tunnel, bld.src, m.offset, m.len, d);
     }
 }
 
