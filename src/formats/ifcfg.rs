@@ -14,11 +14,11 @@ use std::path::Path;
 
 use uuid::Uuid;
 
-use super::values::{self, ValueError};
 use crate::codec::{Companions, OutputFile, Parsed, ReadContext, WriteContext};
 use crate::diag::{Diagnostic, Failure, Location, Origins, Problem, Report, Source};
 use crate::model::{Extra, Family, InnerAddress, Mode, Tunnel};
 use crate::shell::{self, Vars};
+use crate::values::{self, ValueError};
 
 mod routes;
 mod write;

@@ -1,4 +1,4 @@
-//! NetworkManager keyfiles (FORMATS.md §3): the `GKeyFile` syntax
+//! NetworkManager keyfiles (docs/FORMATS.md §3): the `GKeyFile` syntax
 //! (`gkeyfile`) around the settings dictionary (`nm::settings`).
 //!
 //! Output is byte-identical to what NetworkManager 1.42 writes itself
@@ -13,7 +13,7 @@ use ipnet::IpNet;
 use crate::codec::{OutputFile, Parsed, ReadContext, WriteContext, WriteOptions};
 use crate::diag::{Diagnostic, Failure, Location, Origins, Problem, Report, Source};
 use crate::format::meta::{Meta, Output, Pattern, Role, Sniff, TunnelFilter};
-use crate::formats::gkeyfile::{self, Entry, Group};
+use crate::gkeyfile::{self, Entry, Group};
 use crate::model::{Mode, Tunnel};
 use crate::nm::settings::{
     self, format_route_options, group_for_setting, parse_route_options, property, route_fields,

@@ -1,6 +1,5 @@
-//! One module per format, each with the registry's fixed signatures
-//! (`read`, `lower`, `write`; see `crate::format`), and the syntax
-//! modules they share.
+//! One module per format, each with its `META` and the registry's fixed
+//! signatures (`read`, `lower`, `write`; see `crate::format`).
 
 pub mod ifcfg;
 pub mod iproute2;
@@ -9,6 +8,3 @@ pub(crate) mod model;
 pub(crate) mod nmcli;
 pub(crate) mod rclocal;
 pub(crate) mod systemd;
-
-pub(crate) mod gkeyfile;
-pub(crate) mod values;

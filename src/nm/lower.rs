@@ -11,7 +11,7 @@ use ipnet::IpNet;
 
 use crate::codec::WriteOptions;
 use crate::diag::Problem;
-use crate::formats::gkeyfile;
+use crate::gkeyfile;
 use crate::model::{Extra, Family, Route, Tunnel};
 use crate::nm::settings::{
     self, format_route_options, group_for_setting, owner_of_key, parse_route_options, route_options_index,

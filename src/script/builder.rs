@@ -12,9 +12,9 @@ use super::cmd::{Arg, Span, Word, WordError};
 use crate::codec::Parsed;
 use crate::diag::{Diagnostic, Failure, Location, Origins, Report, Severity, Source};
 use crate::formats::iproute2;
-use crate::formats::values::{self, ValueError};
 use crate::model::{Extra, Mode, Route, Tunnel};
 use crate::nm::nmcli::Nmcli;
+use crate::values::{self, ValueError};
 
 /// The format of the commands a script keeps as extras (firewall, module
 /// and sysctl commands): scripts write them back, other formats drop them.

@@ -1,6 +1,6 @@
 //! Shell scripts that set tunnels up with `ip` (iproute2) and net-tools
 //! commands: a bare list of commands as people paste them, or a whole
-//! `rc.local`. FORMATS.md §2 has the command semantics.
+//! `rc.local`. docs/FORMATS.md §2 has the command semantics.
 //!
 //! grecfg never runs anything. It reads the simple commands in source order
 //! (also inside `if`, `{ ...; }`, `( ... )`, `&&`/`||` lists and pipelines),

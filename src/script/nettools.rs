@@ -7,8 +7,8 @@ use ipnet::IpNet;
 use super::builder::{Builder, RouteSpec, RouteSyntax};
 use super::cmd::{Arg, Span};
 use crate::diag::{Diagnostic, Location};
-use crate::formats::values;
 use crate::model::{Family, InnerAddress};
+use crate::values;
 
 /// `route add|del ...`, the words after `route`.
 pub(crate) fn route(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Location) {

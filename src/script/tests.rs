@@ -3,9 +3,9 @@ use super::cmd::{Cmd, Word};
 use super::dispatch::{interpret, known_command};
 use super::*;
 use crate::diag::Severity;
-use crate::formats::values;
 use crate::model::{flags, Mode, Neighbour};
 use crate::shell::{lex_script, ScriptToken};
+use crate::values;
 
 fn words(text: &str) -> Vec<Vec<String>> {
     syntax::flatten(&syntax::parse(lex_script(text).tokens))

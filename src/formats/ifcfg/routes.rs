@@ -5,11 +5,11 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
 
-use super::values::{self, ValueError};
 use super::{assignment_message, lex, value_diag};
 use crate::diag::{Diagnostic, Location, Origins, Report, Source};
 use crate::model::{Family, Route, Tunnel};
 use crate::shell;
+use crate::values::{self, ValueError};
 
 /// Read one `route-NAME` (IPv4) or `route6-NAME` (IPv6) file. Like
 /// initscripts' `ifup-routes`, a file with an `ADDRESSn=` line is in the

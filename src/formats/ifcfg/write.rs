@@ -3,12 +3,12 @@
 
 use ipnet::IpNet;
 
-use super::values;
 use super::{is_written, FORMAT};
 use crate::codec::OutputFile;
 use crate::diag::{reset_with_warning, Problem};
 use crate::model::{Family, InnerAddress, Mode, Route, Tunnel};
 use crate::shell;
+use crate::values;
 
 fn is_ip6(mode: Mode) -> bool {
     mode.outer_family() == Family::V6

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use zbus::zvariant::{OwnedValue, Value};
 
-use crate::formats::gkeyfile;
+use crate::gkeyfile;
 use crate::nm::catalogue;
 use crate::nm::settings::{NmRoute, Settings, Value as SValue};
 

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use crate::formats::gkeyfile;
+use crate::gkeyfile;
 use crate::model::Mode;
 use crate::nm::catalogue;
 use crate::nm::settings::{Kind, NmRoute, Value};

@@ -2,10 +2,10 @@
 
 use super::matches;
 use crate::diag::{Diagnostic, Location};
-use crate::formats::values;
 use crate::model::InnerAddress;
 use crate::script::builder::Builder;
 use crate::script::cmd::{Arg, Span};
+use crate::values;
 
 pub(super) fn ip_addr(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Location) {
     let Some(verb) = args.first() else {

@@ -1,5 +1,5 @@
 //! `ip` (iproute2): its global options and the object they select. The
-//! objects that configure a tunnel have a file each; FORMATS.md §2 has the
+//! objects that configure a tunnel have a file each; docs/FORMATS.md §2 has the
 //! command semantics.
 
 mod addr;

@@ -4,10 +4,10 @@ use std::net::IpAddr;
 
 use super::matches;
 use crate::diag::{Diagnostic, Location};
-use crate::formats::values;
 use crate::model::Neighbour;
 use crate::script::builder::Builder;
 use crate::script::cmd::{Arg, Span};
+use crate::values;
 
 pub(super) fn ip_neigh(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Location) {
     let Some(verb) = args.first() else {

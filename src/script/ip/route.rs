@@ -2,10 +2,10 @@
 
 use super::matches;
 use crate::diag::{Diagnostic, Location};
-use crate::formats::values;
 use crate::model::Family;
 use crate::script::builder::{Builder, RouteSpec, RouteSyntax};
 use crate::script::cmd::{Arg, Span};
+use crate::values;
 
 pub(super) fn ip_route(bld: &mut Builder<'_>, c: Span, args: &[Arg], fam: Option<Family>, loc: Location) {
     if let Some(spec) = route_spec(bld, c, args, fam, &loc) {

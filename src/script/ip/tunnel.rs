@@ -3,10 +3,10 @@
 
 use super::{is_ipv6_mode, matches};
 use crate::diag::{Diagnostic, Location};
-use crate::formats::values::{self, ValueError};
 use crate::model::{flags, Extra, Family, Mode};
 use crate::script::builder::Builder;
 use crate::script::cmd::{Arg, Span};
+use crate::values::{self, ValueError};
 
 pub(super) fn ip_tunnel(
     bld: &mut Builder<'_>,
