@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::cli::{ActivateArgs, DeactivateArgs, DeleteArgs};
-use crate::convert::{self, ConvertOptions};
+use crate::convert;
 use crate::diag::{Diagnostic, Fail, Severity};
 use crate::exit::Exit;
 use crate::format::Format;
@@ -148,12 +148,7 @@ fn prepare(args: &ActivateArgs) -> Result<Vec<Wanted>, Exit> {
     for n in &notes {
         print_diag(n, args.quiet);
     }
-    let opts = ConvertOptions {
-        strict: args.strict,
-        uuid: args.uuid,
-        template_dir: None,
-        extras: Default::default(),
-    };
+    let opts = args.convert_options();
     let conv = convert::convert(&inputs, Format::Keyfile, &opts).map_err(|f| code(&f))?;
     for d in &conv.diagnostics {
         print_diag(d, args.quiet);

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::codec::{ExtrasOptions, UuidPolicy};
+use crate::convert::ConvertOptions;
 use crate::format::{Format, Rendered};
 
 pub const EXIT_CODES: &str = "\
@@ -457,6 +458,30 @@ pub struct DeleteArgs {
     /// Profile UUID, id or interface name
     #[arg(required = true, value_name = "NAME")]
     pub names: Vec<String>,
+}
+
+impl CommonArgs {
+    /// The conversion these arguments ask for, resolved once (ripgrep's
+    /// low and high arguments).
+    pub fn convert_options(&self, extras: ExtrasOptions) -> ConvertOptions {
+        ConvertOptions {
+            strict: self.strict,
+            uuid: self.uuid,
+            template_dir: self.template_dir.clone(),
+            extras,
+        }
+    }
+}
+
+impl ActivateArgs {
+    /// The conversion to NetworkManager's settings these arguments ask for.
+    pub fn convert_options(&self) -> ConvertOptions {
+        ConvertOptions {
+            strict: self.strict,
+            uuid: self.uuid,
+            ..ConvertOptions::default()
+        }
+    }
 }
 
 /// The options of the extra targets as `render` spells them.

@@ -7,7 +7,7 @@ use clap::Parser;
 
 use grecfg::cli::{CheckArgs, CheckFormat, Cli, Command, CommonArgs, MtuArgs, PeerArgs};
 use grecfg::codec::Root;
-use grecfg::convert::{self, Conversion, ConvertOptions};
+use grecfg::convert::{self, Conversion};
 use grecfg::diag::Fail;
 use grecfg::diag::{Diagnostic, Severity};
 use grecfg::exit::Exit;
@@ -116,12 +116,7 @@ fn run_convert(to: Format, args: CommonArgs, extras: grecfg::extras::ExtrasOptio
         grecfg::extras::environment(Some(dir))
             .map_err(|e| Fail::Input(Diagnostic::error(e.to_string()).into()))?;
     }
-    let opts = ConvertOptions {
-        strict: args.strict,
-        uuid: args.uuid,
-        template_dir: args.template_dir.clone(),
-        extras,
-    };
+    let opts = args.convert_options(extras);
     let conv = convert::convert(&inputs, to, &opts)?;
     emit(conv, to, &args, dest)
 }
@@ -189,12 +184,7 @@ fn run_peer(args: PeerArgs) -> Result<Exit, Fail> {
         peer_local: args.peer_local,
         peer_addresses: args.peer_address.clone(),
     };
-    let opts = ConvertOptions {
-        strict: common.strict,
-        uuid: common.uuid,
-        template_dir: common.template_dir.clone(),
-        extras: Default::default(),
-    };
+    let opts = common.convert_options(Default::default());
     let conv = grecfg::peer::convert(&inputs, args.to, &popts, &opts)?;
     emit(conv, args.to, common, dest)
 }
