@@ -7,6 +7,8 @@
 
 #[cfg(feature = "dbus")]
 pub mod activate;
+#[cfg(test)]
+mod architecture;
 pub mod check;
 pub mod cli;
 pub mod codec;
