@@ -8,9 +8,11 @@
 //! for looking at what exists; [`commit`] carries the plan out all or
 //! nothing, as far as the filesystem allows.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
@@ -203,52 +205,180 @@ pub fn diff(plan: &[Change], root: &Root) -> Result<Option<String>, Fail> {
 }
 
 /// Carry out every planned change, all or nothing as far as the
-/// filesystem allows: every file is first written and synced under a
-/// temporary name beside its target; only then are they renamed into
-/// place, and last the retired files removed.
+/// filesystem allows, as one transaction:
+///
+/// 1. every destination is checked first: a directory where a file should
+///    go is an error before anything is written;
+/// 2. each file is staged under a temporary name beside its target and
+///    closed at once, so the descriptors in use stay bounded whatever the
+///    number of files (temporary names are `.grecfg-staged-PID-*`; those a
+///    killed run left behind are removed when a later run stages into the
+///    same directory);
+/// 3. one `syncfs` per filesystem touched makes every staged file durable
+///    (instead of one fsync a file);
+/// 4. every staged file is renamed into place, then each directory touched
+///    is synced once, which makes the renames durable;
+/// 5. a destination that is not a regular file (a character device, a
+///    FIFO, a terminal behind `/dev/stdout`) is written into, never
+///    replaced;
+/// 6. retired files are removed last.
+///
+/// On any failure before the renames, every staged file is removed and
+/// nothing has changed.
 pub fn commit(plan: &[Change], root: &Root) -> Result<(), Fail> {
-    let mut staged = Vec::new();
-    let mut retired = Vec::new();
+    let mut staged: Vec<(PathBuf, &OutputFile)> = Vec::new();
+    let mut into: Vec<(PathBuf, &OutputFile)> = Vec::new();
+    let mut retired: Vec<PathBuf> = Vec::new();
     for change in plan {
         let path = root.path(&change.path);
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_path_buf();
         let Some(file) = change.file() else {
-            retired.push((path, dir));
+            retired.push(path);
             continue;
         };
-        fs::create_dir_all(&dir).map_err(|e| io_fail(&dir, "create directory", e))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".grecfg-")
-            .tempfile_in(&dir)
-            .map_err(|e| io_fail(&dir, "create a file in", e))?;
-        tmp.write_all(file.contents.as_bytes())
+        match fs::metadata(&path) {
+            Ok(m) if m.is_dir() => {
+                return Err(Fail::Io(
+                    Diagnostic::error(format!(
+                        "cannot write {}: it is a directory; nothing was written",
+                        path.display()
+                    ))
+                    .into(),
+                ))
+            }
+            Ok(m) if !m.is_file() => into.push((path, file)),
+            _ => staged.push((path, file)),
+        }
+    }
+
+    let mut stage = Stage::default();
+    for (path, file) in &staged {
+        stage.add(path, file)?;
+    }
+    stage.sync()?;
+    let dirs = stage.rename()?;
+    for (path, file) in into {
+        fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(file.contents.as_bytes()))
             .map_err(|e| io_fail(&path, "write", e))?;
-        tmp.as_file()
-            .set_permissions(fs::Permissions::from_mode(file.mode))
-            .map_err(|e| io_fail(&path, "set the mode of", e))?;
-        tmp.as_file().sync_all().map_err(|e| io_fail(&path, "sync", e))?;
-        staged.push((tmp, path, dir));
     }
-    for (tmp, path, dir) in staged {
-        tmp.persist(&path)
-            .map_err(|e| io_fail(&path, "replace", e.error))?;
-        sync_dir(&dir);
-    }
-    for (path, dir) in retired {
+    let mut touched = dirs;
+    for path in retired {
         match fs::remove_file(&path) {
-            Ok(()) => sync_dir(&dir),
+            Ok(()) => {
+                touched.insert(parent_dir(&path));
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(io_fail(&path, "remove", e)),
         }
     }
+    for dir in &touched {
+        sync_dir(dir);
+    }
     Ok(())
 }
 
+/// The prefix of grecfg's staged files: unmistakably grecfg's, with the
+/// process that wrote them.
+const STAGED_PREFIX: &str = ".grecfg-staged-";
+
+/// Files staged beside their targets, closed, not yet in place. Dropping
+/// it removes every staged file that was not renamed.
+#[derive(Default)]
+struct Stage {
+    files: Vec<(tempfile::TempPath, PathBuf)>,
+    /// Directories staged into, and the filesystem (device) of each.
+    dirs: BTreeMap<PathBuf, u64>,
+}
+
+impl Stage {
+    fn add(&mut self, path: &Path, file: &OutputFile) -> Result<(), Fail> {
+        let dir = parent_dir(path);
+        if !self.dirs.contains_key(&dir) {
+            fs::create_dir_all(&dir).map_err(|e| io_fail(&dir, "create directory", e))?;
+            remove_leftovers(&dir);
+            let dev = fs::metadata(&dir).map_err(|e| io_fail(&dir, "read", e))?.dev();
+            self.dirs.insert(dir.clone(), dev);
+        }
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!("{STAGED_PREFIX}{}-", std::process::id()))
+            .tempfile_in(&dir)
+            .map_err(|e| io_fail(&dir, "create a file in", e))?;
+        tmp.write_all(file.contents.as_bytes())
+            .map_err(|e| io_fail(path, "write", e))?;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(file.mode))
+            .map_err(|e| io_fail(path, "set the mode of", e))?;
+        // Closed now: only the name is kept until the rename.
+        self.files.push((tmp.into_temp_path(), path.to_path_buf()));
+        Ok(())
+    }
+
+    /// One `syncfs` for each filesystem staged into.
+    fn sync(&self) -> Result<(), Fail> {
+        let mut synced = std::collections::BTreeSet::new();
+        for (dir, dev) in &self.dirs {
+            if synced.insert(*dev) {
+                syncfs(dir).map_err(|e| io_fail(dir, "sync the filesystem of", e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every staged file into place; the directories that changed.
+    fn rename(mut self) -> Result<std::collections::BTreeSet<PathBuf>, Fail> {
+        let mut dirs = std::collections::BTreeSet::new();
+        for (tmp, path) in std::mem::take(&mut self.files) {
+            tmp.persist(&path)
+                .map_err(|e| io_fail(&path, "replace", e.error))?;
+            dirs.insert(parent_dir(&path));
+        }
+        Ok(dirs)
+    }
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
+}
+
+/// Remove the staged files a killed grecfg left in `dir`: those whose
+/// process is gone. Another grecfg staging here now keeps its own.
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(STAGED_PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Flush every dirty file of the filesystem holding `dir` to disk.
+fn syncfs(dir: &Path) -> std::io::Result<()> {
+    let d = fs::File::open(dir)?;
+    // SAFETY: `d` is an open descriptor for the call's whole duration.
+    if unsafe { libc::syncfs(d.as_raw_fd()) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
 /// A rename or removal is durable only once its directory is synced.
+/// Filesystems that cannot sync a directory (some refuse with EINVAL) make
+/// renames durable by themselves, so a failure here is not reported.
 fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
@@ -261,6 +391,8 @@ fn io_fail(path: &Path, what: &str, e: std::io::Error) -> Fail {
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::FileTypeExt;
+
     use super::*;
     use crate::model::Mode;
 
@@ -323,6 +455,83 @@ mod tests {
         // The same plan again replaces what it created.
         let again = super::plan(&items, &Destination::Installed, &root).unwrap();
         assert_eq!(again[0].action, Action::Replace(&files[0]));
+    }
+
+    #[test]
+    fn a_directory_in_the_way_means_nothing_is_written() {
+        let tree = tempfile::tempdir().unwrap();
+        let root = Root::new(tree.path());
+        fs::write(tree.path().join("a"), "old\n").unwrap();
+        fs::create_dir(tree.path().join("b")).unwrap();
+        let files = [file("a", "new\n", 0o644), file("b", "new\n", 0o644)];
+        let plan: Vec<Change> = files
+            .iter()
+            .map(|f| Change {
+                path: f.name.clone().into(),
+                action: Action::Replace(f),
+            })
+            .collect();
+        match commit(&plan, &root) {
+            Err(Fail::Io(f)) => assert!(f.diagnostics[0].message.contains("is a directory"), "{f}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(fs::read_to_string(tree.path().join("a")).unwrap(), "old\n");
+        let names: Vec<_> = fs::read_dir(tree.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "no staged file left: {names:?}");
+    }
+
+    #[test]
+    fn staged_files_of_a_killed_run_are_removed_and_none_are_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Root::new(dir.path());
+        // A process id that cannot be running: above the kernel's maximum.
+        let dead = dir.path().join(format!("{STAGED_PREFIX}4294967-abc123"));
+        let live = dir
+            .path()
+            .join(format!("{STAGED_PREFIX}{}-xyz", std::process::id()));
+        let other = dir.path().join(".grecfg-notes");
+        for p in [&dead, &live, &other] {
+            fs::write(p, "").unwrap();
+        }
+        let f = file("gre1.nmconnection", "[connection]\n", 0o600);
+        let plan = [Change {
+            path: "gre1.nmconnection".into(),
+            action: Action::Create(&f),
+        }];
+        commit(&plan, &root).unwrap();
+        assert!(!dead.exists(), "a dead run's staged file is removed");
+        assert!(live.exists() && other.exists(), "nothing else is touched");
+        let staged = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(STAGED_PREFIX))
+            .count();
+        assert_eq!(staged, 1, "only the live one remains");
+    }
+
+    #[test]
+    fn a_fifo_is_written_into_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+        };
+        let f = file("x", "through the pipe\n", 0o644);
+        let plan = [Change {
+            path: fifo.clone(),
+            action: Action::Replace(&f),
+        }];
+        commit(&plan, &Root::SYSTEM).unwrap();
+        assert_eq!(reader.join().unwrap(), "through the pipe\n");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     }
 
     #[test]

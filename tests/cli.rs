@@ -390,6 +390,78 @@ fn several_tunnels_as_the_model_are_one_json_array_that_reads_back() {
     assert_eq!(text(&again.stdout), text(&o.stdout));
 }
 
+/// Staged files are closed as they are written: 5,000 tunnels convert
+/// with 64 descriptors, and a second run over the same output leaves no
+/// staged file behind.
+#[test]
+fn thousands_of_tunnels_convert_with_few_descriptors() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    for i in 0..5000u32 {
+        let (a, b) = (i / 250, i % 250);
+        fs::write(
+            input.join(format!("ifcfg-tun{i}")),
+            format!(
+                "DEVICE=tun{i}\nTYPE=GRE\nMY_OUTER_IPADDR=192.0.2.{}\nPEER_OUTER_IPADDR=198.51.100.{}\n\
+                 MY_INNER_IPADDR=10.{a}.{b}.1/30\nKEY={}\n",
+                1 + b,
+                1 + a,
+                i + 1
+            ),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("out");
+    for _ in 0..2 {
+        let o = Command::new("sh")
+            .args(["-c", "ulimit -n 64 && exec \"$0\" \"$@\""])
+            .arg(env!("CARGO_BIN_EXE_grecfg"))
+            .args(["convert", s(&input), "--to", "nm", "--output-dir", s(&out), "-q"])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    }
+    let names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names.len(),
+        5000,
+        "{:?}",
+        names
+            .iter()
+            .filter(|n| !n.ends_with(".nmconnection"))
+            .collect::<Vec<_>>()
+    );
+    let k = fs::read_to_string(out.join("tun4321.nmconnection")).unwrap();
+    assert!(
+        k.contains("input-key=4322\n") && k.contains("remote=198.51.100.18\n"),
+        "{k}"
+    );
+}
+
+#[test]
+fn dash_o_dev_stdout_writes_into_the_pipe() {
+    let o = grecfg(&[
+        "convert",
+        s(&fixture("seed000-gre_hk", "input/ifcfg-gre_hk")),
+        "--to",
+        "nm",
+        "-o",
+        "/dev/stdout",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        fs::read_to_string(fixture("seed000-gre_hk", "expected/gre_hk.nmconnection")).unwrap()
+    );
+}
+
 #[test]
 fn an_undetectable_input_names_every_readable_format() {
     let o = grecfg_stdin(&["convert", "--to", "nm", "-"], "hello\n");
