@@ -301,10 +301,12 @@ impl Stage {
             let dev = fs::metadata(&dir).map_err(|e| io_fail(&dir, "read", e))?.dev();
             self.dirs.insert(dir.clone(), dev);
         }
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!("{STAGED_PREFIX}{}-", std::process::id()))
-            .tempfile_in(&dir)
-            .map_err(|e| io_fail(&dir, "create a file in", e))?;
+        let mut tmp = signals::staging(|| {
+            tempfile::Builder::new()
+                .prefix(&format!("{STAGED_PREFIX}{}-", std::process::id()))
+                .tempfile_in(&dir)
+        })
+        .map_err(|e| io_fail(&dir, "create a file in", e))?;
         tmp.write_all(file.contents.as_bytes())
             .map_err(|e| io_fail(path, "write", e))?;
         tmp.as_file()
@@ -334,7 +336,71 @@ impl Stage {
                 .map_err(|e| io_fail(&path, "replace", e.error))?;
             dirs.insert(parent_dir(&path));
         }
+        signals::done();
         Ok(dirs)
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP while files are staged: the staged files
+/// are removed before grecfg exits (with 128 + the signal's number), so an
+/// interrupted run leaves nothing behind. The signals are blocked and
+/// waited for by a thread of their own, which can take the lock the
+/// staging holds; a file is registered in the same critical section that
+/// creates it, so none escapes.
+mod signals {
+    use std::path::PathBuf;
+    use std::sync::{Mutex, Once};
+
+    static STAGED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    static WATCH: Once = Once::new();
+
+    fn set() -> libc::sigset_t {
+        // SAFETY: sigemptyset initialises the set before sigaddset reads it.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                libc::sigaddset(&mut set, sig);
+            }
+            set
+        }
+    }
+
+    fn watch() {
+        let set = set();
+        // SAFETY: `set` is initialised; blocking in this thread before the
+        // watcher is spawned makes both (the only threads) block them.
+        unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) };
+        std::thread::spawn(move || {
+            let mut sig = 0;
+            // SAFETY: `set` and `sig` are valid for the call.
+            if unsafe { libc::sigwait(&set, &mut sig) } != 0 {
+                return;
+            }
+            let staged = STAGED.lock().unwrap_or_else(|e| e.into_inner());
+            for p in staged.iter() {
+                let _ = std::fs::remove_file(p);
+            }
+            // SAFETY: ends the process without running anything else,
+            // the lock still held so that nothing more is staged.
+            unsafe { libc::_exit(128 + sig) };
+        });
+    }
+
+    /// The staged files are in place: nothing is left to remove.
+    pub(super) fn done() {
+        STAGED.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    /// Create a staged file through `create`, registered for removal.
+    pub(super) fn staging(
+        create: impl FnOnce() -> std::io::Result<tempfile::NamedTempFile>,
+    ) -> std::io::Result<tempfile::NamedTempFile> {
+        WATCH.call_once(watch);
+        let mut staged = STAGED.lock().unwrap_or_else(|e| e.into_inner());
+        let f = create()?;
+        staged.push(f.path().to_path_buf());
+        Ok(f)
     }
 }
 

@@ -444,6 +444,62 @@ fn thousands_of_tunnels_convert_with_few_descriptors() {
     );
 }
 
+/// SIGTERM at any moment of a large run leaves no staged file behind:
+/// either the run finished (exit 0) or it was stopped (exit 143) and the
+/// output directory holds only whole files.
+#[test]
+fn a_terminated_run_leaves_no_staged_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    for i in 0..3000u32 {
+        fs::write(
+            input.join(format!("ifcfg-tun{i}")),
+            format!(
+                "DEVICE=tun{i}\nTYPE=GRE\nPEER_OUTER_IPADDR=198.51.100.{}\nKEY={}\n",
+                1 + i % 250,
+                i + 1
+            ),
+        )
+        .unwrap();
+    }
+    let mut stopped = 0;
+    for delay_ms in [50u64, 150, 300, 450, 600, 800, 1000, 1300] {
+        let out = dir.path().join(format!("out{delay_ms}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_grecfg"))
+            .args(["convert", s(&input), "--to", "nm", "--output-dir", s(&out), "-q"])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        // SAFETY: kill(2) on the child we spawned.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let status = child.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        match (status.code(), status.signal()) {
+            (Some(0), _) => {}
+            // Stopped while staging (143), or before anything was staged.
+            (Some(143), _) | (None, Some(libc::SIGTERM)) => stopped += 1,
+            other => panic!("{other:?} after SIGTERM at {delay_ms} ms"),
+        }
+        let staged: Vec<String> = fs::read_dir(&out)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with(".grecfg-staged-"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(
+            staged.is_empty(),
+            "SIGTERM at {delay_ms} ms left {} staged files",
+            staged.len()
+        );
+    }
+    eprintln!("{stopped} of 8 runs were stopped by SIGTERM");
+}
+
 #[test]
 fn dash_o_dev_stdout_writes_into_the_pipe() {
     let o = grecfg(&[
