@@ -12,9 +12,17 @@ use crate::format::Format;
 use crate::nm::dbus::{self, Dict, ErrorKind, Nm, NmError, Outcome, Profile};
 use crate::nm::settings;
 
+/// A line of what activate does on standard output; a closed standard
+/// output loses the report, not the work.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        let _ = crate::diag::print_out(&format!("{}\n", format_args!($($arg)*)));
+    }};
+}
+
 fn say(quiet: bool, msg: impl std::fmt::Display) {
     if !quiet {
-        eprintln!("grecfg: {msg}");
+        crate::diag::say(msg);
     }
 }
 
@@ -23,7 +31,7 @@ fn print_diag(d: &Diagnostic, quiet: bool) {
     if quiet && d.severity != Severity::Error {
         return;
     }
-    eprintln!("grecfg: {d}");
+    crate::diag::say(d);
 }
 
 /// A NetworkManager error as a diagnostic, and its exit status.
@@ -80,7 +88,7 @@ pub fn run_activate(args: ActivateArgs) -> Exit {
         Err(e) => {
             if args.dry_run {
                 for w in &wanted {
-                    print!("{}", dbus::describe(&w.dict));
+                    let _ = crate::diag::print_out(&dbus::describe(&w.dict));
                 }
             }
             return nm_fail(&e);
@@ -96,21 +104,21 @@ pub fn run_activate(args: ActivateArgs) -> Exit {
             }
         };
         if args.dry_run {
-            print!("{}", dbus::describe(&w.dict));
+            let _ = crate::diag::print_out(&dbus::describe(&w.dict));
             match &plan {
-                Plan::Add => println!(
+                Plan::Add => out!(
                     "# would add profile {} ({}){}",
                     w.name,
                     w.uuid,
                     if args.in_memory { " in memory" } else { "" }
                 ),
-                Plan::Update { existing, changed } => println!(
+                Plan::Update { existing, changed } => out!(
                     "# would update profile {} ({}): {}",
                     existing.id(),
                     existing.uuid(),
                     changed.join(", ")
                 ),
-                Plan::Unchanged { existing } => println!(
+                Plan::Unchanged { existing } => out!(
                     "# profile {} ({}) is up to date: nothing to do",
                     existing.id(),
                     existing.uuid()
@@ -313,7 +321,7 @@ fn apply(nm: &Nm, w: &Wanted, plan: Plan, args: &ActivateArgs) -> Result<Exit, N
             } else {
                 info.addresses.join(", ")
             };
-            println!("{dev}: activated: {addrs}");
+            out!("{dev}: activated: {addrs}");
             Ok(Exit::Ok)
         }
         Outcome::Failed(reason) => Err(NmError::failed(format!(

@@ -53,6 +53,23 @@ pub enum Code {
     MtuOverUnderlay,
 }
 
+/// One line on standard error, after `grecfg: `. A closed or broken
+/// standard error (`2>&1 | head -n1`) is no reason to stop, let alone to
+/// panic: the line is dropped.
+pub fn say(line: impl fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "grecfg: {line}");
+}
+
+/// Text on standard output, flushed. A closed pipe (`| head -c1`) is an
+/// error for the caller to turn into its exit status, never a panic.
+pub fn print_out(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
 /// A problem found in the model, naming the field it concerns (`name`,
 /// `input_key`, `addresses[0]`, ...) so that the caller can point at the
 /// input line the field came from.

@@ -1,6 +1,5 @@
 #![allow(clippy::result_large_err)]
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -85,7 +84,7 @@ fn print_diag(d: &Diagnostic, quiet: bool) {
     if quiet && d.severity != Severity::Error {
         return;
     }
-    eprintln!("grecfg: {d}");
+    grecfg::diag::say(d);
 }
 
 fn destination(args: &CommonArgs) -> Result<Destination, Fail> {
@@ -135,12 +134,7 @@ fn emit(conv: Conversion, to: Format, args: &CommonArgs, dest: Destination) -> R
                 }
                 _ => write::to_stdout(&files),
             };
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .map_err(|e| {
-                    Fail::Io(Diagnostic::error(format!("cannot write standard output: {e}")).into())
-                })?;
+            write_stdout(&text)?;
             Ok(Exit::Ok)
         }
         _ => {
@@ -149,7 +143,7 @@ fn emit(conv: Conversion, to: Format, args: &CommonArgs, dest: Destination) -> R
             if args.diff {
                 return match write::diff(&plan, &root)? {
                     Some(d) => {
-                        print!("{d}");
+                        write_stdout(&d)?;
                         Ok(Exit::Found)
                     }
                     None => Ok(Exit::Ok),
@@ -158,7 +152,7 @@ fn emit(conv: Conversion, to: Format, args: &CommonArgs, dest: Destination) -> R
             write::commit(&plan, &root)?;
             if !args.quiet {
                 for change in &plan {
-                    eprintln!("grecfg: wrote {}", change.path.display());
+                    grecfg::diag::say(format_args!("wrote {}", change.path.display()));
                 }
             }
             Ok(Exit::Ok)
@@ -259,8 +253,6 @@ fn run_mtu(args: MtuArgs) -> Result<Exit, Fail> {
 }
 
 fn write_stdout(text: &str) -> Result<(), Fail> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|_| out.flush())
+    grecfg::diag::print_out(text)
         .map_err(|e| Fail::Io(Diagnostic::error(format!("cannot write standard output: {e}")).into()))
 }

@@ -500,6 +500,45 @@ fn a_terminated_run_leaves_no_staged_files() {
     eprintln!("{stopped} of 8 runs were stopped by SIGTERM");
 }
 
+/// A reader that goes away (`| head -n1`) is no reason to panic (exit
+/// 101): a standard error whose reader is gone loses the warnings, not the
+/// work; a standard output whose reader is gone is an I/O error (3).
+#[test]
+fn closed_pipes_are_an_orderly_exit() {
+    // gre_hk has a warning for standard error.
+    let input = fixture("seed000-gre_hk", "input/ifcfg-gre_hk");
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = Command::new(env!("CARGO_BIN_EXE_grecfg"))
+        .args(["convert", s(&input), "--to", "nm"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(writer)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        text(&o.stdout),
+        fs::read_to_string(fixture("seed000-gre_hk", "expected/gre_hk.nmconnection")).unwrap()
+    );
+    // The status itself: a pipe whose reader is gone before grecfg writes.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = Command::new(env!("CARGO_BIN_EXE_grecfg"))
+        .args(["convert", s(&input), "--to", "nm"])
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("cannot write standard output"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
 #[test]
 fn dash_o_dev_stdout_writes_into_the_pipe() {
     let o = grecfg(&[
