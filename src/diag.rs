@@ -135,6 +135,10 @@ pub struct Source {
     /// Where it was read from, if a file (used to find companion files).
     pub path: Option<PathBuf>,
     pub text: String,
+    /// Where each line starts, made on the first location asked for, so
+    /// that a location costs a binary search rather than a scan of the
+    /// text (which made readers quadratic in their input).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Source {
@@ -143,19 +147,33 @@ impl Source {
             name: name.into(),
             path,
             text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
+    /// The text of 1-based line `line` (line 0 is line 1), without its end.
+    fn line_text(&self, line: usize) -> &str {
+        let starts = self.line_starts();
+        let i = line.saturating_sub(1);
+        let Some(&start) = starts.get(i) else {
+            return "";
+        };
+        let end = starts.get(i + 1).map_or(self.text.len(), |&next| next - 1);
+        &self.text[start..end]
     }
 
     /// A location at 1-based `line`, 1-based `column` (in characters),
     /// spanning `len` characters (at least one caret is drawn).
     pub fn loc(&self, line: usize, column: usize, len: usize) -> Location {
-        let text = self
-            .text
-            .split('\n')
-            .nth(line.saturating_sub(1))
-            .unwrap_or("")
-            .trim_end_matches('\r')
-            .to_string();
+        let text = self.line_text(line).trim_end_matches('\r').to_string();
         Location {
             file: self.name.clone(),
             line,
@@ -168,9 +186,9 @@ impl Source {
     /// A location from a byte offset into `text`.
     pub fn loc_at(&self, offset: usize, len_bytes: usize) -> Location {
         let offset = offset.min(self.text.len());
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset);
+        let line_start = starts[line - 1];
         let column = self.text[line_start..offset].chars().count() + 1;
         let end = (offset + len_bytes).min(self.text.len());
         let len = self.text.get(offset..end).map_or(1, |s| s.chars().count());
@@ -578,6 +596,67 @@ mod tests {
             d.to_string(),
             "ifcfg-tun0:2:5: error: not a GRE key\n 2 | KEY=lichenhao\n   |     ^^^^^^^^^\n  hint: use a number"
         );
+    }
+
+    /// The scan the line index replaces, as the reference it must agree with.
+    fn scanned(src: &Source, offset: usize, len_bytes: usize) -> Location {
+        let offset = offset.min(src.text.len());
+        let before = &src.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = src.text[line_start..offset].chars().count() + 1;
+        let end = (offset + len_bytes).min(src.text.len());
+        let len = src.text.get(offset..end).map_or(1, |s| s.chars().count());
+        let text = src
+            .text
+            .split('\n')
+            .nth(line - 1)
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_string();
+        Location {
+            file: src.name.clone(),
+            line,
+            column,
+            len,
+            line_text: Some(text),
+        }
+    }
+
+    #[test]
+    fn the_line_index_finds_what_a_scan_finds() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "DEVICE=gre1\r\nKEY=1\r\n",
+            "x=ä\n\n\ny=日本\nz",
+            "\n\nlast line without end",
+        ] {
+            let src = Source::new("f", None, text);
+            for offset in (0..=text.len() + 2).filter(|&o| o >= text.len() || text.is_char_boundary(o)) {
+                for len in [0, 1, 3] {
+                    assert_eq!(
+                        src.loc_at(offset, len),
+                        scanned(&src, offset, len),
+                        "{text:?} at {offset}+{len}"
+                    );
+                }
+            }
+            for line in 0..6 {
+                let want = text
+                    .split('\n')
+                    .nth(line.max(1) - 1)
+                    .unwrap_or("")
+                    .trim_end_matches('\r');
+                assert_eq!(
+                    src.loc(line, 1, 1).line_text.as_deref(),
+                    Some(want),
+                    "{text:?} line {line}"
+                );
+            }
+        }
     }
 
     #[test]
