@@ -127,110 +127,75 @@ fn meta_of(kind: Format) -> &'static Meta {
 
 /// What the registry knows of the formats written around a tunnel.
 pub(crate) const FIREWALLD: Meta = Meta {
-    name: "firewalld",
-    aliases: &[],
-    help: "firewalld rules admitting the tunnel from its peer: a `firewall-cmd` script (written only)",
     render_help: Some("firewall-cmd rules admitting the tunnel (`firewalld-NAME.sh`)"),
-    role: Role::Around,
-    read: None,
-    lower,
-    write: write_firewalld,
-    names: &[],
-    sniff: None,
-    skipped_suffixes: &[],
-    companions: &[],
-    tunnels_only: None,
-    system_dirs: &[],
-    outputs: &[Output::new(|t| format!("firewalld-{}.sh", t.name), 0o755).template("firewalld.sh.j2")],
-    stdout_many: None,
+    ..Meta::new(
+        "firewalld",
+        "firewalld rules admitting the tunnel from its peer: a `firewall-cmd` script (written only)",
+        Role::Around,
+        lower,
+        write_firewalld,
+        &[Output::new(|t| format!("firewalld-{}.sh", t.name), 0o755).template("firewalld.sh.j2")],
+    )
 };
 
 pub(crate) const NFTABLES: Meta = Meta {
-    name: "nftables",
-    aliases: &[],
-    help: "nftables rules in a table of the tunnel's own: an `nft -f` file (written only)",
     render_help: Some("An nft -f file with the tunnel's own table (`grecfg-NAME.nft`)"),
-    role: Role::Around,
-    read: None,
-    lower,
-    write: write_nftables,
-    names: &[],
-    sniff: None,
-    skipped_suffixes: &[],
-    companions: &[],
-    tunnels_only: None,
-    system_dirs: &[],
-    outputs: &[Output::new(|t| format!("grecfg-{}.nft", t.name), 0o644).template("nftables.nft.j2")],
-    stdout_many: None,
+    ..Meta::new(
+        "nftables",
+        "nftables rules in a table of the tunnel's own: an `nft -f` file (written only)",
+        Role::Around,
+        lower,
+        write_nftables,
+        &[Output::new(|t| format!("grecfg-{}.nft", t.name), 0o644).template("nftables.nft.j2")],
+    )
 };
 
 pub(crate) const IPTABLES: Meta = Meta {
-    name: "iptables",
-    aliases: &[],
-    help: "iptables rules admitting the tunnel from its peer: a script (written only)",
     render_help: Some("iptables rules admitting the tunnel (`iptables-NAME.sh`)"),
-    role: Role::Around,
-    read: None,
-    lower,
-    write: write_iptables,
-    names: &[],
-    sniff: None,
-    skipped_suffixes: &[],
-    companions: &[],
-    tunnels_only: None,
-    system_dirs: &[],
-    outputs: &[Output::new(|t| format!("iptables-{}.sh", t.name), 0o755).template("iptables.sh.j2")],
-    stdout_many: None,
+    ..Meta::new(
+        "iptables",
+        "iptables rules admitting the tunnel from its peer: a script (written only)",
+        Role::Around,
+        lower,
+        write_iptables,
+        &[Output::new(|t| format!("iptables-{}.sh", t.name), 0o755).template("iptables.sh.j2")],
+    )
 };
 
 pub(crate) const SYSCTL: Meta = Meta {
-    name: "sysctl",
-    aliases: &[],
-    help: "A sysctl.d file turning forwarding on (written only)",
     render_help: Some("Forwarding on, for /etc/sysctl.d (`90-grecfg-NAME.conf`)"),
-    role: Role::Around,
-    read: None,
-    lower,
-    write: write_sysctl,
-    names: &[],
-    sniff: None,
-    skipped_suffixes: &[],
-    companions: &[],
-    tunnels_only: None,
-    system_dirs: &[],
-    outputs: &[Output::new(|t| format!("90-grecfg-{}.conf", t.name), 0o644)
-        .dir("etc/sysctl.d")
-        .template("sysctl.conf.j2")],
-    stdout_many: None,
+    ..Meta::new(
+        "sysctl",
+        "A sysctl.d file turning forwarding on (written only)",
+        Role::Around,
+        lower,
+        write_sysctl,
+        &[Output::new(|t| format!("90-grecfg-{}.conf", t.name), 0o644)
+            .dir("etc/sysctl.d")
+            .template("sysctl.conf.j2")],
+    )
 };
 
 pub(crate) const KEEPALIVE: Meta = Meta {
-    name: "keepalive",
-    aliases: &[],
-    help: "A keepalive: probe script, systemd service and timer (written only)",
     render_help: Some("A ping probe with its systemd service and timer (`grecfg-keepalive-NAME*`)"),
-    role: Role::Around,
-    read: None,
-    lower,
-    write: write_keepalive,
-    names: &[],
-    sniff: None,
-    skipped_suffixes: &[],
-    companions: &[],
-    tunnels_only: None,
-    system_dirs: &[],
-    outputs: &[
-        Output::new(|t| keepalive_script(&t.name), 0o755)
-            .dir("usr/local/sbin")
-            .template("keepalive.sh.j2"),
-        Output::new(|t| keepalive_unit(&t.name, "service"), 0o644)
-            .dir("etc/systemd/system")
-            .template("keepalive.service.j2"),
-        Output::new(|t| keepalive_unit(&t.name, "timer"), 0o644)
-            .dir("etc/systemd/system")
-            .template("keepalive.timer.j2"),
-    ],
-    stdout_many: None,
+    ..Meta::new(
+        "keepalive",
+        "A keepalive: probe script, systemd service and timer (written only)",
+        Role::Around,
+        lower,
+        write_keepalive,
+        &[
+            Output::new(|t| keepalive_script(&t.name), 0o755)
+                .dir("usr/local/sbin")
+                .template("keepalive.sh.j2"),
+            Output::new(|t| keepalive_unit(&t.name, "service"), 0o644)
+                .dir("etc/systemd/system")
+                .template("keepalive.service.j2"),
+            Output::new(|t| keepalive_unit(&t.name, "timer"), 0o644)
+                .dir("etc/systemd/system")
+                .template("keepalive.timer.j2"),
+        ],
+    )
 };
 
 fn inner_families(t: &Tunnel) -> Vec<Family> {

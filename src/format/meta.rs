@@ -84,6 +84,39 @@ pub struct Output {
     pub optional: bool,
 }
 
+impl Meta {
+    /// A format that reads nothing and has no file names, no companions
+    /// and no place on a machine to read from: every format's metadata
+    /// starts from this and says what it adds.
+    pub const fn new(
+        name: &'static str,
+        help: &'static str,
+        role: Role,
+        lower: LowerFn,
+        write: WriteFn,
+        outputs: &'static [Output],
+    ) -> Meta {
+        Meta {
+            name,
+            aliases: &[],
+            help,
+            render_help: None,
+            role,
+            read: None,
+            lower,
+            write,
+            names: &[],
+            sniff: None,
+            skipped_suffixes: &[],
+            companions: &[],
+            tunnels_only: None,
+            system_dirs: &[],
+            outputs,
+            stdout_many: None,
+        }
+    }
+}
+
 impl Output {
     pub const fn new(name: fn(&Tunnel) -> String, mode: u32) -> Output {
         Output {

@@ -45,14 +45,7 @@ fn looks_like_ifcfg(text: &str) -> bool {
 
 /// What the registry knows of ifcfg files.
 pub(crate) const META: Meta = Meta {
-    name: "ifcfg",
-    aliases: &[],
-    help: "RHEL/Fedora initscripts `ifcfg-NAME` (with `route-NAME`, `route6-NAME`, `keys-NAME`)",
-    render_help: None,
-    role: Role::Tunnel,
     read: Some(read),
-    lower,
-    write,
     names: &[Pattern::Prefix("ifcfg-")],
     sniff: Some(Sniff {
         rank: 5,
@@ -65,16 +58,22 @@ pub(crate) const META: Meta = Meta {
         otherwise: "not a tunnel (TYPE is not GRE, GRE6, IPIP, IPIP6 or EXTERNAL)",
     }),
     system_dirs: &["etc/sysconfig/network-scripts"],
-    outputs: &[
-        Output::new(|t| format!("ifcfg-{}", t.name), 0o644).dir("etc/sysconfig/network-scripts"),
-        Output::new(|t| format!("route-{}", t.name), 0o644)
-            .dir("etc/sysconfig/network-scripts")
-            .optional(),
-        Output::new(|t| format!("route6-{}", t.name), 0o644)
-            .dir("etc/sysconfig/network-scripts")
-            .optional(),
-    ],
-    stdout_many: None,
+    ..Meta::new(
+        "ifcfg",
+        "RHEL/Fedora initscripts `ifcfg-NAME` (with `route-NAME`, `route6-NAME`, `keys-NAME`)",
+        Role::Tunnel,
+        lower,
+        write,
+        &[
+            Output::new(|t| format!("ifcfg-{}", t.name), 0o644).dir("etc/sysconfig/network-scripts"),
+            Output::new(|t| format!("route-{}", t.name), 0o644)
+                .dir("etc/sysconfig/network-scripts")
+                .optional(),
+            Output::new(|t| format!("route6-{}", t.name), 0o644)
+                .dir("etc/sysconfig/network-scripts")
+                .optional(),
+        ],
+    )
 };
 
 const FORMAT: &str = "ifcfg";

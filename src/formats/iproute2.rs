@@ -36,25 +36,21 @@ use crate::script::{self, Dialect};
 
 /// What the registry knows of this format.
 pub(crate) const META: Meta = Meta {
-    name: "iproute2",
-    aliases: &[],
-    help: "iproute2 command lines (`NAME.ip`), as typed at a prompt",
     render_help: Some("iproute2 command lines (`NAME.ip`)"),
-    role: Role::Script,
     read: Some(read),
-    lower,
-    write,
     names: &[Pattern::Suffix(".ip")],
     sniff: Some(Sniff {
         rank: 3,
         test: |_, first| first.starts_with("ip ") || first.starts_with("[root@"),
     }),
-    skipped_suffixes: &[],
-    companions: &[],
-    tunnels_only: None,
-    system_dirs: &[],
-    outputs: &[Output::new(|t| format!("{}.ip", t.name), 0o644).template("iproute2.j2")],
-    stdout_many: None,
+    ..Meta::new(
+        "iproute2",
+        "iproute2 command lines (`NAME.ip`), as typed at a prompt",
+        Role::Script,
+        lower,
+        write,
+        &[Output::new(|t| format!("{}.ip", t.name), 0o644).template("iproute2.j2")],
+    )
 };
 
 /// `ip` command lines as typed at a prompt; prompts are skipped.

@@ -22,33 +22,31 @@ use crate::nm::settings::{
 
 /// What the registry knows of this format.
 pub(crate) const META: Meta = Meta {
-    name: "nm",
     aliases: &["keyfile"],
-    help: "NetworkManager keyfile `NAME.nmconnection` (alias: keyfile)",
-    render_help: None,
-    role: Role::Tunnel,
     read: Some(read),
-    lower,
-    write,
     names: &[Pattern::Suffix(".nmconnection")],
     sniff: Some(Sniff {
         rank: 4,
         test: |_, first| first.starts_with('['),
     }),
-    skipped_suffixes: &[],
-    companions: &[],
     tunnels_only: Some(TunnelFilter {
         is_tunnel,
         otherwise: "not a tunnel (its [connection] type is not ip-tunnel)",
     }),
-    // NetworkManager's keyfile plugin: persistent, runtime, vendor.
+    // NetworkManager's keyfile plugin: persistent, runtime, vendor.,
     system_dirs: &[
         "etc/NetworkManager/system-connections",
         "run/NetworkManager/system-connections",
         "usr/lib/NetworkManager/system-connections",
     ],
-    outputs: &[Output::new(|t| file_name(t.profile_id()), 0o600).dir("etc/NetworkManager/system-connections")],
-    stdout_many: None,
+    ..Meta::new(
+        "nm",
+        "NetworkManager keyfile `NAME.nmconnection` (alias: keyfile)",
+        Role::Tunnel,
+        lower,
+        write,
+        &[Output::new(|t| file_name(t.profile_id()), 0o600).dir("etc/NetworkManager/system-connections")],
+    )
 };
 
 /// Where each property of the dictionary was read: (setting, property,

@@ -8,25 +8,21 @@ use crate::model::Tunnel;
 
 /// What the registry knows of this format.
 pub(crate) const META: Meta = Meta {
-    name: "model",
-    aliases: &[],
-    help: "grecfg's tunnel model as JSON (the debugging view)",
-    render_help: None,
-    role: Role::Tunnel,
     read: Some(read),
-    lower,
-    write,
     names: &[Pattern::Suffix(".json")],
     sniff: Some(Sniff {
         rank: 2,
         test: |_, first| first.starts_with('{'),
     }),
-    skipped_suffixes: &[],
-    companions: &[],
-    tunnels_only: None,
-    system_dirs: &[],
-    outputs: &[Output::new(|t| format!("{}.json", t.name), 0o644)],
     stdout_many: Some(stdout_many),
+    ..Meta::new(
+        "model",
+        "grecfg's tunnel model as JSON (the debugging view)",
+        Role::Tunnel,
+        lower,
+        write,
+        &[Output::new(|t| format!("{}.json", t.name), 0o644)],
+    )
 };
 
 pub(crate) fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {

@@ -13,25 +13,20 @@ use crate::script::{self, Dialect};
 
 /// What the registry knows of this format.
 pub(crate) const META: Meta = Meta {
-    name: "nmcli",
-    aliases: &[],
-    help: "`nmcli connection add|modify` command lines (`NAME.nmcli`), mixed with iproute2 ones",
-    render_help: None,
-    role: Role::Tunnel,
     read: Some(read),
-    lower,
-    write,
     names: &[Pattern::Suffix(".nmcli")],
     sniff: Some(Sniff {
         rank: 1,
         test: |text, _| crate::script::starts_with_nmcli(text),
     }),
-    skipped_suffixes: &[],
-    companions: &[],
-    tunnels_only: None,
-    system_dirs: &[],
-    outputs: &[Output::new(|t| format!("{}.nmcli", t.name), 0o644)],
-    stdout_many: None,
+    ..Meta::new(
+        "nmcli",
+        "`nmcli connection add|modify` command lines (`NAME.nmcli`), mixed with iproute2 ones",
+        Role::Tunnel,
+        lower,
+        write,
+        &[Output::new(|t| format!("{}.nmcli", t.name), 0o644)],
+    )
 };
 
 pub(crate) fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {

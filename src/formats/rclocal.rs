@@ -12,14 +12,8 @@ use crate::script::{self, Dialect};
 
 /// What the registry knows of this format.
 pub(crate) const META: Meta = Meta {
-    name: "rc.local",
-    aliases: &[],
-    help: "A shell script (`rc.local-NAME`); written as a `start|stop` script",
     render_help: Some("A `start|stop` shell script (`rc.local-NAME`)"),
-    role: Role::Script,
     read: Some(read),
-    lower,
-    write,
     names: &[
         Pattern::Exact("rc.local"),
         Pattern::Prefix("rc.local-"),
@@ -29,14 +23,17 @@ pub(crate) const META: Meta = Meta {
         rank: 0,
         test: |text, _| text.starts_with("#!"),
     }),
-    skipped_suffixes: &[],
-    companions: &[],
-    tunnels_only: None,
     system_dirs: &["etc/rc.d"],
-    outputs: &[Output::new(|t| format!("rc.local-{}", t.name), 0o755)
-        .dir("etc/rc.d")
-        .template("rc.local.j2")],
-    stdout_many: None,
+    ..Meta::new(
+        "rc.local",
+        "A shell script (`rc.local-NAME`); written as a `start|stop` script",
+        Role::Script,
+        lower,
+        write,
+        &[Output::new(|t| format!("rc.local-{}", t.name), 0o755)
+            .dir("etc/rc.d")
+            .template("rc.local.j2")],
+    )
 };
 
 pub(crate) fn read(src: &Source, _: &ReadContext) -> Result<Vec<Parsed>, Failure> {

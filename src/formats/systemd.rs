@@ -9,24 +9,17 @@ use crate::model::Tunnel;
 
 /// What the registry knows of this format.
 pub(crate) const META: Meta = Meta {
-    name: "systemd",
-    aliases: &[],
-    help: "A oneshot systemd service (written only)",
     render_help: Some("A oneshot systemd service (`grecfg-tunnel-NAME.service`)"),
-    role: Role::Script,
-    read: None,
-    lower,
-    write,
-    names: &[],
-    sniff: None,
-    skipped_suffixes: &[],
-    companions: &[],
-    tunnels_only: None,
-    system_dirs: &[],
-    outputs: &[Output::new(|t| crate::render::unit_name(&t.name), 0o644)
-        .dir("etc/systemd/system")
-        .template("systemd.service.j2")],
-    stdout_many: None,
+    ..Meta::new(
+        "systemd",
+        "A oneshot systemd service (written only)",
+        Role::Script,
+        lower,
+        write,
+        &[Output::new(|t| crate::render::unit_name(&t.name), 0o644)
+            .dir("etc/systemd/system")
+            .template("systemd.service.j2")],
+    )
 };
 
 /// What iproute2 commands can hold.
