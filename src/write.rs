@@ -8,11 +8,7 @@
 //! for looking at what exists; [`commit`] carries the plan out all or
 //! nothing, as far as the filesystem allows.
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
@@ -21,6 +17,11 @@ use crate::codec::{OutputFile, Root};
 use crate::diag::{Diagnostic, Fail};
 use crate::format::Format;
 use crate::model::Tunnel;
+
+mod transaction;
+
+use transaction::io_fail;
+pub use transaction::Transaction;
 
 /// Where output goes.
 #[derive(Debug, Clone)]
@@ -204,204 +205,14 @@ pub fn diff(plan: &[Change], root: &Root) -> Result<Option<String>, Fail> {
     Ok((!out.is_empty()).then_some(out))
 }
 
-/// Carry out every planned change, all or nothing as far as the
-/// filesystem allows, as one transaction:
-///
-/// 1. every destination is checked first: a directory where a file should
-///    go is an error before anything is written;
-/// 2. each file is staged under a temporary name beside its target and
-///    closed at once, so the descriptors in use stay bounded whatever the
-///    number of files (temporary names are `.grecfg-staged-PID-*`; those a
-///    killed run left behind are removed when a later run stages into the
-///    same directory);
-/// 3. one `syncfs` per filesystem touched makes every staged file durable
-///    (instead of one fsync a file);
-/// 4. every staged file is renamed into place, then each directory touched
-///    is synced once, which makes the renames durable;
-/// 5. a destination that is not a regular file (a character device, a
-///    FIFO, a terminal behind `/dev/stdout`) is written into, never
-///    replaced;
-/// 6. retired files are removed last.
-///
-/// On any failure before the renames, every staged file is removed and
-/// nothing has changed.
+/// Carry out every planned change, all or nothing, as one
+/// [`Transaction`] (see its module for what survives what).
 pub fn commit(plan: &[Change], root: &Root) -> Result<(), Fail> {
-    let mut staged: Vec<(PathBuf, &OutputFile)> = Vec::new();
-    let mut into: Vec<(PathBuf, &OutputFile)> = Vec::new();
-    let mut retired: Vec<PathBuf> = Vec::new();
+    let mut t = Transaction::new(root);
     for change in plan {
-        let path = root.path(&change.path);
-        let Some(file) = change.file() else {
-            retired.push(path);
-            continue;
-        };
-        match fs::metadata(&path) {
-            Ok(m) if m.is_dir() => {
-                return Err(Fail::Io(
-                    Diagnostic::error(format!(
-                        "cannot write {}: it is a directory; nothing was written",
-                        path.display()
-                    ))
-                    .into(),
-                ))
-            }
-            Ok(m) if !m.is_file() => into.push((path, file)),
-            _ => staged.push((path, file)),
-        }
+        t.add(change)?;
     }
-
-    let mut stage = Stage::default();
-    for (path, file) in &staged {
-        stage.add(path, file)?;
-    }
-    stage.sync()?;
-    let dirs = stage.rename()?;
-    for (path, file) in into {
-        fs::OpenOptions::new()
-            .write(true)
-            .open(&path)
-            .and_then(|mut f| f.write_all(file.contents.as_bytes()))
-            .map_err(|e| io_fail(&path, "write", e))?;
-    }
-    let mut touched = dirs;
-    for path in retired {
-        match fs::remove_file(&path) {
-            Ok(()) => {
-                touched.insert(parent_dir(&path));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_fail(&path, "remove", e)),
-        }
-    }
-    for dir in &touched {
-        sync_dir(dir);
-    }
-    Ok(())
-}
-
-/// The prefix of grecfg's staged files: unmistakably grecfg's, with the
-/// process that wrote them.
-const STAGED_PREFIX: &str = ".grecfg-staged-";
-
-/// Files staged beside their targets, closed, not yet in place. Dropping
-/// it removes every staged file that was not renamed.
-#[derive(Default)]
-struct Stage {
-    files: Vec<(tempfile::TempPath, PathBuf)>,
-    /// Directories staged into, and the filesystem (device) of each.
-    dirs: BTreeMap<PathBuf, u64>,
-}
-
-impl Stage {
-    fn add(&mut self, path: &Path, file: &OutputFile) -> Result<(), Fail> {
-        let dir = parent_dir(path);
-        if !self.dirs.contains_key(&dir) {
-            fs::create_dir_all(&dir).map_err(|e| io_fail(&dir, "create directory", e))?;
-            remove_leftovers(&dir);
-            let dev = fs::metadata(&dir).map_err(|e| io_fail(&dir, "read", e))?.dev();
-            self.dirs.insert(dir.clone(), dev);
-        }
-        let mut tmp = signals::staging(|| {
-            tempfile::Builder::new()
-                .prefix(&format!("{STAGED_PREFIX}{}-", std::process::id()))
-                .tempfile_in(&dir)
-        })
-        .map_err(|e| io_fail(&dir, "create a file in", e))?;
-        tmp.write_all(file.contents.as_bytes())
-            .map_err(|e| io_fail(path, "write", e))?;
-        tmp.as_file()
-            .set_permissions(fs::Permissions::from_mode(file.mode))
-            .map_err(|e| io_fail(path, "set the mode of", e))?;
-        // Closed now: only the name is kept until the rename.
-        self.files.push((tmp.into_temp_path(), path.to_path_buf()));
-        Ok(())
-    }
-
-    /// One `syncfs` for each filesystem staged into.
-    fn sync(&self) -> Result<(), Fail> {
-        let mut synced = std::collections::BTreeSet::new();
-        for (dir, dev) in &self.dirs {
-            if synced.insert(*dev) {
-                syncfs(dir).map_err(|e| io_fail(dir, "sync the filesystem of", e))?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Every staged file into place; the directories that changed.
-    fn rename(mut self) -> Result<std::collections::BTreeSet<PathBuf>, Fail> {
-        let mut dirs = std::collections::BTreeSet::new();
-        for (tmp, path) in std::mem::take(&mut self.files) {
-            tmp.persist(&path)
-                .map_err(|e| io_fail(&path, "replace", e.error))?;
-            dirs.insert(parent_dir(&path));
-        }
-        signals::done();
-        Ok(dirs)
-    }
-}
-
-/// SIGINT, SIGTERM and SIGHUP while files are staged: the staged files
-/// are removed before grecfg exits (with 128 + the signal's number), so an
-/// interrupted run leaves nothing behind. The signals are blocked and
-/// waited for by a thread of their own, which can take the lock the
-/// staging holds; a file is registered in the same critical section that
-/// creates it, so none escapes.
-mod signals {
-    use std::path::PathBuf;
-    use std::sync::{Mutex, Once};
-
-    static STAGED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-    static WATCH: Once = Once::new();
-
-    fn set() -> libc::sigset_t {
-        // SAFETY: sigemptyset initialises the set before sigaddset reads it.
-        unsafe {
-            let mut set: libc::sigset_t = std::mem::zeroed();
-            libc::sigemptyset(&mut set);
-            for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-                libc::sigaddset(&mut set, sig);
-            }
-            set
-        }
-    }
-
-    fn watch() {
-        let set = set();
-        // SAFETY: `set` is initialised; blocking in this thread before the
-        // watcher is spawned makes both (the only threads) block them.
-        unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) };
-        std::thread::spawn(move || {
-            let mut sig = 0;
-            // SAFETY: `set` and `sig` are valid for the call.
-            if unsafe { libc::sigwait(&set, &mut sig) } != 0 {
-                return;
-            }
-            let staged = STAGED.lock().unwrap_or_else(|e| e.into_inner());
-            for p in staged.iter() {
-                let _ = std::fs::remove_file(p);
-            }
-            // SAFETY: ends the process without running anything else,
-            // the lock still held so that nothing more is staged.
-            unsafe { libc::_exit(128 + sig) };
-        });
-    }
-
-    /// The staged files are in place: nothing is left to remove.
-    pub(super) fn done() {
-        STAGED.lock().unwrap_or_else(|e| e.into_inner()).clear();
-    }
-
-    /// Create a staged file through `create`, registered for removal.
-    pub(super) fn staging(
-        create: impl FnOnce() -> std::io::Result<tempfile::NamedTempFile>,
-    ) -> std::io::Result<tempfile::NamedTempFile> {
-        WATCH.call_once(watch);
-        let mut staged = STAGED.lock().unwrap_or_else(|e| e.into_inner());
-        let f = create()?;
-        staged.push(f.path().to_path_buf());
-        Ok(f)
-    }
+    t.commit()
 }
 
 fn parent_dir(path: &Path) -> PathBuf {
@@ -411,54 +222,11 @@ fn parent_dir(path: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// Remove the staged files a killed grecfg left in `dir`: those whose
-/// process is gone. Another grecfg staging here now keeps its own.
-fn remove_leftovers(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(STAGED_PREFIX)) else {
-            continue;
-        };
-        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
-            continue;
-        };
-        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
-            let _ = fs::remove_file(e.path());
-        }
-    }
-}
-
-/// Flush every dirty file of the filesystem holding `dir` to disk.
-fn syncfs(dir: &Path) -> std::io::Result<()> {
-    let d = fs::File::open(dir)?;
-    // SAFETY: `d` is an open descriptor for the call's whole duration.
-    if unsafe { libc::syncfs(d.as_raw_fd()) } == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
-
-/// A rename or removal is durable only once its directory is synced.
-/// Filesystems that cannot sync a directory (some refuse with EINVAL) make
-/// renames durable by themselves, so a failure here is not reported.
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-}
-
-fn io_fail(path: &Path, what: &str, e: std::io::Error) -> Fail {
-    Fail::Io(Diagnostic::error(format!("cannot {what} {}: {e}", path.display())).into())
-}
-
 #[cfg(test)]
 mod tests {
-    use std::os::unix::fs::FileTypeExt;
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 
+    use super::transaction::STAGED_PREFIX;
     use super::*;
     use crate::model::Mode;
 
@@ -612,6 +380,68 @@ mod tests {
         match plan(&items, &Destination::Installed, &Root::SYSTEM) {
             Err(Fail::Input(f)) => assert!(f.diagnostics[0].message.contains("no place on a machine")),
             other => panic!("{other:?}"),
+        }
+    }
+
+    /// What a run killed in its renames leaves: staged files and a synced
+    /// journal. The next transaction in the directory finishes them; a
+    /// journal cut short (never synced) is not replayed, and the staged
+    /// files of a dead run without a journal are removed.
+    #[test]
+    fn a_killed_run_is_finished_by_its_journal_or_undone_without_one() {
+        use super::transaction::JOURNAL_PREFIX;
+        let dead = 4294967u32;
+        for whole in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let d = dir.path();
+            for n in ["a", "b", "gone"] {
+                fs::write(d.join(n), "old\n").unwrap();
+            }
+            fs::write(d.join(format!("{STAGED_PREFIX}{dead}-0")), "new a\n").unwrap();
+            fs::write(d.join(format!("{STAGED_PREFIX}{dead}-1")), "new b\n").unwrap();
+            fs::write(d.join(format!("{STAGED_PREFIX}{dead}-9")), "unclaimed\n").unwrap();
+            // `a` was renamed before the kill: its staged file is gone.
+            fs::remove_file(d.join(format!("{STAGED_PREFIX}{dead}-0"))).unwrap();
+            fs::write(d.join("a"), "new a\n").unwrap();
+            let mut j = format!(
+                "D\0{}\0S\00\00\0a\0S\00\01\0b\0R\0{}\0",
+                d.display(),
+                d.join("gone").display()
+            );
+            if !whole {
+                j.pop();
+            }
+            fs::write(d.join(format!("{JOURNAL_PREFIX}{dead}-0")), j).unwrap();
+
+            let f = file("c", "c\n", 0o644);
+            commit(
+                &[Change {
+                    path: "c".into(),
+                    action: Action::Create(&f),
+                }],
+                &Root::new(d),
+            )
+            .unwrap();
+            let read = |n: &str| fs::read_to_string(d.join(n)).ok();
+            if whole {
+                assert_eq!(read("b").as_deref(), Some("new b\n"), "finished");
+                assert_eq!(read("gone"), None, "retired");
+            } else {
+                assert_eq!(read("b").as_deref(), Some("old\n"), "not replayed");
+                assert_eq!(read("gone").as_deref(), Some("old\n"));
+            }
+            let mut names: Vec<String> = fs::read_dir(d)
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            let want: &[&str] = if whole {
+                &["a", "b", "c"]
+            } else {
+                &["a", "b", "c", "gone"]
+            };
+            assert_eq!(names, want, "no staged file or journal left");
         }
     }
 }
