@@ -71,10 +71,21 @@ file in it of the --from format or, without --from, of any format its name says 
 that are not tunnels and backups such as *.rpmsave are skipped, as initscripts does). `-` reads \
 standard input.\n\n\
 The result goes to standard output unless -o or --output-dir is given; several files on \
-standard output are separated by `# --- NAME ---` lines. Files are written atomically, \
-NetworkManager keyfiles with mode 0600, rc.local scripts with mode 0755.\n\n\
+standard output are separated by `# --- NAME ---` lines. Files are written all or nothing, \
+NetworkManager keyfiles with mode 0600, rc.local scripts with mode 0755: each is staged beside its \
+place, all are synced at once and then renamed into place; a run killed before the renames leaves \
+nothing changed, one killed during them is finished by the next grecfg writing into the same \
+directory. A FIFO or device given as the destination is written into, never replaced.\n\n\
 Whatever the target format cannot hold exactly is a warning on standard error naming the input \
-key and line; --strict turns warnings into errors. Nothing is written when there is an error.\n\n\
+key and line; --strict turns warnings into errors. Nothing is written when there is an error. \
+Errors are printed first, then warnings, then notes; a kind of diagnostic seen more than three \
+times (the same words but for numbers, addresses and names) is shown once in full and then \
+counted, with the first places it was seen. Up to ten files written are listed (all with -v), and \
+a summary line ends the run (\"converted 4,949 tunnels from 4,949 files into OUT; 4,949 warnings \
+of 1 kind\", or \"nothing written: 6 errors in 6 files\"). On a terminal a progress bar shows \
+after half a second. With --format json, one JSON document goes to standard output instead: every \
+diagnostic, the summary, the paths written, and the files themselves when they would have gone to \
+standard output.\n\n\
 Without a UUID in the input, NetworkManager profiles get a UUID derived from the interface name \
 (--uuid stable), so converting the same input again gives the same file.",
         Format::detected_names()
@@ -167,9 +178,17 @@ pub struct CommonArgs {
     #[arg(long, value_name = "DIR")]
     pub template_dir: Option<PathBuf>,
 
-    /// Do not print warnings and notes (errors are always printed)
-    #[arg(short, long)]
+    /// Do not print warnings, notes and the summary (errors are always printed)
+    #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// List every file written, however many
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// How diagnostics and the summary are reported
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 
     /// Input files or directories; `-` for standard input
     #[arg(required = true, value_name = "INPUT")]
@@ -290,6 +309,16 @@ pub enum CheckFormat {
     /// file:line:col: severity[ID]: message, the line, a caret and the hint
     Text,
     /// One JSON document (schema version 1)
+    Json,
+}
+
+/// How `convert`, `render` and `peer` report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Diagnostics on standard error, errors first, repeated ones collapsed, and a summary line
+    Text,
+    /// One JSON document on standard output with every diagnostic, the summary, and the
+    /// files when they would go to standard output (schema docs/grecfg.schema.json)
     Json,
 }
 

@@ -31,12 +31,91 @@ impl Input {
     }
 }
 
-/// Read the inputs named on the command line. A directory yields the
-/// tunnel files in it (see [`scan_dir`]); the notes say what was skipped
-/// and why.
-pub fn load_inputs(paths: &[PathBuf], from: Option<Format>) -> Result<(Vec<Input>, Vec<Diagnostic>), Fail> {
-    let mut inputs = Vec::new();
-    let mut notes = Vec::new();
+/// The inputs named on the command line, to be read one at a time as
+/// they are converted: a directory's files are listed by name at once and
+/// read when their turn comes, so memory holds one input at a time.
+#[derive(Default)]
+pub struct Inputs {
+    pending: Vec<Pending>,
+    /// What listing them found to say (an empty directory, ...).
+    pub notes: Vec<Diagnostic>,
+}
+
+enum Pending {
+    /// Read already (standard input).
+    Read(Input),
+    /// A file named on the command line: read in `format`, or the format
+    /// its name and content tell.
+    Named(PathBuf, Option<Format>),
+    /// A file found in a directory, by its name a file of `format`; one
+    /// that is not a tunnel is skipped with a note.
+    Found(PathBuf, Format),
+}
+
+impl Inputs {
+    /// How many inputs are listed (files, and standard input).
+    pub fn len(&self) -> usize {
+        self.pending.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pending.is_empty()
+    }
+
+    /// Read the `i`-th input: `Ok(None)` when it is skipped (with a note
+    /// to `out`).
+    fn open(&self, i: usize, out: &mut dyn Out) -> Result<Option<std::borrow::Cow<'_, Input>>, Fail> {
+        use std::borrow::Cow;
+        match &self.pending[i] {
+            Pending::Read(input) => Ok(Some(Cow::Borrowed(input))),
+            Pending::Named(path, from) => {
+                let source = read_file(path)?;
+                let format = resolve_format(*from, &source)?;
+                Ok(Some(Cow::Owned(Input {
+                    companions: companions_of(path),
+                    source,
+                    format,
+                })))
+            }
+            Pending::Found(path, format) => {
+                let source = read_file(path)?;
+                if let Some(filter) = &format.meta().tunnels_only {
+                    if !(filter.is_tunnel)(&source.text) {
+                        out.diagnostic(
+                            Diagnostic::note(format!("skipped: {}", filter.otherwise)).at(source.whole()),
+                        );
+                        return Ok(None);
+                    }
+                }
+                Ok(Some(Cow::Owned(Input {
+                    companions: companions_of(path),
+                    source,
+                    format: *format,
+                })))
+            }
+        }
+    }
+}
+
+impl Clone for Input {
+    fn clone(&self) -> Input {
+        let companions: Box<dyn Companions> = match &self.source.path {
+            Some(p) => companions_of(p),
+            None => Box::new(NoCompanions),
+        };
+        Input {
+            source: self.source.clone(),
+            format: self.format,
+            companions,
+        }
+    }
+}
+
+/// List the inputs named on the command line. A directory yields the
+/// tunnel files in it by name (see [`scan_dir`]); standard input is read
+/// now.
+pub fn list_inputs(paths: &[PathBuf], from: Option<Format>) -> Result<Inputs, Fail> {
+    let mut inputs = Inputs::default();
     for path in paths {
         if path.as_os_str() == "-" {
             let mut text = String::new();
@@ -45,11 +124,11 @@ pub fn load_inputs(paths: &[PathBuf], from: Option<Format>) -> Result<(Vec<Input
             })?;
             let source = Source::new("<stdin>", None, text);
             let format = resolve_format(from, &source)?;
-            inputs.push(Input {
+            inputs.pending.push(Pending::Read(Input {
                 source,
                 format,
                 companions: Box::new(NoCompanions),
-            });
+            }));
         } else if path.is_dir() {
             if let Some(f) = from.filter(|f| f.meta().names.is_empty() || !f.readable()) {
                 return Err(Fail::Input(
@@ -62,24 +141,34 @@ pub fn load_inputs(paths: &[PathBuf], from: Option<Format>) -> Result<(Vec<Input
                 ));
             }
             let before = inputs.len();
-            scan_dir(path, from, &mut inputs, &mut notes)?;
+            list_dir(path, from, &mut inputs)?;
             if inputs.len() == before {
                 let what = from.map_or(String::new(), |f| format!(" {}", f.name()));
-                notes.push(Diagnostic::warning(format!(
+                inputs.notes.push(Diagnostic::warning(format!(
                     "{}: no tunnel{what} files found",
                     path.display()
                 )));
             }
         } else {
-            let source = read_file(path)?;
-            let format = resolve_format(from, &source)?;
-            inputs.push(Input {
-                companions: companions_of(path),
-                source,
-                format,
-            });
+            inputs.pending.push(Pending::Named(path.clone(), from));
         }
     }
+    Ok(inputs)
+}
+
+/// Read the inputs named on the command line, all at once (see
+/// [`list_inputs`]); the notes say what was skipped and why.
+pub fn load_inputs(paths: &[PathBuf], from: Option<Format>) -> Result<(Vec<Input>, Vec<Diagnostic>), Fail> {
+    let listed = list_inputs(paths, from)?;
+    let mut read = Conversion::default();
+    let mut inputs = Vec::new();
+    for i in 0..listed.len() {
+        if let Some(input) = listed.open(i, &mut read)? {
+            inputs.push(input.into_owned());
+        }
+    }
+    let mut notes = listed.notes;
+    notes.extend(read.diagnostics);
     Ok((inputs, notes))
 }
 
@@ -94,6 +183,21 @@ pub(crate) fn scan_dir(
     inputs: &mut Vec<Input>,
     notes: &mut Vec<Diagnostic>,
 ) -> Result<(), Fail> {
+    let mut listed = Inputs::default();
+    list_dir(dir, format, &mut listed)?;
+    let mut read = Conversion::default();
+    for i in 0..listed.len() {
+        if let Some(input) = listed.open(i, &mut read)? {
+            inputs.push(input.into_owned());
+        }
+    }
+    notes.extend(read.diagnostics);
+    Ok(())
+}
+
+/// The tunnel files of `dir` by name, as [`scan_dir`] takes them, listed
+/// to be read later.
+fn list_dir(dir: &Path, format: Option<Format>, inputs: &mut Inputs) -> Result<(), Fail> {
     let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Fail::Io(Diagnostic::error(format!("cannot read {}: {e}", dir.display())).into()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -109,18 +213,7 @@ pub(crate) fn scan_dir(
         if !f.is_input_name(base) || !file.is_file() {
             continue;
         }
-        let source = read_file(&file)?;
-        if let Some(filter) = &f.meta().tunnels_only {
-            if !(filter.is_tunnel)(&source.text) {
-                notes.push(Diagnostic::note(format!("skipped: {}", filter.otherwise)).at(source.whole()));
-                continue;
-            }
-        }
-        inputs.push(Input {
-            companions: companions_of(&file),
-            source,
-            format: f,
-        });
+        inputs.pending.push(Pending::Found(file, f));
     }
     Ok(())
 }
@@ -235,34 +328,95 @@ impl Conversion {
     }
 }
 
+/// Where a conversion's results go as they are produced: a
+/// [`Conversion`] keeps them all; the command line stages each tunnel's
+/// files as it comes and keeps a digest of the diagnostics.
+pub trait Out {
+    fn diagnostic(&mut self, d: Diagnostic);
+    fn item(&mut self, item: Item);
+    /// One more input was read (not skipped).
+    fn input_read(&mut self) {}
+    /// `done` of `total` inputs are read.
+    fn progress(&mut self, _done: usize, _total: usize) {}
+}
+
+impl Out for Conversion {
+    fn diagnostic(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    fn item(&mut self, item: Item) {
+        self.items.push(item);
+    }
+}
+
 /// Convert every input. Every input is read and checked before the first
 /// error is returned, so the user sees all problems at once.
 pub fn convert(inputs: &[Input], to: Format, opts: &ConvertOptions) -> Result<Conversion, Fail> {
     let mut out = Conversion::default();
-    each_parsed(inputs, &mut out, |input, p, out| {
-        convert_one(p, &input.source, to, opts, out)
-    });
+    for input in inputs {
+        each_tunnel(input, &mut out, &mut |input, p, out| {
+            convert_one(p, &input.source, to, opts, out)
+        });
+    }
     finish(out, opts)
 }
 
-/// Read every input and hand each tunnel read to `f`, in order. An input
-/// that cannot be read adds its errors and the next one is read, so the
-/// user sees all problems at once.
-pub(crate) fn each_parsed(
-    inputs: &[Input],
-    out: &mut Conversion,
-    mut f: impl FnMut(&Input, Parsed, &mut Conversion),
-) {
-    for input in inputs {
-        match input.read() {
-            Ok(parsed) => {
-                for p in parsed {
-                    f(input, p, out);
-                }
+/// Convert every input listed, one at a time, each tunnel's result to
+/// `out` as soon as it is converted. An input that cannot be read stops
+/// the conversion (exit 3); one that cannot be read as its format adds its
+/// errors and the next one is read.
+pub fn stream(inputs: &Inputs, to: Format, opts: &ConvertOptions, out: &mut dyn Out) -> Result<(), Fail> {
+    each_input(inputs, out, &mut |input, p, out| {
+        convert_one(p, &input.source, to, opts, out)
+    })
+}
+
+/// Hand each tunnel of each listed input to `f`, reading the inputs one at
+/// a time.
+pub(crate) fn each_input(
+    inputs: &Inputs,
+    out: &mut dyn Out,
+    f: &mut dyn FnMut(&Input, Parsed, &mut dyn Out),
+) -> Result<(), Fail> {
+    for d in &inputs.notes {
+        out.diagnostic(d.clone());
+    }
+    let total = inputs.len();
+    for i in 0..total {
+        if let Some(input) = inputs.open(i, out)? {
+            out.input_read();
+            each_tunnel(&input, out, f);
+        }
+        out.progress(i + 1, total);
+    }
+    Ok(())
+}
+
+/// Read one input and hand each tunnel read to `f`, in order; an input
+/// that cannot be read adds its errors.
+fn each_tunnel(input: &Input, out: &mut dyn Out, f: &mut dyn FnMut(&Input, Parsed, &mut dyn Out)) {
+    match input.read() {
+        Ok(parsed) => {
+            for p in parsed {
+                f(input, p, out);
             }
-            Err(failure) => out.diagnostics.extend(failure.diagnostics),
+        }
+        Err(failure) => {
+            for d in failure.diagnostics {
+                out.diagnostic(d);
+            }
         }
     }
+}
+
+/// Apply `--strict` to one diagnostic: a warning becomes an error.
+pub(crate) fn strict(mut d: Diagnostic) -> Diagnostic {
+    if d.severity == Severity::Warning {
+        d.severity = Severity::Error;
+        d.message.push_str(" (--strict)");
+    }
+    d
 }
 
 /// Apply `--strict`, look for output files that collide, and fail when
@@ -270,12 +424,7 @@ pub(crate) fn each_parsed(
 pub(crate) fn finish(mut out: Conversion, opts: &ConvertOptions) -> Result<Conversion, Fail> {
     let mut diagnostics = std::mem::take(&mut out.diagnostics);
     if opts.strict {
-        for d in &mut diagnostics {
-            if d.severity == Severity::Warning {
-                d.severity = Severity::Error;
-                d.message.push_str(" (--strict)");
-            }
-        }
+        diagnostics = diagnostics.into_iter().map(strict).collect();
     }
     check_collisions(&out.items, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -285,29 +434,26 @@ pub(crate) fn finish(mut out: Conversion, opts: &ConvertOptions) -> Result<Conve
     Ok(out)
 }
 
-/// Validate and write one tunnel a reader produced, adding its files and
+/// Validate and write one tunnel a reader produced, handing its files and
 /// diagnostics to `out`.
-pub(crate) fn convert_one(
-    p: Parsed,
-    source: &Source,
-    to: Format,
-    opts: &ConvertOptions,
-    out: &mut Conversion,
-) {
+pub(crate) fn convert_one(p: Parsed, source: &Source, to: Format, opts: &ConvertOptions, out: &mut dyn Out) {
     let Parsed {
         tunnel,
         origins,
         warnings,
     } = p;
-    out.diagnostics.extend(warnings);
+    for w in warnings {
+        out.diagnostic(w);
+    }
     let problems = tunnel.validate();
     if !problems.is_empty() {
-        out.diagnostics
-            .extend(problems.iter().map(|p| origins.diagnose(Severity::Error, p)));
+        for p in &problems {
+            out.diagnostic(origins.diagnose(Severity::Error, p));
+        }
         return;
     }
     if let Some(p) = crate::mtu::check(&tunnel, crate::mtu::DEFAULT_UNDERLAY_MTU) {
-        out.diagnostics.push(origins.diagnose(Severity::Warning, &p));
+        out.diagnostic(origins.diagnose(Severity::Warning, &p));
     }
     let wopts = WriteOptions {
         uuid: opts.uuid,
@@ -317,24 +463,21 @@ pub(crate) fn convert_one(
     };
     match format::write(to, &tunnel, &wopts) {
         Ok(written) => {
-            out.diagnostics.extend(
-                written
-                    .warnings
-                    .iter()
-                    .map(|w| origins.diagnose(Severity::Warning, w)),
-            );
-            out.items.push(Item {
+            for w in &written.warnings {
+                out.diagnostic(origins.diagnose(Severity::Warning, w));
+            }
+            out.item(Item {
                 format: to,
                 tunnel: written.tunnel,
                 files: written.files,
             });
         }
         Err(errors) => {
-            out.diagnostics.extend(errors.iter().map(|e| {
+            for e in &errors {
                 let mut d = origins.diagnose(Severity::Error, e);
                 d.message = format!("cannot write {} as {}: {}", tunnel.name, to.name(), d.message);
-                d
-            }));
+                out.diagnostic(d);
+            }
         }
     }
 }

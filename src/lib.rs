@@ -14,6 +14,8 @@ pub mod cli;
 pub mod codec;
 pub mod convert;
 pub mod diag;
+pub mod digest;
+pub mod emit;
 pub mod exit;
 pub mod extras;
 pub mod format;

@@ -4,14 +4,15 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use grecfg::cli::{CheckArgs, CheckFormat, Cli, Command, CommonArgs, MtuArgs, PeerArgs};
+use grecfg::cli::{CheckArgs, CheckFormat, Cli, Command, CommonArgs, MtuArgs, PeerArgs, ReportFormat};
 use grecfg::codec::Root;
-use grecfg::convert::{self, Conversion};
+use grecfg::convert;
 use grecfg::diag::Fail;
 use grecfg::diag::{Diagnostic, Severity};
+use grecfg::emit::{Emit, Show};
 use grecfg::exit::Exit;
 use grecfg::format::Format;
-use grecfg::write::{self, Destination};
+use grecfg::write::Destination;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -106,67 +107,31 @@ fn destination(args: &CommonArgs) -> Result<Destination, Fail> {
 
 fn run_convert(to: Format, args: CommonArgs, extras: grecfg::extras::ExtrasOptions) -> Result<Exit, Fail> {
     let dest = destination(&args)?;
-    let (inputs, notes) = convert::load_inputs(&args.inputs, args.from)?;
-    for n in &notes {
-        print_diag(n, args.quiet);
-    }
     if let Some(dir) = &args.template_dir {
         // A broken template is the user's input error: report it once, first.
         grecfg::extras::environment(Some(dir))
             .map_err(|e| Fail::Input(Diagnostic::error(e.to_string()).into()))?;
     }
     let opts = args.convert_options(extras);
-    let conv = convert::convert(&inputs, to, &opts)?;
-    emit(conv, to, &args, dest)
+    let mut out = Emit::new(to, dest, Root::SYSTEM, show(&args));
+    let result = convert::list_inputs(&args.inputs, args.from)
+        .and_then(|inputs| convert::stream(&inputs, to, &opts, &mut out));
+    Ok(out.finish(result))
 }
 
-/// Print a conversion's diagnostics and write its files where asked.
-fn emit(conv: Conversion, to: Format, args: &CommonArgs, dest: Destination) -> Result<Exit, Fail> {
-    for d in &conv.diagnostics {
-        print_diag(d, args.quiet);
-    }
-    let files: Vec<_> = conv.files().collect();
-    match &dest {
-        Destination::Stdout => {
-            let text = match to.meta().stdout_many {
-                Some(join) if conv.items.len() > 1 => {
-                    join(&conv.items.iter().map(|i| &i.tunnel).collect::<Vec<_>>())
-                }
-                _ => write::to_stdout(&files),
-            };
-            write_stdout(&text)?;
-            Ok(Exit::Ok)
-        }
-        _ => {
-            let root = Root::SYSTEM;
-            let plan = write::plan(&conv.outputs(), &dest, &root)?;
-            if args.diff {
-                return match write::diff(&plan, &root)? {
-                    Some(d) => {
-                        write_stdout(&d)?;
-                        Ok(Exit::Found)
-                    }
-                    None => Ok(Exit::Ok),
-                };
-            }
-            write::commit(&plan, &root)?;
-            if !args.quiet {
-                for change in &plan {
-                    grecfg::diag::say(format_args!("wrote {}", change.path.display()));
-                }
-            }
-            Ok(Exit::Ok)
-        }
+fn show(args: &CommonArgs) -> Show {
+    Show {
+        quiet: args.quiet,
+        verbose: args.verbose,
+        json: args.format == ReportFormat::Json,
+        strict: args.strict,
+        diff: args.diff,
     }
 }
 
 fn run_peer(args: PeerArgs) -> Result<Exit, Fail> {
     let common = &args.common;
     let dest = destination(common)?;
-    let (inputs, notes) = convert::load_inputs(&common.inputs, common.from)?;
-    for n in &notes {
-        print_diag(n, common.quiet);
-    }
     if let Some(dir) = &common.template_dir {
         grecfg::render::environment(Some(dir))
             .map_err(|e| Fail::Input(Diagnostic::error(e.to_string()).into()))?;
@@ -179,8 +144,10 @@ fn run_peer(args: PeerArgs) -> Result<Exit, Fail> {
         peer_addresses: args.peer_address.clone(),
     };
     let opts = common.convert_options(Default::default());
-    let conv = grecfg::peer::convert(&inputs, args.to, &popts, &opts)?;
-    emit(conv, args.to, common, dest)
+    let mut out = Emit::new(args.to, dest, Root::SYSTEM, show(common));
+    let result = convert::list_inputs(&common.inputs, common.from)
+        .and_then(|inputs| grecfg::peer::stream(&inputs, args.to, &popts, &opts, &mut out));
+    Ok(out.finish(result))
 }
 
 fn run_check(args: CheckArgs) -> Result<Exit, Fail> {

@@ -33,7 +33,7 @@ use std::net::IpAddr;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use crate::codec::Parsed;
-use crate::convert::{self, Conversion, ConvertOptions, Input};
+use crate::convert::{self, Conversion, ConvertOptions, Input, Inputs, Out};
 use crate::diag::{Diagnostic, Fail, Location, Origins, Severity};
 use crate::format::Format;
 use crate::model::{Family, InnerAddress, Route, Tunnel};
@@ -296,26 +296,64 @@ pub fn convert(
 ) -> Result<Conversion, Fail> {
     let mut out = Conversion::default();
     let mut count = 0;
-    convert::each_parsed(inputs, &mut out, |input, p, out| {
-        count += 1;
-        out.diagnostics.extend(
-            p.warnings
-                .iter()
-                .filter(|w| w.severity >= Severity::Warning)
-                .cloned(),
-        );
-        match mirror(&p, popts) {
-            Ok(m) => convert::convert_one(m, &input.source, to, opts, out),
-            Err(errors) => out.diagnostics.extend(errors),
+    for input in inputs {
+        if let Ok(parsed) = input.read().map_err(|f| out.diagnostics.extend(f.diagnostics)) {
+            for p in parsed {
+                count += 1;
+                mirror_one(input, p, to, popts, opts, &mut out);
+            }
         }
-    });
+    }
+    check_count(count, popts, &mut out);
+    convert::finish(out, opts)
+}
+
+/// `grecfg peer` on inputs read one at a time, each mirror to `out` as
+/// soon as it is written.
+pub fn stream(
+    inputs: &Inputs,
+    to: Format,
+    popts: &PeerOptions,
+    opts: &ConvertOptions,
+    out: &mut dyn Out,
+) -> Result<(), Fail> {
+    let mut count = 0;
+    convert::each_input(inputs, out, &mut |input, p, out| {
+        count += 1;
+        mirror_one(input, p, to, popts, opts, out);
+    })?;
+    check_count(count, popts, out);
+    Ok(())
+}
+
+fn mirror_one(
+    input: &Input,
+    p: Parsed,
+    to: Format,
+    popts: &PeerOptions,
+    opts: &ConvertOptions,
+    out: &mut dyn Out,
+) {
+    for w in p.warnings.iter().filter(|w| w.severity >= Severity::Warning) {
+        out.diagnostic(w.clone());
+    }
+    match mirror(&p, popts) {
+        Ok(m) => convert::convert_one(m, &input.source, to, opts, out),
+        Err(errors) => {
+            for e in errors {
+                out.diagnostic(e);
+            }
+        }
+    }
+}
+
+fn check_count(count: usize, popts: &PeerOptions, out: &mut dyn Out) {
     if popts.name.is_some() && count > 1 {
-        out.diagnostics.push(
+        out.diagnostic(
             Diagnostic::error(format!("--name names one tunnel, but the inputs hold {count}"))
                 .hint("mirror the tunnels one at a time"),
         );
     }
-    convert::finish(out, opts)
 }
 
 /// The addresses of `t` with the peer NetworkManager's form implies: it

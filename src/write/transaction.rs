@@ -105,6 +105,10 @@ pub struct Transaction {
     /// Destinations that are not regular files, written into at commit.
     into: Vec<(PathBuf, String)>,
     retired: Vec<PathBuf>,
+    /// Directories this transaction created, parents first: removed again
+    /// when it is dropped uncommitted.
+    created: Vec<PathBuf>,
+    committed: bool,
 }
 
 impl Transaction {
@@ -117,6 +121,8 @@ impl Transaction {
             index: BTreeMap::new(),
             into: Vec::new(),
             retired: Vec::new(),
+            created: Vec::new(),
+            committed: false,
         }
     }
 
@@ -192,7 +198,13 @@ impl Transaction {
         if let Some(&i) = self.index.get(dir) {
             return Ok(i);
         }
+        let missing: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|d| !d.as_os_str().is_empty() && fs::symlink_metadata(d).is_err())
+            .map(Path::to_path_buf)
+            .collect();
         fs::create_dir_all(dir).map_err(|e| io_fail(dir, "create directory", e))?;
+        self.created.extend(missing.into_iter().rev());
         recover(dir);
         let dev = fs::metadata(dir).map_err(|e| io_fail(dir, "read", e))?.dev();
         let mut staged = self.lock();
@@ -204,7 +216,8 @@ impl Transaction {
     }
 
     /// Put everything staged in place (see the module's documentation).
-    pub fn commit(self) -> Result<(), Fail> {
+    pub fn commit(mut self) -> Result<(), Fail> {
+        self.committed = true;
         let mut staged = self.lock();
         let mut synced = std::collections::BTreeSet::new();
         for (dir, dev) in &staged.dirs {
@@ -258,6 +271,11 @@ impl Transaction {
 impl Drop for Transaction {
     fn drop(&mut self) {
         self.lock().remove_all();
+        if !self.committed {
+            for dir in self.created.iter().rev() {
+                let _ = fs::remove_dir(dir);
+            }
+        }
     }
 }
 
