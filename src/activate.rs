@@ -2,14 +2,17 @@
 //! NetworkManager over D-Bus. The profile sent is the one `convert --to nm`
 //! writes, from the same settings dictionary.
 
+use std::collections::{HashSet, VecDeque};
 use std::time::Duration;
+
+use zbus::zvariant::OwnedObjectPath;
 
 use crate::cli::{ActivateArgs, DeactivateArgs, DeleteArgs};
 use crate::convert;
 use crate::diag::{Diagnostic, Fail, Severity};
 use crate::exit::Exit;
 use crate::format::Format;
-use crate::nm::dbus::{self, Dict, ErrorKind, Nm, NmError, Outcome, Profile};
+use crate::nm::dbus::{self, Dict, ErrorKind, Nm, NmError, Outcome, Profile, Stored, Write};
 use crate::nm::settings;
 
 /// A line of what activate does on standard output; a closed standard
@@ -78,6 +81,41 @@ enum Plan {
     Unchanged { existing: Profile },
 }
 
+/// The UUIDs and interface names of the profiles a round adds, changes or
+/// brings up, before and after. An input that names one of them waits for
+/// the next round, and so is planned against what NetworkManager holds
+/// once the inputs before it are done, as if each input were sent alone.
+#[derive(Default)]
+struct Touched {
+    uuids: HashSet<String>,
+    names: HashSet<String>,
+}
+
+impl Touched {
+    /// Whether the input may find a profile of this round.
+    fn concerns(&self, w: &Wanted) -> bool {
+        (!w.uuid.is_empty() && self.uuids.contains(&w.uuid)) || self.names.contains(&w.name)
+    }
+
+    fn note(&mut self, w: &Wanted, plan: &Plan) {
+        let mut uuids = vec![w.uuid.clone()];
+        self.names.insert(w.name.clone());
+        if let Plan::Update { existing, .. } | Plan::Unchanged { existing } = plan {
+            uuids.push(existing.uuid());
+            if let Some(name) = existing.string("connection", "interface-name") {
+                self.names.insert(name);
+            }
+        }
+        self.uuids.extend(uuids.into_iter().filter(|u| !u.is_empty()));
+    }
+}
+
+/// Every input is planned against one reading of NetworkManager's profiles
+/// (one ListConnections, and the GetSettings of every profile at once),
+/// not one reading per input. The inputs go in rounds: a round's changes
+/// are sent together and its profiles brought up together; an input that
+/// concerns a profile of the round before it starts the next round, with a
+/// fresh reading.
 pub fn run_activate(args: ActivateArgs) -> Exit {
     let wanted = match prepare(&args) {
         Ok(w) => w,
@@ -95,53 +133,75 @@ pub fn run_activate(args: ActivateArgs) -> Exit {
         }
     };
     let mut status = Exit::Ok;
-    for mut w in wanted {
-        let plan = match plan(&nm, &mut w, args.in_memory) {
+    let mut hinted = HashSet::new();
+    let mut queue: VecDeque<Wanted> = wanted.into();
+    while !queue.is_empty() {
+        let profiles = match nm.snapshot() {
             Ok(p) => p,
-            Err(e) => {
-                status = status.max(nm_fail(&e));
-                continue;
-            }
+            Err(e) => return status.max(nm_fail(&e)),
         };
-        if args.dry_run {
-            let _ = crate::diag::print_out(&dbus::describe(&w.dict));
-            match &plan {
-                Plan::Add => out!(
-                    "# would add profile {} ({}){}",
-                    w.name,
-                    w.uuid,
-                    if args.in_memory { " in memory" } else { "" }
-                ),
-                Plan::Update { existing, changed } => out!(
-                    "# would update profile {} ({}): {}",
-                    existing.id(),
-                    existing.uuid(),
-                    changed.join(", ")
-                ),
-                Plan::Unchanged { existing } => out!(
-                    "# profile {} ({}) is up to date: nothing to do",
-                    existing.id(),
-                    existing.uuid()
-                ),
+        let mut round = Vec::new();
+        let mut touched = Touched::default();
+        while let Some(mut w) = queue.pop_front() {
+            // A dry run changes nothing: one reading holds for all.
+            if !args.dry_run && touched.concerns(&w) {
+                queue.push_front(w);
+                break;
             }
-            continue;
+            let plan = plan(&profiles, &mut w, args.in_memory);
+            touched.note(&w, &plan);
+            round.push((w, plan));
         }
-        match apply(&nm, &w, plan, &args) {
-            Ok(code) => status = status.max(code),
-            Err(e) => {
-                let (mut d, exit) = nm_error(&e);
-                if e.kind == ErrorKind::Failed && e.message.contains("Operation not supported") {
-                    d = d.hint(format!(
-                        "the kernel cannot create this tunnel: is its module loaded? (modprobe {})",
-                        w.module
-                    ));
-                }
-                print_diag(&d, false);
-                status = status.max(exit);
-            }
-        }
+        let code = if args.dry_run {
+            dry_run(&round, args.in_memory)
+        } else {
+            apply(&nm, &round, &args, &mut hinted)
+        };
+        status = status.max(code);
     }
     status
+}
+
+fn dry_run(round: &[(Wanted, Plan)], in_memory: bool) -> Exit {
+    for (w, plan) in round {
+        let _ = crate::diag::print_out(&dbus::describe(&w.dict));
+        match plan {
+            Plan::Add => out!(
+                "# would add profile {} ({}){}",
+                w.name,
+                w.uuid,
+                if in_memory { " in memory" } else { "" }
+            ),
+            Plan::Update { existing, changed } => out!(
+                "# would update profile {} ({}): {}",
+                existing.id(),
+                existing.uuid(),
+                changed.join(", ")
+            ),
+            Plan::Unchanged { existing } => out!(
+                "# profile {} ({}) is up to date: nothing to do",
+                existing.id(),
+                existing.uuid()
+            ),
+        }
+    }
+    Exit::Ok
+}
+
+/// Print what NetworkManager said about one tunnel; its exit status. The
+/// hint to load a kernel module comes with the first tunnel that needs it,
+/// not again with each of the others.
+fn tunnel_fail(w: &Wanted, e: &NmError, hinted: &mut HashSet<&'static str>) -> Exit {
+    let (mut d, exit) = nm_error(e);
+    if e.kind == ErrorKind::Failed && e.message.contains("Operation not supported") && hinted.insert(w.module)
+    {
+        d = d.hint(format!(
+            "the kernel cannot create this tunnel: is its module loaded? (modprobe {})",
+            w.module
+        ));
+    }
+    print_diag(&d, false);
+    exit
 }
 
 /// Read and convert the inputs exactly as `convert --to nm` does.
@@ -200,14 +260,17 @@ fn prepare(args: &ActivateArgs) -> Result<Vec<Wanted>, Exit> {
 }
 
 /// Find the profile (by UUID, then by interface name) and decide.
-fn plan(nm: &Nm, w: &mut Wanted, in_memory: bool) -> Result<Plan, NmError> {
-    let existing = match nm.by_uuid(&w.uuid)? {
-        Some(path) => Some(nm.profile(&path)?),
+fn plan(profiles: &[Stored], w: &mut Wanted, in_memory: bool) -> Plan {
+    let by_uuid = (!w.uuid.is_empty())
+        .then(|| profiles.iter().find(|s| s.profile.uuid() == w.uuid))
+        .flatten();
+    let existing = match by_uuid {
+        Some(s) => Some(s),
         None => {
-            let mut found: Vec<Profile> = nm
-                .profiles()?
-                .into_iter()
-                .filter(|p| {
+            let found: Vec<&Stored> = profiles
+                .iter()
+                .filter(|s| {
+                    let p = &s.profile;
                     p.string("connection", "type").as_deref() == Some("ip-tunnel")
                         && p.string("connection", "interface-name").as_deref() == Some(w.name.as_str())
                 })
@@ -215,7 +278,7 @@ fn plan(nm: &Nm, w: &mut Wanted, in_memory: bool) -> Result<Plan, NmError> {
             if found.len() > 1 {
                 let list: Vec<String> = found
                     .iter()
-                    .map(|p| format!("{} ({})", p.id(), p.uuid()))
+                    .map(|s| format!("{} ({})", s.profile.id(), s.profile.uuid()))
                     .collect();
                 print_diag(
                     &Diagnostic::warning(format!(
@@ -227,11 +290,15 @@ fn plan(nm: &Nm, w: &mut Wanted, in_memory: bool) -> Result<Plan, NmError> {
                     false,
                 );
             }
-            (!found.is_empty()).then(|| found.remove(0))
+            found.first().copied()
         }
     };
-    let Some(existing) = existing else {
-        return Ok(Plan::Add);
+    let Some(Stored {
+        profile: existing,
+        unsaved,
+    }) = existing.cloned()
+    else {
+        return Plan::Add;
     };
     // A profile found by interface name keeps its UUID.
     let uuid = existing.uuid();
@@ -244,95 +311,136 @@ fn plan(nm: &Nm, w: &mut Wanted, in_memory: bool) -> Result<Plan, NmError> {
     }
     let mut changed = dbus::differences(&w.dict, &existing.settings);
     // A profile kept in memory only is saved unless --in-memory.
-    if !in_memory && nm.storage(&existing.path)?.unsaved {
+    if !in_memory && unsaved {
         changed.push("saved to disk".into());
     }
-    Ok(if changed.is_empty() {
+    if changed.is_empty() {
         Plan::Unchanged { existing }
     } else {
         Plan::Update { existing, changed }
-    })
+    }
 }
 
-fn apply(nm: &Nm, w: &Wanted, plan: Plan, args: &ActivateArgs) -> Result<Exit, NmError> {
+/// Send a round's changes at once, then bring its profiles up at once.
+fn apply(nm: &Nm, round: &[(Wanted, Plan)], args: &ActivateArgs, hinted: &mut HashSet<&'static str>) -> Exit {
     let q = args.quiet;
-    let storage = if args.in_memory {
-        dbus::FLAG_IN_MEMORY
-    } else {
-        dbus::FLAG_TO_DISK
-    };
-    let (path, unchanged) = match plan {
-        Plan::Add => {
-            let path = nm.add(&w.dict, storage | dbus::FLAG_BLOCK_AUTOCONNECT)?;
-            say(
-                q,
-                format!(
-                    "added profile {} ({}){}",
-                    w.name,
-                    w.uuid,
-                    if args.in_memory { " in memory" } else { "" }
-                ),
-            );
-            (path, false)
+    let flags = dbus::FLAG_BLOCK_AUTOCONNECT
+        | if args.in_memory {
+            dbus::FLAG_IN_MEMORY
+        } else {
+            dbus::FLAG_TO_DISK
+        };
+    let writes = round.iter().filter_map(|(w, plan)| match plan {
+        Plan::Add => Some(Write::Add {
+            dict: w.dict.clone(),
+            flags,
+        }),
+        Plan::Update { existing, .. } => Some(Write::Update {
+            path: existing.path.clone(),
+            dict: w.dict.clone(),
+            flags,
+        }),
+        Plan::Unchanged { .. } => None,
+    });
+    let mut written = nm.write_all(writes.collect()).into_iter();
+    let mut status = Exit::Ok;
+    // (input, profile, whether it was left as it was)
+    let mut up: Vec<(&Wanted, OwnedObjectPath, bool)> = Vec::new();
+    for (w, plan) in round {
+        match plan {
+            Plan::Add => match written.next().expect("a reply for each change") {
+                Ok(path) => {
+                    say(
+                        q,
+                        format!(
+                            "added profile {} ({}){}",
+                            w.name,
+                            w.uuid,
+                            if args.in_memory { " in memory" } else { "" }
+                        ),
+                    );
+                    up.push((w, path, false));
+                }
+                Err(e) => status = status.max(tunnel_fail(w, &e, hinted)),
+            },
+            Plan::Update { existing, changed } => match written.next().expect("a reply for each change") {
+                Ok(path) => {
+                    say(
+                        q,
+                        format!(
+                            "updated profile {} ({}): {}",
+                            existing.id(),
+                            existing.uuid(),
+                            changed.join(", ")
+                        ),
+                    );
+                    up.push((w, path, false));
+                }
+                Err(e) => status = status.max(tunnel_fail(w, &e, hinted)),
+            },
+            Plan::Unchanged { existing } => {
+                say(
+                    q,
+                    format!("profile {} ({}) is up to date", existing.id(), existing.uuid()),
+                );
+                up.push((w, existing.path.clone(), true));
+            }
         }
-        Plan::Update { existing, changed } => {
-            nm.update(&existing.path, &w.dict, storage | dbus::FLAG_BLOCK_AUTOCONNECT)?;
-            say(
-                q,
-                format!(
-                    "updated profile {} ({}): {}",
-                    existing.id(),
-                    existing.uuid(),
-                    changed.join(", ")
-                ),
-            );
-            (existing.path, false)
-        }
-        Plan::Unchanged { existing } => {
-            say(
-                q,
-                format!("profile {} ({}) is up to date", existing.id(), existing.uuid()),
-            );
-            (existing.path, true)
-        }
-    };
+    }
     if args.no_up {
-        return Ok(Exit::Ok);
+        return status;
     }
-    if unchanged {
-        let active = nm.active_connections()?;
-        if active.iter().any(|a| a.connection == path && a.state == 2) {
-            say(q, format!("{} is already active", w.name));
-            return Ok(Exit::Ok);
+    // A profile left as it was and already up stays as it is.
+    if up.iter().any(|u| u.2) {
+        match nm.active_connections() {
+            Ok(active) => up.retain(|(w, path, unchanged)| {
+                let is_up = *unchanged && active.iter().any(|a| a.connection == *path && a.state == 2);
+                if is_up {
+                    say(q, format!("{} is already active", w.name));
+                }
+                !is_up
+            }),
+            Err(e) => {
+                status = status.max(nm_fail(&e));
+                up.retain(|u| !u.2);
+            }
         }
     }
-    say(q, format!("activating {} ...", w.name));
-    let (outcome, info) = nm.activate(&path, Duration::from_secs(args.timeout))?;
-    match outcome {
-        Outcome::Activated => {
-            let info = info.unwrap_or_default();
-            let dev = if info.interface.is_empty() {
-                w.name.clone()
-            } else {
-                info.interface
-            };
-            let addrs = if info.addresses.is_empty() {
-                "no addresses".to_string()
-            } else {
-                info.addresses.join(", ")
-            };
-            out!("{dev}: activated: {addrs}");
-            Ok(Exit::Ok)
-        }
-        Outcome::Failed(reason) => Err(NmError::failed(format!(
-            "activation of {} failed: {reason}",
-            w.name
-        ))),
-        Outcome::TimedOut(state) => Err(NmError::failed(format!(
-            "activation of {} did not finish: {state}",
-            w.name
-        ))),
+    match up.as_slice() {
+        [] => return status,
+        [(w, _, _)] => say(q, format!("activating {} ...", w.name)),
+        _ => say(q, format!("activating {} profiles ...", up.len())),
     }
+    let paths: Vec<OwnedObjectPath> = up.iter().map(|u| u.1.clone()).collect();
+    nm.activate_all(&paths, Duration::from_secs(args.timeout), |i, outcome| {
+        let w = up[i].0;
+        let e = match outcome {
+            Ok((Outcome::Activated, info)) => {
+                let info = info.unwrap_or_default();
+                let dev = if info.interface.is_empty() {
+                    w.name.clone()
+                } else {
+                    info.interface
+                };
+                let addrs = if info.addresses.is_empty() {
+                    "no addresses".to_string()
+                } else {
+                    info.addresses.join(", ")
+                };
+                out!("{dev}: activated: {addrs}");
+                return;
+            }
+            Ok((Outcome::Failed(reason), _)) => {
+                NmError::failed(format!("activation of {} failed: {reason}", w.name))
+            }
+            Ok((Outcome::TimedOut(state), _)) => {
+                NmError::failed(format!("activation of {} did not finish: {state}", w.name))
+            }
+            Err(e) => e,
+        };
+        status = status.max(tunnel_fail(w, &e, hinted));
+    });
+    status
 }
 
 /// The profiles a NAME stands for: UUID, id, or interface name of a

@@ -409,6 +409,9 @@ Then the profile is activated, unless --no-up, and grecfg waits up to --timeout 
 come up. On success it prints the device and its addresses; on failure it prints \
 NetworkManager's reason (for a GRE tunnel on a kernel without the ip_gre module: \"Operation not \
 supported\") and exits with status 4.\n\n\
+With many INPUTs, NetworkManager's profiles are read once for all of them, the profiles are \
+added or updated together and brought up together, and --timeout is for all of them at once; \
+each tunnel is reported on its own line, in the order of the inputs.\n\n\
 --dry-run prints the settings that would be sent and whether the profile would be added, updated \
 or left alone, and changes nothing.",
     after_help = NM_EXIT_CODES

@@ -14,7 +14,12 @@
 //!
 //! * `activation_outcomes` (inside the sandbox) drives grecfg's D-Bus client
 //!   through success, failure and timeout with veth profiles, since no
-//!   tunnel can come up on a kernel without tunnel modules.
+//!   tunnel can come up on a kernel without tunnel modules, one at a time
+//!   and all three at once.
+//! * `one_run_sees_its_own_changes` and `many_inputs_in_one_run` (inside
+//!   the sandbox) hold one invocation with many inputs, planned against one
+//!   reading of NetworkManager's profiles, to what the same inputs do one
+//!   invocation each.
 //!
 //! Without root or the tools they need, the sandbox tests print "skipped:
 //! WHY" and pass, unless `CI=true`, where they fail.
@@ -326,6 +331,9 @@ fn sandboxed_scenarios() {
     activation_on_this_kernel();
     deactivate_an_active_profile();
     activation_outcomes();
+    one_run_sees_its_own_changes();
+    many_inputs_in_one_run();
+    many_brought_up_at_once();
 }
 
 /// For every NetworkManager fixture, the keyfile NetworkManager writes for
@@ -845,7 +853,10 @@ fn activation_outcomes() {
             "2",
         ],
     );
-    match nm.activate(&path(&dhcp), Duration::from_secs(30)).unwrap() {
+    let started = std::time::Instant::now();
+    let dhcp_outcome = nm.activate(&path(&dhcp), Duration::from_secs(30)).unwrap();
+    eprintln!("activation_outcomes: dhcp failed in {:?}", started.elapsed());
+    match dhcp_outcome {
         // Without carrier (nothing brings the peer up) NetworkManager gives
         // up on DHCP and ends the activation: its reason, in words.
         (Outcome::Failed(reason), None) => assert!(
@@ -868,8 +879,399 @@ fn activation_outcomes() {
         }
         other => panic!("expected a timeout: {other:?}"),
     }
-    for name in ["v-ok", "v-dhcp", "v-slow"] {
+
+    // All three at once (fresh devices again), with one time limit longer
+    // than the failure takes: the two that end, end; the third is still
+    // activating. They are given in an order they do not end in, and each
+    // is told in its own place.
+    let paths = [
+        path(&add(
+            "v-slow2",
+            "vethgr12",
+            "vethgr13",
+            &[
+                "ipv4.method",
+                "manual",
+                "ipv4.addresses",
+                "192.0.2.29/24",
+                // Activated only 60 s after it is up.
+                "connection.wait-activation-delay",
+                "60000",
+            ],
+        )),
+        path(&add(
+            "v-ok2",
+            "vethgr8",
+            "vethgr9",
+            &["ipv4.method", "manual", "ipv4.addresses", "192.0.2.19/24"],
+        )),
+        path(&add(
+            "v-dhcp2",
+            "vethgr10",
+            "vethgr11",
+            &[
+                "ipv4.method",
+                "auto",
+                "ipv4.may-fail",
+                "no",
+                "ipv4.dhcp-timeout",
+                "2",
+            ],
+        )),
+    ];
+    let started = std::time::Instant::now();
+    let mut told = Vec::new();
+    nm.activate_all(&paths, Duration::from_secs(10), |i, outcome| {
+        told.push((i, outcome))
+    });
+    eprintln!("activation_outcomes: three at once in {:?}", started.elapsed());
+    assert_eq!(told.iter().map(|t| t.0).collect::<Vec<_>>(), [0, 1, 2]);
+    match &told[0].1 {
+        Ok((Outcome::TimedOut(state), None)) => {
+            assert!(state.starts_with("still activating after 10 s"), "{state}")
+        }
+        other => panic!("expected a timeout: {other:?}"),
+    }
+    match &told[1].1 {
+        Ok((Outcome::Activated, Some(info))) => {
+            assert_eq!(info.interface, "vethgr8");
+            assert!(info.addresses.contains(&"192.0.2.19/24".to_string()), "{info:?}");
+        }
+        other => panic!("expected activation: {other:?}"),
+    }
+    match &told[2].1 {
+        Ok((Outcome::Failed(reason), None)) => assert!(
+            reason.starts_with("the device it was using was disconnected"),
+            "{reason}"
+        ),
+        other => panic!("expected a failure: {other:?}"),
+    }
+    // Together, not one after the other (6 s for the failure, then 10 s).
+    assert!(
+        started.elapsed() < Duration::from_secs(14),
+        "{:?}",
+        started.elapsed()
+    );
+    for name in ["v-ok", "v-dhcp", "v-slow", "v-ok2", "v-dhcp2", "v-slow2"] {
         assert_status(&grecfg(&["delete", "-q", name]), 0, "delete");
     }
     assert!(uuids().is_empty());
+}
+
+/// A GRE tunnel as an ifcfg file in `dir`: outer 192.0.2.N -> 198.51.100.N
+/// (N = i + 1), inner 203.0.113.2i/31, key 1000 + i.
+fn gre_ifcfg(dir: &Path, name: &str, i: usize, extra: &str) -> PathBuf {
+    let path = dir.join(format!("ifcfg-{name}"));
+    fs::write(
+        &path,
+        format!(
+            "DEVICE={name}\nTYPE=GRE\nONBOOT=yes\nMY_OUTER_IPADDR=192.0.2.{}\nPEER_OUTER_IPADDR=198.51.100.{}\n\
+             MY_INNER_IPADDR=203.0.113.{}/31\nKEY={}\n{extra}",
+            i + 1,
+            i + 1,
+            2 * i,
+            1000 + i
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// The keyfiles NetworkManager wrote, by file name.
+fn keyfile_texts() -> Vec<(String, String)> {
+    keyfiles()
+        .iter()
+        .map(|f| {
+            (
+                f.file_name().unwrap().to_string_lossy().into_owned(),
+                fs::read_to_string(f).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn delete_all() {
+    for u in uuids() {
+        nmcli_ok(&["connection", "delete", "uuid", &u]);
+    }
+    assert!(uuids().is_empty());
+}
+
+/// What `before` and then `activate --no-up` of `inputs` leave, in one
+/// invocation or in one invocation per input: its report lines and the
+/// keyfiles NetworkManager wrote.
+fn outcome(
+    before: &dyn Fn(),
+    inputs: &[&Path],
+    one_invocation: bool,
+) -> (Vec<String>, Vec<(String, String)>) {
+    before();
+    let mut lines = Vec::new();
+    let runs: Vec<Vec<&Path>> = if one_invocation {
+        vec![inputs.to_vec()]
+    } else {
+        inputs.iter().map(|i| vec![*i]).collect()
+    };
+    for run in runs {
+        let out = activate(&["--no-up"], &run);
+        assert_status(&out, 0, &format!("activate --no-up {run:?}"));
+        lines.extend(text(&out).1.lines().map(str::to_owned));
+    }
+    let files = keyfile_texts();
+    delete_all();
+    (lines, files)
+}
+
+/// Two inputs of one invocation that concern the same profile: the second
+/// sees what the first did, exactly as when each has an invocation of its
+/// own. Planned against the reading taken before the first was sent, the
+/// second would add a profile whose UUID is taken (refused), or report the
+/// changes against settings that are no longer there.
+fn one_run_sees_its_own_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    const U: &str = "0e7d6f43-5b2a-4c1e-9f3d-8a6b5c4d3e21";
+    const OLD: &str = "3c2b1a09-8f7e-4d6c-9b5a-493827160504";
+    // The same UUID under two interface names: the second renames the
+    // profile the first added.
+    let a = gre_ifcfg(dir.path(), "gta", 0, &format!("UUID={U}\n"));
+    let b = gre_ifcfg(dir.path(), "gtb", 1, &format!("UUID={U}\n"));
+    let nothing = || {};
+    let together = outcome(&nothing, &[&a, &b], true);
+    let apart = outcome(&nothing, &[&a, &b], false);
+    assert_eq!(together, apart, "one invocation differs from one per input");
+    let (lines, files) = together;
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].contains(&format!("added profile gta ({U})")),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].contains(&format!("updated profile gta ({U}): "))
+            && lines[1].contains("connection.interface-name")
+            && lines[1].contains("ip-tunnel.remote"),
+        "{lines:?}"
+    );
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(
+        files[0].1.contains("interface-name=gtb\n") && files[0].1.contains("remote=198.51.100.2\n"),
+        "{files:?}"
+    );
+
+    // A profile made by hand on gtc: the first input finds it by
+    // interface name and takes it over (it keeps its UUID); the second
+    // names that UUID and moves it to gtd.
+    let c = gre_ifcfg(dir.path(), "gtc", 2, "");
+    let d = gre_ifcfg(dir.path(), "gtd", 3, &format!("UUID={OLD}\n"));
+    let by_hand = || {
+        nmcli_ok(&[
+            "connection",
+            "add",
+            "type",
+            "ip-tunnel",
+            "con-name",
+            "by-hand",
+            "ifname",
+            "gtc",
+            "mode",
+            "gre",
+            "remote",
+            "198.51.100.99",
+            "connection.uuid",
+            OLD,
+            "ipv4.method",
+            "disabled",
+            "ipv6.method",
+            "disabled",
+        ]);
+    };
+    let together = outcome(&by_hand, &[&c, &d], true);
+    let apart = outcome(&by_hand, &[&c, &d], false);
+    assert_eq!(together, apart, "one invocation differs from one per input");
+    let (lines, files) = together;
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].contains(&format!("updated profile by-hand ({OLD})")),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].contains(&format!("updated profile gtc ({OLD})")),
+        "{lines:?}"
+    );
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].1.contains("interface-name=gtd\n"), "{files:?}");
+
+    // The other way round: the first moves the profile away from gtc, so
+    // the second finds nothing on gtc and adds a profile of its own.
+    let together = outcome(&by_hand, &[&d, &c], true);
+    let apart = outcome(&by_hand, &[&d, &c], false);
+    assert_eq!(together, apart, "one invocation differs from one per input");
+    let (lines, files) = together;
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].contains(&format!("updated profile by-hand ({OLD})")),
+        "{lines:?}"
+    );
+    assert!(lines[1].contains("added profile gtc ("), "{lines:?}");
+    assert_eq!(files.len(), 2, "{files:?}");
+
+    // Two inputs for one interface are refused before anything is sent.
+    let other = tempfile::tempdir().unwrap();
+    let a2 = gre_ifcfg(other.path(), "gta", 5, "");
+    let out = activate(&["--no-up"], &[&a, &a2]);
+    assert_status(&out, 2, "two inputs for one interface");
+    assert!(
+        text(&out)
+            .1
+            .contains("two inputs would both be written to gta.nmconnection"),
+        "{}",
+        show("two inputs for one interface", &out)
+    );
+    assert!(uuids().is_empty(), "a refused invocation added {:?}", uuids());
+}
+
+/// 50 inputs in one invocation: 50 profiles with their own settings, one
+/// line each; again with three of them changed: three updates, the rest
+/// left alone.
+fn many_inputs_in_one_run() {
+    const N: usize = 50;
+    let dir = tempfile::tempdir().unwrap();
+    let inputs: Vec<PathBuf> = (0..N)
+        .map(|i| gre_ifcfg(dir.path(), &format!("gm{i}"), i, ""))
+        .collect();
+    let refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let out = activate(&["--no-up"], &refs);
+    assert_status(&out, 0, "activate --no-up of 50");
+    let (o, e) = text(&out);
+    assert!(o.is_empty(), "{o}");
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), N, "one line per profile:\n{e}");
+    for (i, l) in lines.iter().enumerate() {
+        assert!(l.starts_with(&format!("grecfg: added profile gm{i} (")), "{l}");
+    }
+    let first = uuids();
+    assert_eq!(first.len(), N, "{first:?}");
+    let names = nmcli_ok(&["-g", "NAME", "connection", "show"]);
+    let mut names: Vec<&str> = names.lines().collect();
+    names.sort();
+    let mut want: Vec<String> = (0..N).map(|i| format!("gm{i}")).collect();
+    want.sort();
+    assert_eq!(names, want);
+    let settings = |i: usize| {
+        nmcli_ok(&[
+            "-g",
+            "connection.interface-name,ip-tunnel.mode,ip-tunnel.local,ip-tunnel.remote,ip-tunnel.input-key,ip-tunnel.output-key,ipv4.addresses",
+            "connection",
+            "show",
+            &format!("gm{i}"),
+        ])
+    };
+    for i in [0, 1, 17, 33, 48, 49] {
+        assert_eq!(
+            settings(i),
+            format!(
+                "gm{i}\ngre\n192.0.2.{}\n198.51.100.{}\n{}\n{}\n203.0.113.{}/31",
+                i + 1,
+                i + 1,
+                1000 + i,
+                1000 + i,
+                2 * i
+            )
+        );
+    }
+    for i in [0, 25, 49] {
+        let file = Path::new(CONN_DIR).join(format!("gm{i}.nmconnection"));
+        assert_eq!(
+            fs::read_to_string(&file).unwrap(),
+            converted(&[refs[i]]),
+            "{}",
+            file.display()
+        );
+    }
+
+    // Three changed, the rest as they are.
+    let changed = [5, 20, 40];
+    for i in changed {
+        gre_ifcfg(dir.path(), &format!("gm{i}"), i, "TTL=64\n");
+    }
+    let out = activate(&["--no-up"], &refs);
+    assert_status(&out, 0, "activate --no-up of 50, three changed");
+    let (_, e) = text(&out);
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), N, "one line per profile:\n{e}");
+    for (i, l) in lines.iter().enumerate() {
+        let want = if changed.contains(&i) {
+            format!("grecfg: updated profile gm{i} (")
+        } else {
+            format!("grecfg: profile gm{i} (")
+        };
+        assert!(l.starts_with(&want), "{l}");
+        assert_eq!(l.ends_with("is up to date"), !changed.contains(&i), "{l}");
+    }
+    assert_eq!(uuids(), first, "updates must keep the profiles");
+    for i in [4, 5, 20, 40, 41] {
+        let ttl = nmcli_ok(&["-g", "ip-tunnel.ttl", "connection", "show", &format!("gm{i}")]);
+        assert_eq!(ttl, if changed.contains(&i) { "64" } else { "0" }, "gm{i}");
+    }
+
+    // delete takes them all in one invocation too.
+    let names: Vec<String> = (0..N).map(|i| format!("gm{i}")).collect();
+    let mut cmd = Command::new(GRECFG);
+    cmd.args(["delete", "-q"]).args(&names);
+    assert_status(&run(&mut cmd), 0, "delete of 50");
+    assert!(uuids().is_empty() && keyfiles().is_empty());
+}
+
+/// Several tunnels brought up by one invocation: each gets its own report,
+/// in the order of the inputs.
+fn many_brought_up_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs: Vec<PathBuf> = (0..3)
+        .map(|i| gre_ifcfg(dir.path(), &format!("gu{i}"), i, ""))
+        .collect();
+    let refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let out = activate(&["--timeout", "20"], &refs);
+    let (o, e) = text(&out);
+    assert!(
+        e.contains("activating 3 profiles ..."),
+        "{}",
+        show("activate", &out)
+    );
+    match kernel_has_gre() {
+        Err(_) => {
+            assert_status(&out, 4, "activate three without GRE support");
+            let errors: Vec<&str> = e.lines().filter(|l| l.contains("error:")).collect();
+            assert_eq!(errors.len(), 3, "{}", show("activate", &out));
+            for (i, l) in errors.iter().enumerate() {
+                assert!(
+                    l.contains(&format!("Failed to create GRE interface 'gu{i}'"))
+                        && l.contains("Operation not supported"),
+                    "{}",
+                    show("activate", &out)
+                );
+            }
+            // The hint comes once, after the first.
+            assert_eq!(e.matches("modprobe ip_gre").count(), 1, "{e}");
+            let first = e.find("Failed to create GRE interface 'gu0'").unwrap();
+            let second = e.find("Failed to create GRE interface 'gu1'").unwrap();
+            let hint = e.find("modprobe ip_gre").unwrap();
+            assert!(first < hint && hint < second, "{e}");
+            assert!(o.is_empty(), "{o}");
+        }
+        Ok(()) => {
+            assert_status(&out, 0, "activate three with GRE support");
+            let lines: Vec<&str> = o.lines().collect();
+            assert_eq!(
+                lines,
+                [
+                    "gu0: activated: 203.0.113.0/31",
+                    "gu1: activated: 203.0.113.2/31",
+                    "gu2: activated: 203.0.113.4/31"
+                ],
+                "{}",
+                show("activate", &out)
+            );
+        }
+    }
+    assert_eq!(uuids().len(), 3);
+    delete_all();
 }

@@ -1,22 +1,22 @@
-//! The blocking zbus client for the calls `grecfg activate`, `deactivate`
-//! and `delete` make.
+//! The zbus client for the calls `grecfg activate`, `deactivate` and
+//! `delete` make: one call at a time where one answer decides the next,
+//! many in flight at once ([`super::pipeline`]) where they do not.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
-
 use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
 
 use super::encode::Dict;
-use super::states::{active_reason_text, active_state_text, device_reason_text, device_state_text};
+use super::pipeline;
 
 pub(crate) const NM_BUS_NAME: &str = "org.freedesktop.NetworkManager";
-const NM_PATH: &str = "/org/freedesktop/NetworkManager";
+pub(super) const NM_PATH: &str = "/org/freedesktop/NetworkManager";
 const SETTINGS_PATH: &str = "/org/freedesktop/NetworkManager/Settings";
-const IFACE_NM: &str = "org.freedesktop.NetworkManager";
+pub(super) const IFACE_NM: &str = "org.freedesktop.NetworkManager";
 const IFACE_SETTINGS: &str = "org.freedesktop.NetworkManager.Settings";
 const IFACE_CONNECTION: &str = "org.freedesktop.NetworkManager.Settings.Connection";
-const IFACE_ACTIVE: &str = "org.freedesktop.NetworkManager.Connection.Active";
-const IFACE_DEVICE: &str = "org.freedesktop.NetworkManager.Device";
+pub(super) const IFACE_ACTIVE: &str = "org.freedesktop.NetworkManager.Connection.Active";
+pub(super) const IFACE_DEVICE: &str = "org.freedesktop.NetworkManager.Device";
+const IFACE_PROPERTIES: &str = "org.freedesktop.DBus.Properties";
 const IFACE_IP4: &str = "org.freedesktop.NetworkManager.IP4Config";
 const IFACE_IP6: &str = "org.freedesktop.NetworkManager.IP6Config";
 
@@ -61,7 +61,7 @@ impl NmError {
         }
     }
 
-    fn from_zbus(what: &str, e: zbus::Error) -> NmError {
+    pub(super) fn from_zbus(what: &str, e: zbus::Error) -> NmError {
         if let zbus::Error::MethodError(name, text, _) = &e {
             let name = name.as_str().to_string();
             let text = text.clone().unwrap_or_default();
@@ -126,11 +126,56 @@ impl Profile {
     }
 }
 
-/// Where a profile lives and whether it is saved.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Storage {
+/// A profile and whether it is saved.
+#[derive(Debug, Clone)]
+pub(crate) struct Stored {
+    pub profile: Profile,
     /// Only in NetworkManager's memory, not on disk.
     pub unsaved: bool,
+}
+
+/// A change to send: AddConnection2 or Update2, with their flags.
+pub(crate) enum Write {
+    Add {
+        dict: Dict,
+        flags: u32,
+    },
+    Update {
+        path: OwnedObjectPath,
+        dict: Dict,
+        flags: u32,
+    },
+}
+
+/// Whether the error says the object is gone (deleted meanwhile).
+fn gone(e: &NmError) -> bool {
+    matches!(
+        e.name.as_deref(),
+        Some("org.freedesktop.DBus.Error.UnknownMethod" | "org.freedesktop.DBus.Error.UnknownObject")
+    )
+}
+
+/// A property of an object of NetworkManager's, as a future for
+/// [`pipeline::run`].
+pub(super) fn get<T>(
+    conn: &zbus::Connection,
+    path: &OwnedObjectPath,
+    iface: &'static str,
+    name: &'static str,
+) -> impl std::future::Future<Output = zbus::Result<T>>
+where
+    T: TryFrom<OwnedValue>,
+    T::Error: Into<zbus::Error>,
+{
+    let call = pipeline::call::<_, OwnedValue>(
+        conn,
+        NM_BUS_NAME,
+        path.as_str().to_owned(),
+        IFACE_PROPERTIES,
+        "Get",
+        (iface, name),
+    );
+    async move { T::try_from(call.await?).map_err(Into::into) }
 }
 
 /// An activation's end.
@@ -159,7 +204,7 @@ pub(crate) struct Active {
 }
 
 pub struct Nm {
-    conn: zbus::blocking::Connection,
+    pub(super) conn: zbus::blocking::Connection,
 }
 
 impl Nm {
@@ -211,7 +256,12 @@ impl Nm {
         self.proxy(path, NM_BUS_NAME, iface)
     }
 
-    fn property<T>(&self, path: &str, iface: &str, name: &str) -> Result<T, NmError>
+    /// The connection for [`pipeline::run`].
+    pub(super) fn inner(&self) -> &zbus::Connection {
+        self.conn.inner()
+    }
+
+    pub(super) fn property<T>(&self, path: &str, iface: &str, name: &str) -> Result<T, NmError>
     where
         T: TryFrom<OwnedValue>,
         T::Error: Into<zbus::Error>,
@@ -237,19 +287,51 @@ impl Nm {
         }
     }
 
-    /// Every profile with its settings.
+    /// Every profile with its settings: ListConnections, then every
+    /// GetSettings at once.
     pub(crate) fn profiles(&self) -> Result<Vec<Profile>, NmError> {
         let paths: Vec<OwnedObjectPath> = self
             .nm(SETTINGS_PATH, IFACE_SETTINGS)?
             .call("ListConnections", &())
             .map_err(|e| NmError::from_zbus("listing profiles", e))?;
+        let conn = self.inner();
+        let settings = pipeline::run(paths.iter().map(|p| {
+            pipeline::call::<_, Dict>(
+                conn,
+                NM_BUS_NAME,
+                p.as_str().to_owned(),
+                IFACE_CONNECTION,
+                "GetSettings",
+                (),
+            )
+        }));
         let mut out = Vec::new();
-        for path in paths {
-            match self.settings(&path) {
+        for (path, settings) in paths.into_iter().zip(settings) {
+            match settings.map_err(|e| NmError::from_zbus("reading the profile", e)) {
                 Ok(settings) => out.push(Profile { path, settings }),
-                // Deleted meanwhile.
-                Err(e) if e.name.as_deref() == Some("org.freedesktop.DBus.Error.UnknownMethod") => {}
-                Err(e) if e.name.as_deref() == Some("org.freedesktop.DBus.Error.UnknownObject") => {}
+                Err(e) if gone(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every profile with its settings and whether it is saved, in the
+    /// order NetworkManager lists them.
+    pub(crate) fn snapshot(&self) -> Result<Vec<Stored>, NmError> {
+        let profiles = self.profiles()?;
+        let conn = self.inner();
+        let unsaved = pipeline::run(
+            profiles
+                .iter()
+                .map(|p| get::<bool>(conn, &p.path, IFACE_CONNECTION, "Unsaved")),
+        );
+        let mut out = Vec::new();
+        for (profile, unsaved) in profiles.into_iter().zip(unsaved) {
+            let what = format!("reading Unsaved of {}", profile.path.as_str());
+            match unsaved.map_err(|e| NmError::from_zbus(&what, e)) {
+                Ok(unsaved) => out.push(Stored { profile, unsaved }),
+                Err(e) if gone(&e) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -269,30 +351,42 @@ impl Nm {
             .map_err(|e| NmError::from_zbus("reading the profile", e))
     }
 
-    pub(crate) fn storage(&self, path: &OwnedObjectPath) -> Result<Storage, NmError> {
-        Ok(Storage {
-            unsaved: self.property(path.as_str(), IFACE_CONNECTION, "Unsaved")?,
-        })
-    }
-
-    /// AddConnection2: the new profile's path.
-    pub(crate) fn add(&self, dict: &Dict, flags: u32) -> Result<OwnedObjectPath, NmError> {
-        let args: HashMap<String, OwnedValue> = HashMap::new();
-        let (path, _): (OwnedObjectPath, HashMap<String, OwnedValue>) = self
-            .nm(SETTINGS_PATH, IFACE_SETTINGS)?
-            .call("AddConnection2", &(dict, flags, args))
-            .map_err(|e| NmError::from_zbus("NetworkManager refused the profile", e))?;
-        Ok(path)
-    }
-
-    /// Update2: replace the profile's settings.
-    pub(crate) fn update(&self, path: &OwnedObjectPath, dict: &Dict, flags: u32) -> Result<(), NmError> {
-        let args: HashMap<String, OwnedValue> = HashMap::new();
-        let _: HashMap<String, OwnedValue> = self
-            .nm(path.as_str(), IFACE_CONNECTION)?
-            .call("Update2", &(dict, flags, args))
-            .map_err(|e| NmError::from_zbus("NetworkManager refused the update", e))?;
-        Ok(())
+    /// Send every change at once: the profile's path, or why
+    /// NetworkManager refused it, for each in order.
+    pub(crate) fn write_all(&self, writes: Vec<Write>) -> Vec<Result<OwnedObjectPath, NmError>> {
+        let conn = self.inner();
+        let none = HashMap::<String, OwnedValue>::new;
+        pipeline::run(writes.into_iter().map(|w| {
+            let conn = conn.clone();
+            async move {
+                match w {
+                    Write::Add { dict, flags } => {
+                        pipeline::call::<_, (OwnedObjectPath, HashMap<String, OwnedValue>)>(
+                            &conn,
+                            NM_BUS_NAME,
+                            SETTINGS_PATH.to_owned(),
+                            IFACE_SETTINGS,
+                            "AddConnection2",
+                            (dict, flags, none()),
+                        )
+                        .await
+                        .map(|(path, _)| path)
+                        .map_err(|e| NmError::from_zbus("NetworkManager refused the profile", e))
+                    }
+                    Write::Update { path, dict, flags } => pipeline::call::<_, HashMap<String, OwnedValue>>(
+                        &conn,
+                        NM_BUS_NAME,
+                        path.as_str().to_owned(),
+                        IFACE_CONNECTION,
+                        "Update2",
+                        (dict, flags, none()),
+                    )
+                    .await
+                    .map(|_| path)
+                    .map_err(|e| NmError::from_zbus("NetworkManager refused the update", e)),
+                }
+            }
+        }))
     }
 
     pub(crate) fn delete(&self, path: &OwnedObjectPath) -> Result<(), NmError> {
@@ -303,19 +397,25 @@ impl Nm {
 
     pub(crate) fn active_connections(&self) -> Result<Vec<Active>, NmError> {
         let paths: Vec<OwnedObjectPath> = self.property(NM_PATH, IFACE_NM, "ActiveConnections")?;
-        let mut out = Vec::new();
-        for path in paths {
-            let connection = self.property::<OwnedObjectPath>(path.as_str(), IFACE_ACTIVE, "Connection");
-            let state = self.property::<u32>(path.as_str(), IFACE_ACTIVE, "State");
-            if let (Ok(connection), Ok(state)) = (connection, state) {
-                out.push(Active {
+        let conn = self.inner();
+        let found = pipeline::run(paths.iter().map(|p| {
+            let connection = get::<OwnedObjectPath>(conn, p, IFACE_ACTIVE, "Connection");
+            let state = get::<u32>(conn, p, IFACE_ACTIVE, "State");
+            async move { (connection.await, state.await) }
+        }));
+        // One gone meanwhile is left out.
+        Ok(paths
+            .into_iter()
+            .zip(found)
+            .filter_map(|(path, found)| match found {
+                (Ok(connection), Ok(state)) => Some(Active {
                     path,
                     connection,
                     state,
-                });
-            }
-        }
-        Ok(out)
+                }),
+                _ => None,
+            })
+            .collect())
     }
 
     pub(crate) fn deactivate(&self, active: &OwnedObjectPath) -> Result<(), NmError> {
@@ -323,141 +423,6 @@ impl Nm {
         self.nm(NM_PATH, IFACE_NM)?
             .call::<_, _, ()>("DeactivateConnection", &(root,))
             .map_err(|e| NmError::from_zbus("deactivating", e))
-    }
-
-    /// Activate the profile and wait up to `timeout` for the outcome.
-    pub fn activate(
-        &self,
-        profile: &OwnedObjectPath,
-        timeout: Duration,
-    ) -> Result<(Outcome, Option<DeviceInfo>), NmError> {
-        // Listen before asking, so that no state change is missed: the
-        // active connection's StateChanged (state, reason) and the
-        // devices' StateChanged (new, old, reason).
-        let rule = zbus::MatchRule::builder()
-            .msg_type(zbus::message::Type::Signal)
-            .sender(NM_BUS_NAME)
-            .and_then(|b| b.member("StateChanged"))
-            .map(|b| b.build())
-            .map_err(|e| NmError::failed(format!("D-Bus match rule: {e}")))?;
-        let signals = zbus::blocking::MessageIterator::for_match_rule(rule, &self.conn, Some(256))
-            .map_err(|e| NmError::from_zbus("subscribing to state changes", e))?;
-        let (tx, rx) = std::sync::mpsc::channel::<Change>();
-        std::thread::spawn(move || {
-            for msg in signals {
-                let Ok(msg) = msg else { break };
-                let header = msg.header();
-                let (Some(path), Some(iface)) = (header.path(), header.interface()) else {
-                    continue;
-                };
-                let path = path.to_string();
-                let change = match iface.as_str() {
-                    IFACE_ACTIVE => msg
-                        .body()
-                        .deserialize::<(u32, u32)>()
-                        .ok()
-                        .map(|(state, reason)| Change::Active { path, state, reason }),
-                    IFACE_DEVICE => msg
-                        .body()
-                        .deserialize::<(u32, u32, u32)>()
-                        .ok()
-                        .map(|(state, _, reason)| Change::Device { path, state, reason }),
-                    _ => None,
-                };
-                if let Some(c) = change {
-                    if tx.send(c).is_err() {
-                        break;
-                    }
-                }
-            }
-        });
-
-        let root = zbus::zvariant::ObjectPath::try_from("/").expect("a valid path");
-        let active: OwnedObjectPath = self
-            .nm(NM_PATH, IFACE_NM)?
-            .call("ActivateConnection", &(profile, &root, &root))
-            .map_err(|e| NmError::from_zbus("activation failed", e))?;
-        let deadline = Instant::now() + timeout;
-        let mut seen = Seen::default();
-        let mut device: Option<OwnedObjectPath> = None;
-        loop {
-            while let Ok(c) = rx.try_recv() {
-                seen.note(&active, c);
-            }
-            if device.is_none() {
-                if let Ok(devs) =
-                    self.property::<Vec<OwnedObjectPath>>(active.as_str(), IFACE_ACTIVE, "Devices")
-                {
-                    device = devs.into_iter().next();
-                }
-            }
-            // None: the active connection is gone, it ended.
-            let state = self.property::<u32>(active.as_str(), IFACE_ACTIVE, "State").ok();
-            let state = state.or(seen.active.map(|l| l.0)).unwrap_or(4);
-            match state {
-                2 => {
-                    let info = device.as_ref().and_then(|d| self.device_info(d).ok());
-                    return Ok((Outcome::Activated, info));
-                }
-                3 | 4 => {
-                    // Let the last signals arrive, for their reasons.
-                    let until = Instant::now() + Duration::from_millis(300);
-                    while let Ok(c) = rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
-                        seen.note(&active, c);
-                    }
-                    return Ok((Outcome::Failed(self.failure_reason(&seen, device.as_ref())), None));
-                }
-                _ => {}
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                let words = active_state_text(state);
-                return Ok((
-                    Outcome::TimedOut(format!(
-                        "still {words} after {} s{}",
-                        timeout.as_secs(),
-                        device
-                            .as_ref()
-                            .and_then(|d| self.device_state(d))
-                            .map(|(s, _)| format!("; device {}", device_state_text(s)))
-                            .unwrap_or_default()
-                    )),
-                    None,
-                ));
-            }
-            if let Ok(c) = rx.recv_timeout((deadline - now).min(Duration::from_millis(200))) {
-                seen.note(&active, c);
-            }
-        }
-    }
-
-    fn device_state(&self, device: &OwnedObjectPath) -> Option<(u32, u32)> {
-        self.property::<(u32, u32)>(device.as_str(), IFACE_DEVICE, "StateReason")
-            .ok()
-    }
-
-    fn failure_reason(&self, seen: &Seen, device: Option<&OwnedObjectPath>) -> String {
-        let mut words = match seen.active {
-            Some((_, r)) => active_reason_text(r).to_string(),
-            None => "the activation ended".to_string(),
-        };
-        // Why the device failed, if it did; else what it says now.
-        let failed = device.and_then(|d| seen.device_failures.get(d.as_str()).copied());
-        match failed {
-            Some(reason) => words.push_str(&format!("; device failed: {}", device_reason_text(reason))),
-            None => {
-                if let Some((state, reason)) = device.and_then(|d| self.device_state(d)) {
-                    if reason != 0 {
-                        words.push_str(&format!(
-                            "; device {}: {}",
-                            device_state_text(state),
-                            device_reason_text(reason)
-                        ));
-                    }
-                }
-            }
-        }
-        words
     }
 
     /// The interface name and addresses of a device.
@@ -485,38 +450,5 @@ impl Nm {
             }
         }
         Ok(DeviceInfo { interface, addresses })
-    }
-}
-
-/// A state change NetworkManager signalled.
-enum Change {
-    Active { path: String, state: u32, reason: u32 },
-    Device { path: String, state: u32, reason: u32 },
-}
-
-/// What the signals said so far about one activation.
-#[derive(Default)]
-struct Seen {
-    /// The active connection's last (state, reason).
-    active: Option<(u32, u32)>,
-    /// Device path → the reason of its last change to "failed".
-    device_failures: HashMap<String, u32>,
-}
-
-impl Seen {
-    fn note(&mut self, active: &OwnedObjectPath, c: Change) {
-        match c {
-            Change::Active { path, state, reason } if path == active.as_str() => {
-                self.active = Some((state, reason));
-            }
-            Change::Device {
-                path,
-                state: 120,
-                reason,
-            } => {
-                self.device_failures.insert(path, reason);
-            }
-            _ => {}
-        }
     }
 }

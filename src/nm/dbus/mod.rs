@@ -9,9 +9,12 @@
 //! (NetworkManager rejects a value of the wrong type anyway, and would
 //! silently ignore an unknown property name).
 
+mod activation;
 mod client;
 mod encode;
+mod pipeline;
 mod states;
 
+pub use activation::*;
 pub use client::*;
 pub(crate) use encode::*;
