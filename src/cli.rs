@@ -44,8 +44,36 @@ anything taken from its input.",
     propagate_version = true
 )]
 pub struct Cli {
+    /// Print errors only: no warnings, notes, progress or summary (check and mtu print their report all the same)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more: every file written, however many
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The command line, with the global `-q` and `-v` given to the
+    /// subcommand, wherever they were written.
+    pub fn parse_args() -> Cli {
+        use clap::Parser;
+        let mut cli = Cli::parse();
+        let (quiet, verbose) = (cli.quiet, cli.verbose);
+        match &mut cli.command {
+            Command::Convert(a) => (a.common.quiet, a.common.verbose) = (quiet, verbose),
+            Command::Render(a) => (a.common.quiet, a.common.verbose) = (quiet, verbose),
+            Command::Peer(a) => (a.common.quiet, a.common.verbose) = (quiet, verbose),
+            Command::Activate(a) => a.quiet = quiet,
+            Command::Deactivate(a) => a.quiet = quiet,
+            Command::Delete(a) => a.quiet = quiet,
+            Command::Check(_) | Command::Mtu(_) => {}
+        }
+        cli
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -178,12 +206,12 @@ pub struct CommonArgs {
     #[arg(long, value_name = "DIR")]
     pub template_dir: Option<PathBuf>,
 
-    /// Do not print warnings, notes and the summary (errors are always printed)
-    #[arg(short, long, conflicts_with = "verbose")]
+    /// `-q` (global): warnings, notes and the summary are not printed.
+    #[arg(skip)]
     pub quiet: bool,
 
-    /// List every file written, however many
-    #[arg(short, long)]
+    /// `-v` (global): every file written is listed.
+    #[arg(skip)]
     pub verbose: bool,
 
     /// How diagnostics and the summary are reported
@@ -446,8 +474,8 @@ pub struct ActivateArgs {
     #[arg(long, value_enum, value_name = "POLICY", default_value_t = UuidPolicy::Stable)]
     pub uuid: UuidPolicy,
 
-    /// Do not print warnings, notes and progress (errors are always printed)
-    #[arg(short, long)]
+    /// `-q` (global): warnings, notes and progress are not printed.
+    #[arg(skip)]
     pub quiet: bool,
 
     /// Input files or directories; `-` for standard input
@@ -464,8 +492,8 @@ is not active is reported and left alone. The profiles are kept; `grecfg delete`
     after_help = NM_EXIT_CODES
 )]
 pub struct DeactivateArgs {
-    /// Do not print progress (errors are always printed)
-    #[arg(short, long)]
+    /// `-q` (global): progress is not printed.
+    #[arg(skip)]
     pub quiet: bool,
 
     /// Profile UUID, id or interface name
@@ -483,8 +511,8 @@ file on disk.",
     after_help = NM_EXIT_CODES
 )]
 pub struct DeleteArgs {
-    /// Do not print progress (errors are always printed)
-    #[arg(short, long)]
+    /// `-q` (global): progress is not printed.
+    #[arg(skip)]
     pub quiet: bool,
 
     /// Profile UUID, id or interface name

@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use grecfg::cli::{CheckArgs, CheckFormat, Cli, Command, CommonArgs, MtuArgs, PeerArgs, ReportFormat};
 use grecfg::codec::Root;
 use grecfg::convert;
@@ -15,7 +13,7 @@ use grecfg::format::Format;
 use grecfg::write::Destination;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     let result = match cli.command {
         Command::Convert(args) => run_convert(args.to, args.common, Default::default()),
         Command::Render(args) => run_convert(args.target.0, args.common, args.extras.options()),
