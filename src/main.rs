@@ -104,17 +104,26 @@ fn destination(args: &CommonArgs) -> Result<Destination, Fail> {
 }
 
 fn run_convert(to: Format, args: CommonArgs, extras: grecfg::extras::ExtrasOptions) -> Result<Exit, Fail> {
-    let dest = destination(&args)?;
-    if let Some(dir) = &args.template_dir {
-        // A broken template is the user's input error: report it once, first.
-        grecfg::extras::environment(Some(dir))
-            .map_err(|e| Fail::Input(Diagnostic::error(e.to_string()).into()))?;
-    }
+    let dest = destination(&args);
+    let mut out = Emit::new(to, dest_or_stdout(&dest), Root::SYSTEM, show(&args));
     let opts = args.convert_options(extras);
-    let mut out = Emit::new(to, dest, Root::SYSTEM, show(&args));
-    let result = convert::list_inputs(&args.inputs, args.from)
+    let result = dest
+        .and_then(|_| match &args.template_dir {
+            // A broken template is the user's input error: report it once, first.
+            Some(dir) => grecfg::extras::environment(Some(dir))
+                .map(drop)
+                .map_err(|e| Fail::Input(Diagnostic::error(e.to_string()).into())),
+            None => Ok(()),
+        })
+        .and_then(|()| convert::list_inputs(&args.inputs, args.from))
         .and_then(|inputs| convert::stream(&inputs, to, &opts, &mut out));
     Ok(out.finish(result))
+}
+
+/// Where the results go; standard output when the destination given is
+/// wrong, for the report of that error.
+fn dest_or_stdout(dest: &Result<Destination, Fail>) -> Destination {
+    dest.as_ref().map_or(Destination::Stdout, Clone::clone)
 }
 
 fn show(args: &CommonArgs) -> Show {
@@ -129,11 +138,8 @@ fn show(args: &CommonArgs) -> Show {
 
 fn run_peer(args: PeerArgs) -> Result<Exit, Fail> {
     let common = &args.common;
-    let dest = destination(common)?;
-    if let Some(dir) = &common.template_dir {
-        grecfg::render::environment(Some(dir))
-            .map_err(|e| Fail::Input(Diagnostic::error(e.to_string()).into()))?;
-    }
+    let dest = destination(common);
+    let mut out = Emit::new(args.to, dest_or_stdout(&dest), Root::SYSTEM, show(common));
     let popts = grecfg::peer::PeerOptions {
         name: args.name.clone(),
         local_subnets: args.local_subnet.clone(),
@@ -142,8 +148,14 @@ fn run_peer(args: PeerArgs) -> Result<Exit, Fail> {
         peer_addresses: args.peer_address.clone(),
     };
     let opts = common.convert_options(Default::default());
-    let mut out = Emit::new(args.to, dest, Root::SYSTEM, show(common));
-    let result = convert::list_inputs(&common.inputs, common.from)
+    let result = dest
+        .and_then(|_| match &common.template_dir {
+            Some(dir) => grecfg::render::environment(Some(dir))
+                .map(drop)
+                .map_err(|e| Fail::Input(Diagnostic::error(e.to_string()).into())),
+            None => Ok(()),
+        })
+        .and_then(|()| convert::list_inputs(&common.inputs, common.from))
         .and_then(|inputs| grecfg::peer::stream(&inputs, args.to, &popts, &opts, &mut out));
     Ok(out.finish(result))
 }
