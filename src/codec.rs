@@ -40,10 +40,29 @@ impl Companions for NoCompanions {
 /// Companions in the directory of the input file.
 pub struct DirCompanions {
     pub dir: PathBuf,
+    /// The directory's file names, sorted, when it was listed already: a
+    /// companion not among them is not there, without asking the
+    /// filesystem (three lookups a tunnel in a directory scan).
+    pub listed: Option<std::sync::Arc<[Box<std::ffi::OsStr>]>>,
+}
+
+impl DirCompanions {
+    pub fn new(dir: impl Into<PathBuf>) -> DirCompanions {
+        DirCompanions {
+            dir: dir.into(),
+            listed: None,
+        }
+    }
 }
 
 impl Companions for DirCompanions {
     fn open(&self, file_name: &str) -> Result<Option<Source>, Diagnostic> {
+        if let Some(names) = &self.listed {
+            let name = std::ffi::OsStr::new(file_name);
+            if names.binary_search_by(|n| (**n).cmp(name)).is_err() {
+                return Ok(None);
+            }
+        }
         let path = self.dir.join(file_name);
         match std::fs::read(&path) {
             Ok(bytes) => {

@@ -1,8 +1,10 @@
 //! `grecfg convert`: inputs → model → output files, with every warning
 //! pointing at the input line it concerns. Nothing here writes files.
 
+use std::ffi::OsStr;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::codec::{
     self, Companions, DirCompanions, NoCompanions, OutputFile, Parsed, ReadContext, Root, WriteOptions,
@@ -47,9 +49,26 @@ enum Pending {
     /// A file named on the command line: read in `format`, or the format
     /// its name and content tell.
     Named(PathBuf, Option<Format>),
-    /// A file found in a directory, by its name a file of `format`; one
-    /// that is not a tunnel is skipped with a note.
-    Found(PathBuf, Format),
+    /// A file found in a directory (the `usize`-th name of its listing),
+    /// by its name a file of `format`; one that is not a tunnel is skipped
+    /// with a note.
+    Found(Arc<Listing>, usize, Format),
+}
+
+/// A directory's file names, sorted: the inputs found in it point into it,
+/// and their companions are looked up in it.
+struct Listing {
+    dir: PathBuf,
+    names: Arc<[Box<OsStr>]>,
+}
+
+impl Listing {
+    fn companions(&self) -> Box<dyn Companions> {
+        Box::new(DirCompanions {
+            dir: self.dir.clone(),
+            listed: Some(self.names.clone()),
+        })
+    }
 }
 
 impl Inputs {
@@ -77,8 +96,9 @@ impl Inputs {
                     format,
                 })))
             }
-            Pending::Found(path, format) => {
-                let source = read_file(path)?;
+            Pending::Found(listing, i, format) => {
+                let path = listing.dir.join(&*listing.names[*i]);
+                let source = read_file(&path)?;
                 if let Some(filter) = &format.meta().tunnels_only {
                     if !(filter.is_tunnel)(&source.text) {
                         out.diagnostic(
@@ -88,7 +108,7 @@ impl Inputs {
                     }
                 }
                 Ok(Some(Cow::Owned(Input {
-                    companions: companions_of(path),
+                    companions: listing.companions(),
                     source,
                     format: *format,
                 })))
@@ -198,22 +218,36 @@ pub(crate) fn scan_dir(
 /// The tunnel files of `dir` by name, as [`scan_dir`] takes them, listed
 /// to be read later.
 fn list_dir(dir: &Path, format: Option<Format>, inputs: &mut Inputs) -> Result<(), Fail> {
-    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Fail::Io(Diagnostic::error(format!("cannot read {}: {e}", dir.display())).into()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    names.sort();
-    for file in names {
-        let Some(base) = file.file_name().and_then(|n| n.to_str()) else {
+    let fail =
+        |e: std::io::Error| Fail::Io(Diagnostic::error(format!("cannot read {}: {e}", dir.display())).into());
+    let mut entries: Vec<(Box<OsStr>, bool)> = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(fail)? {
+        let e = e.map_err(fail)?;
+        // The kind from the listing itself; a link is followed.
+        let is_file = match e.file_type() {
+            Ok(t) if t.is_symlink() => e.path().is_file(),
+            Ok(t) => t.is_file(),
+            Err(_) => false,
+        };
+        entries.push((e.file_name().into_boxed_os_str(), is_file));
+    }
+    entries.sort_unstable();
+    let files: Vec<bool> = entries.iter().map(|e| e.1).collect();
+    let listing = Arc::new(Listing {
+        dir: dir.to_path_buf(),
+        names: entries.into_iter().map(|e| e.0).collect(),
+    });
+    for (i, name) in listing.names.iter().enumerate() {
+        let Some(base) = name.to_str() else {
             continue;
         };
         let Some(f) = format.or_else(|| Format::from_path(base)) else {
             continue;
         };
-        if !f.is_input_name(base) || !file.is_file() {
+        if !f.is_input_name(base) || !files[i] {
             continue;
         }
-        inputs.pending.push(Pending::Found(file, f));
+        inputs.pending.push(Pending::Found(listing.clone(), i, f));
     }
     Ok(())
 }
@@ -238,9 +272,7 @@ fn companions_of(path: &Path) -> Box<dyn Companions> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    Box::new(DirCompanions {
-        dir: dir.to_path_buf(),
-    })
+    Box::new(DirCompanions::new(dir))
 }
 
 fn read_file(path: &Path) -> Result<Source, Fail> {

@@ -269,7 +269,10 @@ fn quiet_and_verbose_anywhere() {
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(err.matches(": error: ").count(), 2, "{err}");
-    assert!(!err.contains(": warning: ") && !err.contains("more like it"), "{err}");
+    assert!(
+        !err.contains(": warning: ") && !err.contains("more like it"),
+        "{err}"
+    );
     assert!(
         err.ends_with("grecfg: nothing written: 2 errors in 2 files; 6 warnings of 1 kind\n"),
         "{err}"

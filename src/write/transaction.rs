@@ -71,9 +71,7 @@ struct Entry {
 
 impl Staged {
     fn staged_path(&self, e: &Entry) -> PathBuf {
-        self.dirs[e.dir as usize]
-            .0
-            .join(staged_name(std::process::id(), e.n))
+        self.dirs[e.dir as usize].0.join(staged_name(pid(), e.n))
     }
 
     fn target(&self, e: &Entry) -> PathBuf {
@@ -89,6 +87,12 @@ impl Staged {
         }
         self.files.clear();
     }
+}
+
+/// This process's id, asked of the kernel once.
+fn pid() -> u32 {
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *PID.get_or_init(std::process::id)
 }
 
 fn staged_name(pid: u32, n: u64) -> String {
@@ -147,7 +151,12 @@ impl Transaction {
             self.retired.push(path);
             return Ok(());
         };
-        match fs::metadata(&path) {
+        // Planned as a creation: nothing was there, not even a link.
+        let there = match change.action {
+            super::Action::Create(_) => Err(std::io::ErrorKind::NotFound.into()),
+            _ => fs::metadata(&path),
+        };
+        match there {
             Ok(m) if m.is_dir() => {
                 return Err(Fail::Io(
                     Diagnostic::error(format!(
@@ -171,7 +180,7 @@ impl Transaction {
         // sees every file created.
         let (n, mut f) = loop {
             let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            let tmp = dir_path.join(staged_name(std::process::id(), n));
+            let tmp = dir_path.join(staged_name(pid(), n));
             match fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
