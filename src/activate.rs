@@ -206,21 +206,31 @@ fn tunnel_fail(w: &Wanted, e: &NmError, hinted: &mut HashSet<&'static str>) -> E
 
 /// Read and convert the inputs exactly as `convert --to nm` does.
 fn prepare(args: &ActivateArgs) -> Result<Vec<Wanted>, Exit> {
-    let code = |f: &Fail| {
-        for d in &f.failure().diagnostics {
-            print_diag(d, false);
+    // As convert says them: errors first, repeated kinds collapsed.
+    let say_all = |diags: &[Diagnostic], quiet: bool| {
+        let mut digest = crate::digest::Digest::new();
+        for d in diags {
+            digest.push(d.clone());
         }
+        for line in digest.lines(quiet) {
+            crate::diag::say(line);
+        }
+    };
+    let code = |f: &Fail| {
+        say_all(&f.failure().diagnostics, false);
         f.exit_code()
     };
     let (inputs, notes) = convert::load_inputs(&args.inputs, args.from).map_err(|f| code(&f))?;
-    for n in &notes {
-        print_diag(n, args.quiet);
-    }
     let opts = args.convert_options();
-    let conv = convert::convert(&inputs, Format::Keyfile, &opts).map_err(|f| code(&f))?;
-    for d in &conv.diagnostics {
-        print_diag(d, args.quiet);
-    }
+    let conv = convert::convert(&inputs, Format::Keyfile, &opts).map_err(|f| {
+        let mut all = notes.clone();
+        all.extend(f.failure().diagnostics.iter().cloned());
+        say_all(&all, false);
+        f.exit_code()
+    })?;
+    let mut all = notes;
+    all.extend(conv.diagnostics.iter().cloned());
+    say_all(&all, args.quiet);
     let mut out = Vec::new();
     let mut bad = false;
     for item in &conv.items {
