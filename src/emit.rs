@@ -48,7 +48,7 @@ pub struct Emit {
     kept: Vec<Item>,
     diff: String,
     /// Where each file goes, to find two going to the same place.
-    places: HashSet<String>,
+    places: Places,
     /// An error was seen: nothing will be written.
     failed: bool,
     /// A file could not be read or written (exit 3 rather than 2).
@@ -76,7 +76,7 @@ impl Emit {
             tx: None,
             kept: Vec::new(),
             diff: String::new(),
-            places: HashSet::new(),
+            places: Places::default(),
             failed: false,
             io_error: false,
             tunnels: 0,
@@ -114,7 +114,7 @@ impl Emit {
         let plan = write::plan(&files, &self.dest, &self.root)?;
         for change in &plan {
             let place = change.path.display().to_string();
-            if !self.places.insert(place) {
+            if !self.places.insert(&place) {
                 self.diagnostic(collision(&change.path.display().to_string()));
                 return Ok(());
             }
@@ -358,6 +358,26 @@ impl Emit {
     }
 }
 
+/// The places files go to, to find two going to the same one: kept as
+/// 128-bit digests (two keyed SipHashes), 16 bytes a file whatever its
+/// path, rather than the paths themselves. Two different paths share a
+/// digest with a chance of about 2^-64 among 10^10 files.
+#[derive(Default)]
+struct Places {
+    keys: (std::hash::RandomState, std::hash::RandomState),
+    seen: HashSet<u128>,
+}
+
+impl Places {
+    /// Whether `place` is new.
+    fn insert(&mut self, place: &str) -> bool {
+        use std::hash::BuildHasher;
+        let digest =
+            (u128::from(self.keys.0.hash_one(place)) << 64) | u128::from(self.keys.1.hash_one(place));
+        self.seen.insert(digest)
+    }
+}
+
 fn collision(place: &str) -> Diagnostic {
     Diagnostic::error(format!("two inputs would both be written to {place}"))
         .hint("convert them separately, or give the tunnels different names")
@@ -384,7 +404,7 @@ impl Out for Emit {
         match self.dest {
             Destination::Stdout | Destination::File(_) => {
                 for f in &item.files {
-                    if !self.places.insert(f.name.clone()) {
+                    if !self.places.insert(&f.name) {
                         self.diagnostic(collision(&f.name));
                         return;
                     }

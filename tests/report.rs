@@ -369,3 +369,35 @@ fn a_killed_run_is_all_old_or_all_new_after_the_next() {
     }
     eprintln!("after SIGKILL and another run: {all_old} all old, {all_new} all new");
 }
+
+/// Two inputs for the same file: an error naming it, and nothing written,
+/// to a directory or to standard output.
+#[test]
+fn two_inputs_for_one_file_are_an_error() {
+    let tmp = common::tempdir();
+    for d in ["a", "b"] {
+        fs::create_dir(tmp.path().join(d)).unwrap();
+        fs::write(
+            tmp.path().join(d).join("ifcfg-gre1"),
+            "DEVICE=gre1\nTYPE=GRE\nPEER_OUTER_IPADDR=198.51.100.1\n",
+        )
+        .unwrap();
+    }
+    let (a, b) = (tmp.path().join("a/ifcfg-gre1"), tmp.path().join("b/ifcfg-gre1"));
+    let out = tmp.path().join("out");
+    let o = grecfg(&["convert", s(&a), s(&b), "--to", "nm", "--output-dir", s(&out)]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(&format!(
+            "two inputs would both be written to {}",
+            out.join("gre1.nmconnection").display()
+        )),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+    let o = grecfg(&["convert", s(&a), s(&b), "--to", "nm"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert!(text(&o.stderr).contains("two inputs would both be written to gre1.nmconnection"));
+}
