@@ -104,42 +104,44 @@ fn destination(args: &CommonArgs) -> Result<Destination, Fail> {
 }
 
 fn run_convert(to: Format, args: CommonArgs, extras: grecfg::extras::ExtrasOptions) -> Result<Exit, Fail> {
-    let dest = destination(&args);
-    let mut out = Emit::new(to, dest_or_stdout(&dest), Root::SYSTEM, show(&args));
+    let (mut out, inputs) = start(to, &args);
     let opts = args.convert_options(extras);
-    let result = dest
-        .and_then(|_| match &args.template_dir {
-            // A broken template is the user's input error: report it once, first.
-            Some(dir) => grecfg::extras::environment(Some(dir))
-                .map(drop)
-                .map_err(|e| Fail::Input(Diagnostic::error(e.to_string()).into())),
-            None => Ok(()),
-        })
-        .and_then(|()| convert::list_inputs(&args.inputs, args.from))
-        .and_then(|inputs| convert::stream(&inputs, to, &opts, &mut out));
+    let result = inputs.and_then(|inputs| convert::stream(&inputs, to, &opts, &mut out));
     Ok(out.finish(result))
 }
 
-/// Where the results go; standard output when the destination given is
-/// wrong, for the report of that error.
-fn dest_or_stdout(dest: &Result<Destination, Fail>) -> Destination {
-    dest.as_ref().map_or(Destination::Stdout, Clone::clone)
-}
-
-fn show(args: &CommonArgs) -> Show {
-    Show {
+/// What `convert`, `render` and `peer` start with: where the results go,
+/// then the inputs listed, once the destination and the templates are
+/// known to be right (a broken template is the user's input error,
+/// reported once, first). An error goes to the report of the results.
+fn start(to: Format, args: &CommonArgs) -> (Emit, Result<convert::Inputs, Fail>) {
+    let dest = destination(args);
+    let show = Show {
         quiet: args.quiet,
         verbose: args.verbose,
         json: args.format == ReportFormat::Json,
         strict: args.strict,
         diff: args.diff,
-    }
+    };
+    let out = Emit::new(
+        to,
+        dest.as_ref().map_or(Destination::Stdout, Clone::clone),
+        Root::SYSTEM,
+        show,
+    );
+    let inputs = dest
+        .and_then(|_| match &args.template_dir {
+            Some(dir) => grecfg::extras::environment(Some(dir))
+                .map(drop)
+                .map_err(|e| Fail::Input(Diagnostic::error(e.to_string()).into())),
+            None => Ok(()),
+        })
+        .and_then(|()| convert::list_inputs(&args.inputs, args.from));
+    (out, inputs)
 }
 
 fn run_peer(args: PeerArgs) -> Result<Exit, Fail> {
-    let common = &args.common;
-    let dest = destination(common);
-    let mut out = Emit::new(args.to, dest_or_stdout(&dest), Root::SYSTEM, show(common));
+    let (mut out, inputs) = start(args.to, &args.common);
     let popts = grecfg::peer::PeerOptions {
         name: args.name.clone(),
         local_subnets: args.local_subnet.clone(),
@@ -147,16 +149,8 @@ fn run_peer(args: PeerArgs) -> Result<Exit, Fail> {
         peer_local: args.peer_local,
         peer_addresses: args.peer_address.clone(),
     };
-    let opts = common.convert_options(Default::default());
-    let result = dest
-        .and_then(|_| match &common.template_dir {
-            Some(dir) => grecfg::render::environment(Some(dir))
-                .map(drop)
-                .map_err(|e| Fail::Input(Diagnostic::error(e.to_string()).into())),
-            None => Ok(()),
-        })
-        .and_then(|()| convert::list_inputs(&common.inputs, common.from))
-        .and_then(|inputs| grecfg::peer::stream(&inputs, args.to, &popts, &opts, &mut out));
+    let opts = args.common.convert_options(Default::default());
+    let result = inputs.and_then(|inputs| grecfg::peer::stream(&inputs, args.to, &popts, &opts, &mut out));
     Ok(out.finish(result))
 }
 
