@@ -536,11 +536,10 @@ impl Report {
     pub(crate) fn per_tunnel(mut self, live: &[usize]) -> Vec<Vec<Diagnostic>> {
         self.sort_by_offset();
         let mut per = vec![Vec::new(); live.len()];
+        let place: std::collections::HashMap<usize, usize> =
+            live.iter().enumerate().rev().map(|(i, &t)| (t, i)).collect();
         for e in self.entries {
-            let i = e
-                .tunnel
-                .and_then(|t| live.iter().position(|&l| l == t))
-                .unwrap_or(0);
+            let i = e.tunnel.and_then(|t| place.get(&t).copied()).unwrap_or(0);
             if let Some(share) = per.get_mut(i) {
                 share.push(e.d);
             }

@@ -3,7 +3,7 @@
 //! tunnel it concerns. The interpreters change it through the helpers here;
 //! [`Builder::finish`] makes the reader's result of it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::IpAddr;
 
 use ipnet::IpNet;
@@ -12,7 +12,7 @@ use super::cmd::{Arg, Span, Word, WordError};
 use crate::codec::Parsed;
 use crate::diag::{Diagnostic, Failure, Location, Origins, Report, Severity, Source};
 use crate::formats::iproute2;
-use crate::model::{Extra, Mode, Route, Tunnel};
+use crate::model::{Extra, InnerAddress, Mode, Route, Tunnel};
 use crate::nm::nmcli::Nmcli;
 use crate::values::{self, ValueError};
 
@@ -88,13 +88,22 @@ pub(crate) struct Builder<'a> {
     /// tunnel's go with it).
     pub(crate) diags: Report,
     /// Offsets of the word errors said once (see [`WordError::once`]).
-    said_once: Vec<usize>,
+    said_once: HashSet<usize>,
     pub(crate) extras: Vec<PendingExtra>,
     /// NetworkManager profiles made by `nmcli` commands.
     pub(crate) nm: Nmcli,
-    /// Deletions of a device the script had not created (yet): the note's
-    /// index in `diags`, by name.
-    early_deletes: Vec<(String, usize)>,
+    /// Deletions of a device the script had not created (yet): the notes'
+    /// indices in `diags`, by name.
+    early_deletes: HashMap<String, Vec<usize>>,
+    /// The indices of the tunnels by name, so that finding the tunnel a
+    /// command names is a look-up, not a scan of every tunnel (which made
+    /// a script of many tunnels quadratic). An index can be stale (its
+    /// tunnel deleted or renamed since): [`Builder::tunnel_index`] checks.
+    by_name: HashMap<String, Vec<usize>>,
+    /// The indices of the tunnels by the networks their addresses and
+    /// peers are in and by their peers' own addresses, for
+    /// [`Builder::tunnel_for_gateway`]; stale entries as in `by_name`.
+    by_network: HashMap<IpNet, Vec<usize>>,
 }
 
 impl<'a> Builder<'a> {
@@ -104,10 +113,12 @@ impl<'a> Builder<'a> {
             comment_lines,
             tunnels: Vec::new(),
             diags: Report::default(),
-            said_once: Vec::new(),
+            said_once: HashSet::new(),
             extras: Vec::new(),
             nm: Nmcli::default(),
-            early_deletes: Vec::new(),
+            early_deletes: HashMap::new(),
+            by_name: HashMap::new(),
+            by_network: HashMap::new(),
         }
     }
 
@@ -127,11 +138,8 @@ impl<'a> Builder<'a> {
 
     /// Why a word of an interpreted command cannot be read.
     pub(crate) fn word_error(&mut self, e: &WordError) {
-        if e.once {
-            if self.said_once.contains(&e.offset) {
-                return;
-            }
-            self.said_once.push(e.offset);
+        if e.once && !self.said_once.insert(e.offset) {
+            return;
         }
         self.push(e.offset, None, e.diagnostic.clone());
     }
@@ -140,10 +148,64 @@ impl<'a> Builder<'a> {
         self.loc(a.offset, a.len)
     }
 
+    /// The last tunnel created under `name` and not deleted since.
     pub(crate) fn tunnel_index(&self, name: &str) -> Option<usize> {
-        self.tunnels
-            .iter()
-            .rposition(|t| !t.deleted && t.tunnel.name == name)
+        let found = self.by_name.get(name).and_then(|ts| {
+            ts.iter()
+                .copied()
+                .filter(|&t| !self.tunnels[t].deleted && self.tunnels[t].tunnel.name == name)
+                .max()
+        });
+        // The scan the index replaces: every tunnel added or renamed must
+        // have gone through `add_tunnel` or `index_name`.
+        #[cfg(test)]
+        assert_eq!(
+            found,
+            self.tunnels
+                .iter()
+                .rposition(|t| !t.deleted && t.tunnel.name == name),
+            "the name index misses {name}"
+        );
+        found
+    }
+
+    /// Add a tunnel; its index.
+    pub(crate) fn add_tunnel(&mut self, b: Building) -> usize {
+        let t = self.tunnels.len();
+        self.tunnels.push(b);
+        self.reindex(t);
+        t
+    }
+
+    /// Record the name and the addresses tunnel `t` has now: when it is
+    /// added, and when a profile's new version replaces it. Indices of that
+    /// name whose tunnel is gone are dropped, so that a name created and
+    /// deleted again and again keeps a short list.
+    pub(crate) fn reindex(&mut self, t: usize) {
+        let tunnels = &self.tunnels;
+        let name = &tunnels[t].tunnel.name;
+        let ts = self.by_name.entry(name.clone()).or_default();
+        ts.retain(|&i| i != t && !tunnels[i].deleted && tunnels[i].tunnel.name == *name);
+        ts.push(t);
+        for a in self.tunnels[t].tunnel.addresses.clone() {
+            self.index_address(t, &a);
+        }
+    }
+
+    /// Record that tunnel `t` now has the address `a`: after an address is
+    /// added or changed.
+    pub(crate) fn index_address(&mut self, t: usize, a: &InnerAddress) {
+        let keys = [
+            Some(a.address.trunc()),
+            a.peer.map(|p| p.trunc()),
+            a.peer.map(|p| IpNet::from(p.addr())),
+        ];
+        for k in keys.into_iter().flatten() {
+            let ts = self.by_network.entry(k).or_default();
+            if ts.last() != Some(&t) {
+                ts.push(t);
+            }
+        }
     }
 
     /// The value of an optional argument: `Some(None)` when it is absent,
@@ -240,23 +302,19 @@ impl<'a> Builder<'a> {
         // `ip link del NAME` before `ip tunnel add NAME`: the script
         // starts afresh when run again; the deletion does not end anything.
         let line = loc.line;
-        for (n, i) in std::mem::take(&mut self.early_deletes) {
-            if n == name.text {
-                self.diags.reword(
-                    i,
-                    format!(
-                        "deletes {n} before creating it on line {line}, so that running the script again \
-                         starts afresh; ignored"
-                    ),
-                );
-            } else {
-                self.early_deletes.push((n, i));
-            }
+        let n = &name.text;
+        for i in self.early_deletes.remove(n).unwrap_or_default() {
+            self.diags.reword(
+                i,
+                format!(
+                    "deletes {n} before creating it on line {line}, so that running the script again \
+                     starts afresh; ignored"
+                ),
+            );
         }
         b.set("name", self.arg_loc(name));
         b.set("mode", mode_arg.map_or(loc, |m| self.arg_loc(m)));
-        self.tunnels.push(b);
-        self.tunnels.len() - 1
+        self.add_tunnel(b)
     }
 
     pub(crate) fn delete(&mut self, c: Span, name: &Arg) {
@@ -282,7 +340,10 @@ impl<'a> Builder<'a> {
                         name.text
                     ),
                 );
-                self.early_deletes.push((name.text.clone(), self.diags.len() - 1));
+                self.early_deletes
+                    .entry(name.text.clone())
+                    .or_default()
+                    .push(self.diags.len() - 1);
             }
         }
     }
@@ -450,9 +511,9 @@ impl<'a> Builder<'a> {
         b.routes.push(loc);
     }
 
-    /// The tunnel whose inner subnet (or peer) holds `gw`.
+    /// The last tunnel whose inner subnet (or peer) holds `gw`.
     pub(crate) fn tunnel_for_gateway(&self, gw: IpAddr) -> Option<usize> {
-        self.tunnels.iter().rposition(|b| {
+        let holds = |b: &Building| {
             !b.deleted
                 && b.tunnel.addresses.iter().any(|a| {
                     let subnet = match a.peer {
@@ -461,7 +522,25 @@ impl<'a> Builder<'a> {
                     };
                     subnet || a.address.trunc().contains(&gw)
                 })
-        })
+        };
+        // Every network that holds `gw`: one per prefix length.
+        let longest = if gw.is_ipv4() { 32 } else { 128 };
+        let found = (0..=longest)
+            .filter_map(|len| IpNet::new(gw, len).ok())
+            .filter_map(|n| self.by_network.get(&n.trunc()))
+            .flatten()
+            .copied()
+            .filter(|&t| holds(&self.tunnels[t]))
+            .max();
+        // The scan the index replaces: every address added or changed must
+        // have gone through `index_address` or `reindex`.
+        #[cfg(test)]
+        assert_eq!(
+            found,
+            self.tunnels.iter().rposition(holds),
+            "the network index misses {gw}"
+        );
+        found
     }
 
     /// The tunnel whose kernel module `modprobe [-q|-v|-b] MODULE` loads

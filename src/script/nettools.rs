@@ -240,8 +240,9 @@ pub(crate) fn ifconfig(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Locati
     let Some(peer) = bld.opt_value(peer.as_ref(), "pointopoint", Some(t), values::parse_ip_net) else {
         return;
     };
-    let b = &mut bld.tunnels[t];
     let a = InnerAddress { address, peer };
+    bld.index_address(t, &a);
+    let b = &mut bld.tunnels[t];
     // ifconfig replaces the primary address.
     if let Some(i) = b
         .tunnel

@@ -122,6 +122,7 @@ fn sync_profile(bld: &mut Builder<'_>, p: usize, loc: &Location) -> Option<usize
             b.tunnel.neighbours = std::mem::take(&mut old.tunnel.neighbours);
             b.neighbours = std::mem::take(&mut old.neighbours);
             *old = b;
+            bld.reindex(t);
             Some(t)
         }
         None => {
@@ -136,8 +137,7 @@ fn sync_profile(bld: &mut Builder<'_>, p: usize, loc: &Location) -> Option<usize
                 bld.push(loc_offset(&bld.src.text, loc), Some(old), d);
                 bld.tunnels[old].deleted = true;
             }
-            bld.tunnels.push(b);
-            Some(bld.tunnels.len() - 1)
+            Some(bld.add_tunnel(b))
         }
     }
 }

@@ -584,3 +584,71 @@ proptest::proptest! {
         let _ = read_rc(&s);
     }
 }
+
+/// The builder finds tunnels by name and by gateway through indexes, not
+/// by scanning every tunnel; in tests each look-up also asserts that the
+/// scan finds the same tunnel. Here the name and the addresses change
+/// under the indexes: nmcli renames a profile and adds an address, `ip
+/// addr change` widens one, a tunnel is deleted and created again, and
+/// ifconfig gives it an address and a peer.
+#[test]
+fn lookups_follow_renames_new_addresses_and_deletions() {
+    let text = "nmcli connection add type ip-tunnel con-name b ifname gre-b mode gre remote 203.0.113.10 \
+                local 192.0.2.1 ipv4.method manual ipv6.method disabled ipv4.addresses 198.51.100.1/30\n\
+                nmcli connection modify b connection.interface-name gre-c +ipv4.addresses 198.51.100.129/25\n\
+                ip link set gre-b mtu 1300\n\
+                ip link set gre-c mtu 1400\n\
+                ip route add 203.0.113.0/28 via 198.51.100.2\n\
+                ip route add 203.0.113.16/28 via 198.51.100.130\n\
+                ip route add 203.0.113.64/28 via 198.51.100.100\n\
+                ip addr change 198.51.100.129/24 dev gre-c\n\
+                ip route add 203.0.113.80/28 via 198.51.100.100\n\
+                ip tunnel add gre-d mode gre remote 203.0.113.20 local 192.0.2.1\n\
+                ip tunnel del gre-d\n\
+                ip tunnel add gre-d mode gre remote 203.0.113.21 local 192.0.2.1\n\
+                ifconfig gre-d 192.0.2.65 netmask 255.255.255.192 pointopoint 192.0.2.129\n\
+                ip route add 203.0.113.32/28 via 192.0.2.129\n\
+                ip route add 203.0.113.48/28 via 192.0.2.70\n";
+    let v = read_rc(text).unwrap_or_else(|f| panic!("{f}"));
+    let summary: Vec<(String, Option<u32>, String, Vec<String>)> = v
+        .iter()
+        .map(|p| {
+            let t = &p.tunnel;
+            (
+                t.name.clone(),
+                t.mtu,
+                t.remote.map(|r| r.to_string()).unwrap_or_default(),
+                t.routes.iter().map(|r| r.destination.to_string()).collect(),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        summary,
+        [
+            (
+                s("gre-c"),
+                Some(1400),
+                s("203.0.113.10"),
+                vec![s("203.0.113.0/28"), s("203.0.113.16/28"), s("203.0.113.80/28")]
+            ),
+            (
+                s("gre-d"),
+                None,
+                s("203.0.113.21"),
+                vec![s("203.0.113.32/28"), s("203.0.113.48/28")]
+            ),
+        ]
+    );
+    let said: Vec<String> = v[0].warnings.iter().map(|d| d.message.clone()).collect();
+    assert!(
+        said.iter()
+            .any(|m| m == "gre-b is not a tunnel this script creates; ignored"),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|m| m.starts_with("the route to 203.0.113.64/28 via 198.51.100.100 does not belong")),
+        "{said:?}"
+    );
+}

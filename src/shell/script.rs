@@ -351,7 +351,14 @@ pub fn lex_script(text: &str) -> ScriptTokens {
             }
             _ => {
                 let rest = &s[p..];
-                if let Ok((r, op)) = redirection(rest) {
+                // Every redirection starts with a digit, `<` or `>`, every
+                // operator with one of `&|;()`: most words are neither, and
+                // each failed nom `tag` costs an error message.
+                let first = b[p];
+                let redirection = matches!(first, b'0'..=b'9' | b'<' | b'>')
+                    .then(|| redirection(rest).ok())
+                    .flatten();
+                if let Some((r, op)) = redirection {
                     let start = p;
                     p += rest.len() - r.len();
                     while p < b.len() && (b[p] == b' ' || b[p] == b'\t') {
@@ -371,7 +378,10 @@ pub fn lex_script(text: &str) -> ScriptTokens {
                         .push((o, joined.orig(p.max(start + 1) - 1) + 1 - o));
                     continue;
                 }
-                if let Ok((r, op)) = operator(rest) {
+                let operator = matches!(first, b'&' | b'|' | b';' | b'(' | b')')
+                    .then(|| operator(rest).ok())
+                    .flatten();
+                if let Some((r, op)) = operator {
                     let o = joined.orig(p);
                     p += rest.len() - r.len();
                     let op = match op {

@@ -1,6 +1,6 @@
 //! Files of `NAME=value` lines (ifcfg, keys, route blocks).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use nom::bytes::complete::{tag, take_while, take_while1};
 use nom::character::complete::char;
@@ -28,28 +28,29 @@ pub(crate) struct Assignment {
 }
 
 /// A shell-variable file: every assignment in file order, and what was
-/// wrong or doubtful, with byte offsets into the text.
+/// wrong or doubtful, with byte offsets into the text. Made by
+/// [`parse_vars`] only, which also indexes the assignments by name.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Vars {
     pub assignments: Vec<Assignment>,
     pub errors: Vec<LexError>,
     pub warnings: Vec<LexError>,
+    /// The index in `assignments` of the effective (last) assignment of
+    /// each name: a look-up is not a scan of the file (a route file of
+    /// many `ADDRESSn` blocks was quadratic).
+    last: HashMap<String, usize>,
 }
 
 impl Vars {
     /// The effective assignment of `name` (the last one wins, as in bash).
     pub(crate) fn get(&self, name: &str) -> Option<&Assignment> {
-        self.assignments.iter().rev().find(|a| a.name == name)
+        self.last.get(name).map(|&i| &self.assignments[i])
     }
 
     /// The effective assignments, one per name, in the order of their
     /// effective (last) line.
     pub(crate) fn effective(&self) -> Vec<&Assignment> {
-        let mut last: BTreeMap<&str, usize> = BTreeMap::new();
-        for (i, a) in self.assignments.iter().enumerate() {
-            last.insert(&a.name, i);
-        }
-        let mut idx: Vec<usize> = last.into_values().collect();
+        let mut idx: Vec<usize> = self.last.values().copied().collect();
         idx.sort_unstable();
         idx.into_iter().map(|i| &self.assignments[i]).collect()
     }
@@ -131,6 +132,12 @@ pub(crate) fn parse_vars(text: &str) -> Vars {
     }
     vars.warnings.extend(dup_warnings);
     vars.warnings.sort_by_key(|w| w.offset);
+    vars.last = vars
+        .assignments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.name.clone(), i))
+        .collect();
     vars
 }
 

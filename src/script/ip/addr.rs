@@ -115,6 +115,8 @@ pub(super) fn ip_addr(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Locatio
             );
         }
     }
+    let a = InnerAddress { address, peer };
+    bld.index_address(t, &a);
     let b = &mut bld.tunnels[t];
     if let Some(i) = b
         .tunnel
@@ -123,10 +125,10 @@ pub(super) fn ip_addr(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Locatio
         .position(|x| x.address.addr() == address.addr())
     {
         // `replace`/`change` (or a repeated add) updates the address.
-        b.tunnel.addresses[i] = InnerAddress { address, peer };
+        b.tunnel.addresses[i] = a;
         b.addresses[i] = loc;
     } else {
-        b.tunnel.addresses.push(InnerAddress { address, peer });
+        b.tunnel.addresses.push(a);
         b.addresses.push(loc);
     }
 }
