@@ -347,33 +347,89 @@ impl Diagnostic {
 ///       |     ^^^^^^^^^
 ///   hint: a GRE key is a 32-bit number ...
 /// ```
+/// Input text in it (the line, values quoted in the message, the file
+/// name) is shown through [`shown`]: control characters and bidi
+/// controls as escapes, the carets under what they stand for.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.location {
-            Some(l) if l.line > 0 && l.column > 0 => write!(f, "{}:{}:{}: ", l.file, l.line, l.column)?,
-            Some(l) if l.line > 0 => write!(f, "{}:{}: ", l.file, l.line)?,
-            Some(l) => write!(f, "{}: ", l.file)?,
+            Some(l) if l.line > 0 && l.column > 0 => {
+                write!(f, "{}:{}:{}: ", shown(&l.file), l.line, l.column)?
+            }
+            Some(l) if l.line > 0 => write!(f, "{}:{}: ", shown(&l.file), l.line)?,
+            Some(l) => write!(f, "{}: ", shown(&l.file))?,
             None => {}
         }
-        write!(f, "{}: {}", self.severity.word(), self.message)?;
+        write!(f, "{}: {}", self.severity.word(), shown(&self.message))?;
         if let Some(l) = &self.location {
             if let (true, Some(text)) = (l.line > 0, &l.line_text) {
                 let num = l.line.to_string();
                 let pad = " ".repeat(num.len());
-                // Tabs would misplace the caret; show them as one space.
-                let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
-                write!(f, "\n {num} | {shown}")?;
+                // Each character as shown, and how many it takes: tabs
+                // would misplace the caret, so they show as one space.
+                let chars: Vec<(char, Option<String>)> = text
+                    .chars()
+                    .map(|c| if c == '\t' { (' ', None) } else { (c, escape(c)) })
+                    .collect();
+                let line: String = chars
+                    .iter()
+                    .map(|(c, e)| e.clone().unwrap_or_else(|| c.to_string()))
+                    .collect();
+                write!(f, "\n {num} | {line}")?;
                 if l.column > 0 {
-                    let carets = "^".repeat(l.len.max(1));
-                    write!(f, "\n {pad} | {}{carets}", " ".repeat(l.column - 1))?;
+                    // A caret past the end of the line stands for one character.
+                    let width = |i: usize| {
+                        chars
+                            .get(i)
+                            .map_or(1, |(_, e)| e.as_ref().map_or(1, |e| e.chars().count()))
+                    };
+                    let before: usize = (0..l.column - 1).map(width).sum();
+                    let under: usize = (l.column - 1..l.column - 1 + l.len.max(1)).map(width).sum();
+                    write!(f, "\n {pad} | {}{}", " ".repeat(before), "^".repeat(under))?;
                 }
             }
         }
         if let Some(h) = &self.hint {
-            write!(f, "\n  hint: {h}")?;
+            write!(f, "\n  hint: {}", shown(h))?;
         }
         Ok(())
     }
+}
+
+/// How a character of input is shown in a diagnostic when not as itself:
+/// a control character (C0, DEL, C1) or one that is invisible and can
+/// reorder or hide text on the terminal (bidi controls, zero-width space,
+/// line and paragraph separators, byte order mark). A file could
+/// otherwise clear the screen or move the cursor (ESC, CR), or make a line
+/// read differently from what it holds. The line under a message shows a
+/// tab as a space instead, to keep the carets in place.
+fn escape(c: char) -> Option<String> {
+    match c {
+        '\t' => Some("\\t".into()),
+        '\n' => Some("\\n".into()),
+        '\r' => Some("\\r".into()),
+        '\0'..='\x1f' | '\x7f' => Some(format!("\\x{:02x}", c as u32)),
+        '\u{80}'..='\u{9f}'
+        | '\u{61c}'
+        | '\u{200b}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{feff}' => Some(format!("\\u{{{:x}}}", c as u32)),
+        _ => None,
+    }
+}
+
+/// `text` as a diagnostic shows it: see [`escape`].
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| escape(c).is_some()) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| escape(c).unwrap_or_else(|| c.to_string()))
+        .collect::<String>()
+        .into()
 }
 
 /// Errors (and the warnings found before them) that stop a conversion.
@@ -594,6 +650,46 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "ifcfg-tun0:2:5: error: not a GRE key\n 2 | KEY=lichenhao\n   |     ^^^^^^^^^\n  hint: use a number"
+        );
+    }
+
+    /// Control characters and bidi controls from the input show as
+    /// escapes, in the line, the message, the hint and the file name, and
+    /// the carets stand under what they stand for; printable text,
+    /// Chinese included, shows as itself.
+    #[test]
+    fn control_characters_show_as_escapes_under_their_carets() {
+        let line = "KEY=\u{1b}[2J\u{1b}]0;x\u{7}\tab\rc\u{9b}1m\u{202e}fed\u{2066}\u{7f}隧道 \u{0}";
+        let src = Source::new("ifcfg-\u{1b}[31m", None, format!("DEVICE=t\n{line}\n"));
+        let shown = "KEY=\\x1b[2J\\x1b]0;x\\x07 ab\\rc\\u{9b}1m\\u{202e}fed\\u{2066}\\x7f隧道 \\x00";
+        // The caret spans `\rc`, then `隧道`.
+        let at = |needle: &str| line[..line.find(needle).unwrap()].chars().count() + 1;
+        let d = Diagnostic::error("KEY=\u{1b}[2J\r is not a GRE key\nforged: line")
+            .at(src.loc(2, at("\rc"), 2))
+            .hint("not \u{202e}this\u{202c}, \tthat");
+        let first = d.clone();
+        assert_eq!(
+            d.to_string(),
+            format!(
+                "ifcfg-\\x1b[31m:2:{}: error: KEY=\\x1b[2J\\r is not a GRE key\\nforged: line\n 2 | {shown}\n   | {}^^^\n  \
+                 hint: not \\u{{202e}}this\\u{{202c}}, \\tthat",
+                at("\rc"),
+                " ".repeat(shown.find("\\rc").unwrap())
+            )
+        );
+        let d = Diagnostic::warning("隧道").at(src.loc(2, at("隧道"), 2));
+        let carets = d.to_string().lines().nth(2).unwrap().to_string();
+        let before = shown[..shown.find("隧道").unwrap()].chars().count();
+        assert_eq!(carets, format!("   | {}^^", " ".repeat(before)));
+        // Nothing in it a terminal would act on, but the newlines between its lines.
+        for d in [&first, &d] {
+            assert!(!d.to_string().contains(|c: char| c.is_control() && c != '\n'));
+        }
+        // Printable text as it is.
+        let d = Diagnostic::note("隧道 gre1 的密钥").at(Source::new("f", None, "名称=隧道\n").loc(1, 4, 2));
+        assert_eq!(
+            d.to_string(),
+            "f:1:4: note: 隧道 gre1 的密钥\n 1 | 名称=隧道\n   |    ^^"
         );
     }
 

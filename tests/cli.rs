@@ -665,3 +665,46 @@ fn systemd_units_are_written_but_not_read() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("does not read"), "{}", text(&o.stderr));
 }
+
+/// A hostile file cannot drive the terminal through a diagnostic: the ESC
+/// of `ESC[2J` (clear the screen) and a CR (back to the start of the line,
+/// to overwrite it) in a bad value show as `\x1b` and `\r`, in the message
+/// and in the line under it, and the carets stand under the value as
+/// shown.
+#[test]
+fn control_characters_in_a_bad_value_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ifcfg-gre1");
+    fs::write(
+        &input,
+        "DEVICE=gre1\nTYPE=GRE\nMY_OUTER_IPADDR=192.0.2.1\nPEER_OUTER_IPADDR=198.51.100.1\n\
+         KEY=\"\x1b[2Jab\rc\"\n",
+    )
+    .unwrap();
+    let o = grecfg(&["convert", s(&input), "--to", "nm"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(o.stdout.is_empty());
+    let raw: Vec<u8> = o
+        .stderr
+        .iter()
+        .copied()
+        .filter(|&b| (b < 0x20 && b != b'\n') || b == 0x7f)
+        .collect();
+    assert!(
+        raw.is_empty(),
+        "raw control bytes {raw:?} in:\n{}",
+        text(&o.stderr)
+    );
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(":5:5: error: KEY=\\x1b[2Jab\\rc is not a GRE key\n"),
+        "{err}"
+    );
+    // The value as written, quotes included, is column 5 of line 5: four
+    // characters before it, fourteen as shown (`"`, `\x1b`, `[2Jab`, `\r`,
+    // `c`, `"`).
+    assert!(
+        err.contains("\n 5 | KEY=\"\\x1b[2Jab\\rc\"\n   |     ^^^^^^^^^^^^^^\n"),
+        "{err}"
+    );
+}
