@@ -207,7 +207,7 @@ fn dash_o_dev_stdout_reaches_the_pipe() {
             .stdin(Stdio::null());
         (c, false)
     };
-    let mut child = cmd.stdout(writer).stderr(Stdio::piped()).spawn().unwrap();
+    let child = cmd.stdout(writer).stderr(Stdio::piped()).spawn().unwrap();
     // The pipe's write end lives in the child only: read to its end.
     drop(cmd);
     let mut got = String::new();
