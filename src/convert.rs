@@ -81,6 +81,21 @@ impl Inputs {
         self.pending.is_empty()
     }
 
+    /// Read every input now, with what listing and reading them found to
+    /// say (for commands that need them all at once: check, activate).
+    fn read_all(self) -> Result<(Vec<Input>, Vec<Diagnostic>), Fail> {
+        let mut read = Conversion::default();
+        let mut inputs = Vec::new();
+        for i in 0..self.len() {
+            if let Some(input) = self.open(i, &mut read)? {
+                inputs.push(input.into_owned());
+            }
+        }
+        let mut notes = self.notes;
+        notes.extend(read.diagnostics);
+        Ok((inputs, notes))
+    }
+
     /// Read the `i`-th input: `Ok(None)` when it is skipped (with a note
     /// to `out`).
     fn open(&self, i: usize, out: &mut dyn Out) -> Result<Option<std::borrow::Cow<'_, Input>>, Fail> {
@@ -132,7 +147,7 @@ impl Clone for Input {
 }
 
 /// List the inputs named on the command line. A directory yields the
-/// tunnel files in it by name (see [`scan_dir`]); standard input is read
+/// tunnel files in it by name (see [`list_dir`]); standard input is read
 /// now.
 pub fn list_inputs(paths: &[PathBuf], from: Option<Format>) -> Result<Inputs, Fail> {
     let mut inputs = Inputs::default();
@@ -179,44 +194,15 @@ pub fn list_inputs(paths: &[PathBuf], from: Option<Format>) -> Result<Inputs, Fa
 /// Read the inputs named on the command line, all at once (see
 /// [`list_inputs`]); the notes say what was skipped and why.
 pub fn load_inputs(paths: &[PathBuf], from: Option<Format>) -> Result<(Vec<Input>, Vec<Diagnostic>), Fail> {
-    let listed = list_inputs(paths, from)?;
-    let mut read = Conversion::default();
-    let mut inputs = Vec::new();
-    for i in 0..listed.len() {
-        if let Some(input) = listed.open(i, &mut read)? {
-            inputs.push(input.into_owned());
-        }
-    }
-    let mut notes = listed.notes;
-    notes.extend(read.diagnostics);
-    Ok((inputs, notes))
+    list_inputs(paths, from)?.read_all()
 }
 
-/// Every tunnel input in `dir`, in file-name order: the files of `format`
-/// by its names (backups such as `*.rpmsave` left out, as its consumer
-/// does), or of any format by name when `format` is `None`. Files that
-/// are not tunnels (an `ifcfg-eth0`, an ethernet profile) are skipped
-/// with a note naming them; companions are read with their input.
-pub(crate) fn scan_dir(
-    dir: &Path,
-    format: Option<Format>,
-    inputs: &mut Vec<Input>,
-    notes: &mut Vec<Diagnostic>,
-) -> Result<(), Fail> {
-    let mut listed = Inputs::default();
-    list_dir(dir, format, &mut listed)?;
-    let mut read = Conversion::default();
-    for i in 0..listed.len() {
-        if let Some(input) = listed.open(i, &mut read)? {
-            inputs.push(input.into_owned());
-        }
-    }
-    notes.extend(read.diagnostics);
-    Ok(())
-}
-
-/// The tunnel files of `dir` by name, as [`scan_dir`] takes them, listed
-/// to be read later.
+/// Every tunnel input in `dir`, in file-name order, listed to be read
+/// later: the files of `format` by its names (backups such as `*.rpmsave`
+/// left out, as its consumer does), or of any format by name when `format`
+/// is `None`. Files that are not tunnels (an `ifcfg-eth0`, an ethernet
+/// profile) are skipped with a note naming them when read; companions are
+/// read with their input.
 fn list_dir(dir: &Path, format: Option<Format>, inputs: &mut Inputs) -> Result<(), Fail> {
     let fail =
         |e: std::io::Error| Fail::Io(Diagnostic::error(format!("cannot read {}: {e}", dir.display())).into());
@@ -256,15 +242,14 @@ fn list_dir(dir: &Path, format: Option<Format>, inputs: &mut Inputs) -> Result<(
 /// directories the format's consumer reads (`etc/sysconfig/network-scripts`
 /// for ifcfg), in that order. A directory that is not there holds none.
 pub fn discover(root: &Root, format: Format) -> Result<(Vec<Input>, Vec<Diagnostic>), Fail> {
-    let mut inputs = Vec::new();
-    let mut notes = Vec::new();
+    let mut listed = Inputs::default();
     for dir in format.meta().system_dirs {
         let dir = root.path(Path::new(dir));
         if dir.is_dir() {
-            scan_dir(&dir, Some(format), &mut inputs, &mut notes)?;
+            list_dir(&dir, Some(format), &mut listed)?;
         }
     }
-    Ok((inputs, notes))
+    listed.read_all()
 }
 
 fn companions_of(path: &Path) -> Box<dyn Companions> {
