@@ -777,7 +777,8 @@ pub(crate) struct JsonReport {
 
 #[derive(Debug, Serialize)]
 pub(crate) struct JsonFinding {
-    pub id: FindingId,
+    /// check's id; none for convert's diagnostics.
+    pub id: Option<FindingId>,
     pub severity: &'static str,
     pub tunnel: Option<String>,
     pub file: Option<String>,
@@ -786,6 +787,24 @@ pub(crate) struct JsonFinding {
     pub message: String,
     pub hint: Option<String>,
     pub related: Vec<JsonPlace>,
+}
+
+impl JsonFinding {
+    /// `d` as a finding of no id, tunnel or related places.
+    pub(crate) fn of(d: &crate::diag::Diagnostic) -> JsonFinding {
+        let l = d.location.as_ref();
+        JsonFinding {
+            id: None,
+            severity: d.severity.word(),
+            tunnel: None,
+            file: l.map(|l| l.file.clone()),
+            line: l.map_or(0, |l| l.line),
+            column: l.map_or(0, |l| l.column),
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+            related: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -816,28 +835,21 @@ pub fn json(findings: &[Finding]) -> String {
         version: 1,
         findings: findings
             .iter()
-            .map(|f| {
-                let l = f.diagnostic.location.as_ref();
-                JsonFinding {
-                    id: f.id,
-                    severity: f.severity().word(),
-                    tunnel: f.tunnel.clone(),
-                    file: l.map(|l| l.file.clone()),
-                    line: l.map_or(0, |l| l.line),
-                    column: l.map_or(0, |l| l.column),
-                    message: f.diagnostic.message.clone(),
-                    hint: f.diagnostic.hint.clone(),
-                    related: f
-                        .related
-                        .iter()
-                        .map(|(m, l)| JsonPlace {
-                            message: m.clone(),
-                            file: l.file.clone(),
-                            line: l.line,
-                            column: l.column,
-                        })
-                        .collect(),
-                }
+            .map(|f| JsonFinding {
+                id: Some(f.id),
+                severity: f.severity().word(),
+                tunnel: f.tunnel.clone(),
+                related: f
+                    .related
+                    .iter()
+                    .map(|(m, l)| JsonPlace {
+                        message: m.clone(),
+                        file: l.file.clone(),
+                        line: l.line,
+                        column: l.column,
+                    })
+                    .collect(),
+                ..JsonFinding::of(&f.diagnostic)
             })
             .collect(),
         summary,

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::check::JsonFinding;
 use crate::codec::Root;
 use crate::convert::{Item, Out};
 use crate::diag::{say, Diagnostic, Fail, Severity};
@@ -298,25 +299,7 @@ impl Emit {
 
     /// The `--format json` document (schema: `docs/grecfg.schema.json`).
     fn document(&self, summary: &str) -> String {
-        let findings = self
-            .digest
-            .all()
-            .into_iter()
-            .map(|d| {
-                let l = d.location.as_ref();
-                JsonFinding {
-                    id: None,
-                    severity: d.severity.word(),
-                    tunnel: None,
-                    file: l.map(|l| l.file.clone()),
-                    line: l.map_or(0, |l| l.line),
-                    column: l.map_or(0, |l| l.column),
-                    message: d.message.clone(),
-                    hint: d.hint.clone(),
-                    related: Vec::new(),
-                }
-            })
-            .collect();
+        let findings = self.digest.all().into_iter().map(JsonFinding::of).collect();
         let to_stdout = matches!(self.dest, Destination::Stdout) && !self.failed && !self.show.diff;
         let doc = JsonDocument {
             version: 1,
@@ -484,19 +467,6 @@ struct JsonDocument {
     files: Vec<JsonFile>,
     #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<String>,
-}
-
-#[derive(Serialize)]
-struct JsonFinding {
-    id: Option<&'static str>,
-    severity: &'static str,
-    tunnel: Option<String>,
-    file: Option<String>,
-    line: usize,
-    column: usize,
-    message: String,
-    hint: Option<String>,
-    related: Vec<()>,
 }
 
 #[derive(Serialize)]
