@@ -421,8 +421,9 @@ fn escape(c: char) -> Option<String> {
     }
 }
 
-/// `text` as a diagnostic shows it: see [`escape`].
-fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+/// `text` as a diagnostic shows it: see [`escape`]. For any other line
+/// on standard error that echoes input (a path, a name).
+pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(|c| escape(c).is_some()) {
         return text.into();
     }
