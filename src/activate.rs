@@ -23,9 +23,11 @@ macro_rules! out {
     }};
 }
 
+/// A line of progress; the profile names in it came from input, so their
+/// control characters are shown as escapes.
 fn say(quiet: bool, msg: impl std::fmt::Display) {
     if !quiet {
-        crate::diag::say(msg);
+        crate::diag::say(crate::diag::shown(&msg.to_string()));
     }
 }
 
@@ -455,21 +457,27 @@ fn apply(nm: &Nm, round: &[(Wanted, Plan)], args: &ActivateArgs, hinted: &mut Ha
 
 /// The profiles a NAME stands for: UUID, id, or interface name of a
 /// tunnel profile.
-fn resolve(nm: &Nm, name: &str) -> Result<Vec<Profile>, NmError> {
+/// The profiles `name` stands for. Every profile is fetched at most once a
+/// run (into `all`), however many names there are.
+fn resolve(nm: &Nm, name: &str, all: &mut Option<Vec<Profile>>) -> Result<Vec<Profile>, NmError> {
     if let Some(path) = nm.by_uuid(name)? {
         return Ok(vec![nm.profile(&path)?]);
     }
-    let all = nm.profiles()?;
+    if all.is_none() {
+        *all = Some(nm.profiles()?);
+    }
+    let all = all.as_deref().unwrap_or_default();
     let by_id: Vec<Profile> = all.iter().filter(|p| p.id() == name).cloned().collect();
     if !by_id.is_empty() {
         return Ok(by_id);
     }
     Ok(all
-        .into_iter()
+        .iter()
         .filter(|p| {
             p.string("connection", "type").as_deref() == Some("ip-tunnel")
                 && p.string("connection", "interface-name").as_deref() == Some(name)
         })
+        .cloned()
         .collect())
 }
 
@@ -482,8 +490,9 @@ fn for_each_name(
         Err(e) => return nm_fail(&e),
     };
     let mut status = Exit::Ok;
+    let mut all = None;
     for name in names {
-        let r = resolve(&nm, name).and_then(|profiles| {
+        let r = resolve(&nm, name, &mut all).and_then(|profiles| {
             if profiles.is_empty() {
                 print_diag(
                     &Diagnostic::error(format!(
@@ -505,8 +514,13 @@ fn for_each_name(
 
 pub fn run_deactivate(args: DeactivateArgs) -> Exit {
     let q = args.quiet;
+    // The active connections are listed once a run, not once a name.
+    let mut listed = None;
     for_each_name(&args.names, |nm, name, profiles| {
-        let active = nm.active_connections()?;
+        if listed.is_none() {
+            listed = Some(nm.active_connections()?);
+        }
+        let active = listed.as_deref().unwrap_or_default();
         for p in profiles {
             let mine: Vec<_> = active.iter().filter(|a| a.connection == p.path).collect();
             if mine.is_empty() {

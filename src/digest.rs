@@ -168,8 +168,8 @@ fn more_line(g: &Group, full: usize) -> String {
 /// Where a diagnostic is, shortly: `file:line`, `file`, or nothing.
 fn place(l: Option<&Location>) -> String {
     match l {
-        Some(l) if l.line > 0 => format!("{}:{}", l.file, l.line),
-        Some(l) => l.file.clone(),
+        Some(l) if l.line > 0 => format!("{}:{}", crate::diag::shown(&l.file), l.line),
+        Some(l) => crate::diag::shown(&l.file).into_owned(),
         None => String::new(),
     }
 }

@@ -174,7 +174,10 @@ impl Emit {
         }
         if !self.failed && !self.show.quiet && (self.show.verbose || self.written_count <= LISTED) {
             for path in &self.written {
-                say(format_args!("wrote {}", path.display()));
+                say(format_args!(
+                    "wrote {}",
+                    crate::diag::shown(&path.to_string_lossy())
+                ));
             }
         }
         if self.failed || !self.show.quiet {

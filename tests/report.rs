@@ -401,3 +401,39 @@ fn two_inputs_for_one_file_are_an_error() {
     assert!(o.stdout.is_empty());
     assert!(text(&o.stderr).contains("two inputs would both be written to gre1.nmconnection"));
 }
+
+/// File names are input too: where the digest lists them (`N more like
+/// it: ...`) and where `-v` lists what was written, an escape sequence in
+/// a name is shown as text, never sent to the terminal.
+#[test]
+fn names_in_the_summary_cannot_drive_the_terminal() {
+    let dir = common::tempdir();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    for i in 1..=5 {
+        fs::write(
+            input.join(format!("ifcfg-gre{i}\x1b]0;owned\x07")),
+            format!(
+                "DEVICE=gre{i}\nTYPE=GRE\nMY_OUTER_IPADDR=192.0.2.1\nPEER_OUTER_IPADDR=198.51.100.{i}\n\
+                 MY_INNER_IPADDR=10.0.{i}.1/30\nPEER_INNER_IPADDR=10.0.{i}.2/30\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("out");
+    let o = grecfg(&["-v", "convert", s(&input), "--to", "nm", "--output-dir", s(&out)]);
+    let err = text(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("more like it"),
+        "the warnings were not gathered:\n{err}"
+    );
+    assert!(
+        err.contains(r"ifcfg-gre2\x1b]0;owned\x07:6"),
+        "a listed name is not escaped:\n{err}"
+    );
+    assert!(
+        !err.contains('\x1b') && !err.contains('\x07'),
+        "raw control characters:\n{err}"
+    );
+}
