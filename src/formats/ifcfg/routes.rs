@@ -334,7 +334,10 @@ fn read_route_blocks(
     for a in &eff {
         let (stem, n) = split_numbered(&a.name);
         match (stem, n) {
-            ("ADDRESS", Some(n)) => indices.push(n),
+            // An empty ADDRESSn is no route (initscripts stops at it, as at
+            // an unset one; a gap after it is warned about below).
+            ("ADDRESS", Some(n)) if !a.value.is_empty() => indices.push(n),
+            ("ADDRESS", Some(_)) => {}
             ("NETMASK" | "GATEWAY" | "METRIC" | "OPTIONS", Some(_)) => {}
             _ => report.warn(
                 Diagnostic::warning(format!("{} is not a route key; ignored", a.name))
@@ -464,5 +467,10 @@ fn read_route_blocks(
 fn split_numbered(key: &str) -> (&str, Option<u32>) {
     let stem = key.trim_end_matches(|c: char| c.is_ascii_digit());
     let digits = &key[stem.len()..];
+    // initscripts reads `ADDRESS$routenum`, counting from 0 in decimal:
+    // `ADDRESS01` is no route key.
+    if digits.len() > 1 && digits.starts_with('0') {
+        return (key, None);
+    }
     (stem, digits.parse().ok())
 }
