@@ -10,6 +10,7 @@
 //! `PHYSDEV`) are grecfg extensions: read, written, and reported as ignored
 //! by initscripts.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use uuid::Uuid;
@@ -202,11 +203,13 @@ struct Env {
     sources: Vec<Source>,
     /// In order of first appearance of each name.
     vars: Vec<(String, Var)>,
+    /// Where each name is in `vars`.
+    index: HashMap<String, usize>,
 }
 
 impl Env {
     fn get(&self, name: &str) -> Option<&Var> {
-        self.vars.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.index.get(name).map(|&i| &self.vars[i].1)
     }
 
     /// The value, treating an empty one as absent (initscripts tests with
@@ -227,9 +230,12 @@ impl Env {
                 offset: a.value_offset,
                 len: a.value_len,
             };
-            match self.vars.iter_mut().find(|(n, _)| *n == a.name) {
-                Some((_, old)) => *old = v,
-                None => self.vars.push((a.name.clone(), v)),
+            match self.index.get(&a.name) {
+                Some(&i) => self.vars[i].1 = v,
+                None => {
+                    self.index.insert(a.name.clone(), self.vars.len());
+                    self.vars.push((a.name.clone(), v));
+                }
             }
         }
     }
@@ -258,6 +264,7 @@ pub(crate) fn read_one(src: &Source, companions: &dyn Companions) -> Result<Pars
     let mut env = Env {
         sources: vec![src.clone()],
         vars: Vec::new(),
+        index: HashMap::new(),
     };
     env.overlay(0, &main);
 

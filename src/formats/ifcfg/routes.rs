@@ -1,6 +1,7 @@
 //! The two syntaxes of `route-NAME` and `route6-NAME`: `ip route`
 //! argument lines, and `ADDRESSn=` shell-variable blocks.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
@@ -346,8 +347,14 @@ fn read_route_blocks(
         }
     }
     indices.sort_unstable();
+    let by_name: HashMap<&str, &shell::Assignment> = eff.iter().map(|a| (a.name.as_str(), *a)).collect();
     for (pos, &n) in indices.iter().enumerate() {
-        let get = |stem: &str| vars.get(&format!("{stem}{n}")).filter(|a| !a.value.is_empty());
+        let get = |stem: &str| {
+            by_name
+                .get(format!("{stem}{n}").as_str())
+                .copied()
+                .filter(|a| !a.value.is_empty())
+        };
         let addr = get("ADDRESS").expect("indexed from ADDRESSn");
         if pos as u32 != n && (pos == 0 || indices[pos - 1] + 1 != n) {
             report.warn(
