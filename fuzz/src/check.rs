@@ -142,7 +142,8 @@ pub fn check_round_trip(format: Format, t: &Tunnel) {
     match read_back(format, &files) {
         Ok(back) => assert!(
             back == lowered,
-            "read back differs\n--- lowered:\n{lowered:#?}\n--- read back:\n{back:#?}\n{}",
+            "read back differs:\n{}--- lowered:\n{lowered:?}\n{}",
+            differences(&lowered, &back),
             written()
         ),
         Err(e) => panic!("{e}\n{}", written()),
@@ -178,4 +179,71 @@ pub fn json_tunnels(data: &[u8]) -> Option<Vec<Tunnel>> {
             .filter(|t| t.validate().is_empty())
             .collect(),
     )
+}
+
+/// The fields in which the tunnel read back differs from the one written.
+fn differences(written: &Tunnel, back: &Tunnel) -> String {
+    // Every field, so that a new one is not forgotten here.
+    let Tunnel {
+        name: _,
+        mode: _,
+        local: _,
+        remote: _,
+        input_key: _,
+        output_key: _,
+        ttl: _,
+        tos: _,
+        path_mtu_discovery: _,
+        mtu: _,
+        parent: _,
+        encapsulation_limit: _,
+        flow_label: _,
+        flags: _,
+        addresses: _,
+        routes: _,
+        neighbours: _,
+        autoconnect: _,
+        id: _,
+        uuid: _,
+        zone: _,
+        extras: _,
+    } = written;
+    let mut out = String::new();
+    macro_rules! fields {
+        ($($f:ident),*) => {$(
+            if written.$f != back.$f {
+                out += &format!(
+                    "  {}: {:?} written, {:?} read back\n",
+                    stringify!($f),
+                    written.$f,
+                    back.$f
+                );
+            }
+        )*};
+    }
+    fields!(
+        name,
+        mode,
+        local,
+        remote,
+        input_key,
+        output_key,
+        ttl,
+        tos,
+        path_mtu_discovery,
+        mtu,
+        parent,
+        encapsulation_limit,
+        flow_label,
+        flags,
+        addresses,
+        routes,
+        neighbours,
+        autoconnect,
+        id,
+        uuid,
+        zone,
+        extras
+    );
+    out
 }
