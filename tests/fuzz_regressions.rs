@@ -121,6 +121,13 @@ fn roundtrip_ifcfg_inner_peer_is_remote() {
     run("roundtrip_ifcfg-inner-peer-is-remote.json");
 }
 
+/// Two neighbours of one inner address: `ip neigh replace` keeps the
+/// second, so lowering for a script must too.
+#[test]
+fn roundtrip_iproute2_neighbour_given_twice() {
+    run("roundtrip_iproute2-neighbour-given-twice.json");
+}
+
 // Huge inputs: a reader must take time in proportion to its input. Each
 // case is read at n and 8n lines; linear is 8 times as long, quadratic 64.
 
