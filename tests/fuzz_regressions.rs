@@ -128,6 +128,43 @@ fn roundtrip_iproute2_neighbour_given_twice() {
     run("roundtrip_iproute2-neighbour-given-twice.json");
 }
 
+/// A keyfile extra whose group starts with a character of two bytes: the
+/// check for a dot after the first character cut inside it.
+#[test]
+fn roundtrip_keyfile_extra_group_not_ascii() {
+    run("roundtrip_keyfile-extra-group-not-ascii.json");
+}
+
+/// A keyfile extra `ipv4.dns=t`: written as `ipv4.dns t`, which nmcli (and
+/// so the reader) refuses. Lowering for nmcli now keeps only the extras
+/// whose nmcli spelling reads back as the same value.
+#[test]
+fn roundtrip_nmcli_extra_not_an_address() {
+    run("roundtrip_nmcli-extra-not-an-address.json");
+}
+
+/// A profile name with a line break is written in single quotes over two
+/// lines, which the script lexer refuses ("values cannot span lines").
+/// Needs the nmcli writer to quote it as `$'...'` (and the lexer to read
+/// that in nmcli arguments), or lowering for nmcli to refuse such names.
+#[test]
+#[ignore = "the nmcli writer quotes a line break in a way its reader refuses"]
+fn roundtrip_nmcli_profile_name_with_line_break() {
+    run("roundtrip_nmcli-profile-name-with-line-break.json");
+}
+
+/// An extra already in nmcli spelling (`ipv4.dns 192.0.2.53`, format
+/// nmcli) is written verbatim, and the reader translates it into a
+/// keyfile extra (`ipv4.dns=192.0.2.53;`): the extra's format and value
+/// change on the trip. Needs lowering for nmcli to translate such extras
+/// as the reader does (or the reader to keep them as nmcli's), a choice
+/// of the model's.
+#[test]
+#[ignore = "nmcli extras come back as keyfile extras"]
+fn roundtrip_nmcli_nmcli_extra_read_as_keyfile() {
+    run("roundtrip_nmcli-nmcli-extra-read-as-keyfile.json");
+}
+
 // Huge inputs: a reader must take time in proportion to its input. Each
 // case is read at n and 8n lines; linear is 8 times as long, quadratic 64.
 
