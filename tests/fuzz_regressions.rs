@@ -156,9 +156,10 @@ fn roundtrip_nmcli_profile_name_with_line_break() {
 /// An extra already in nmcli spelling (`ipv4.dns 192.0.2.53`, format
 /// nmcli) is written verbatim, and the reader translates it into a
 /// keyfile extra (`ipv4.dns=192.0.2.53;`): the extra's format and value
-/// change on the trip. Needs lowering for nmcli to translate such extras
-/// as the reader does (or the reader to keep them as nmcli's), a choice
-/// of the model's.
+/// change on the trip; one nmcli refuses (`ipv4.dns t`) fails the read.
+/// Needs lowering for nmcli to translate such extras as the reader does,
+/// dropping those it refuses (or the reader to keep them as nmcli's), a
+/// choice of the model's.
 #[test]
 #[ignore = "nmcli extras come back as keyfile extras"]
 fn roundtrip_nmcli_nmcli_extra_read_as_keyfile() {
