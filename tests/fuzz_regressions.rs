@@ -43,7 +43,7 @@ fn run(file: &str) {
             let tunnels = check::json_tunnels(&data).expect("a round-trip regression is model JSON");
             assert!(!tunnels.is_empty(), "no valid tunnel in the file");
             for t in &tunnels {
-                check::check_round_trip(*format, t);
+                check::check_round_trip(*format, t, false);
             }
         } else {
             assert!(check::READERS.contains(&target.as_str()), "no target {target}");
@@ -164,6 +164,23 @@ fn roundtrip_nmcli_profile_name_with_line_break() {
 #[ignore = "nmcli extras come back as keyfile extras"]
 fn roundtrip_nmcli_nmcli_extra_read_as_keyfile() {
     run("roundtrip_nmcli-nmcli-extra-read-as-keyfile.json");
+}
+
+/// A keyfile extra `ipv6.dns-search=` (empty): written as an empty
+/// argument, which resets the property instead of setting it.
+#[test]
+fn roundtrip_nmcli_extra_empty() {
+    run("roundtrip_nmcli-extra-empty.json");
+}
+
+/// A keyfile extra `ipv4.dns=.Z;`: its list spelling survives the trip
+/// between the spellings, but the reader checks each DNS server is an
+/// address, as nmcli does. Needs lowering for nmcli to check extras the
+/// way the reader's nmcli state machine does (one place for both).
+#[test]
+#[ignore = "lowering for nmcli does not check extras as the reader does"]
+fn roundtrip_nmcli_dns_extra_not_an_address() {
+    run("roundtrip_nmcli-dns-extra-not-an-address.json");
 }
 
 // Huge inputs: a reader must take time in proportion to its input. Each

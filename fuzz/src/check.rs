@@ -115,7 +115,11 @@ pub const ROUND_TRIPS: &[(&str, Format)] = &[
 /// model, lowering again changes nothing and repeats no loss, and what the
 /// writer writes reads back as exactly the lowered tunnel. A tunnel the
 /// format cannot hold at all (`lower` refuses it) is skipped.
-pub fn check_round_trip(format: Format, t: &Tunnel) {
+///
+/// With `skip_known`, a tunnel that shows a loss already known
+/// ([`known_loss`]) is skipped too (the fuzz targets); the regression
+/// tests of those losses check them all.
+pub fn check_round_trip(format: Format, t: &Tunnel, skip_known: bool) {
     let opts = WriteOptions::default();
     let Ok((lowered, first)) = format::lower(format, t, &opts) else {
         return;
@@ -129,6 +133,9 @@ pub fn check_round_trip(format: Format, t: &Tunnel) {
     assert_eq!(again, lowered, "lowering is not idempotent");
     for w in &second {
         assert!(first.contains(w), "the second lowering warned anew: {w:?}");
+    }
+    if skip_known && known_loss(format, &lowered) {
+        return;
     }
     let files = format::write(format, &lowered, &opts)
         .expect("a lowered model is written")
@@ -148,6 +155,21 @@ pub fn check_round_trip(format: Format, t: &Tunnel) {
         ),
         Err(e) => panic!("{e}\n{}", written()),
     }
+}
+
+/// Round-trip losses already known, each kept as an ignored test in
+/// tests/fuzz_regressions.rs with what it needs, and skipped here so that
+/// the fuzzer looks for others. Remove a case when its test passes.
+fn known_loss(format: Format, lowered: &Tunnel) -> bool {
+    format == Format::Nmcli
+        && (
+            // roundtrip_nmcli_profile_name_with_line_break
+            lowered.id.as_deref().is_some_and(|id| id.contains('\n'))
+            // roundtrip_nmcli_nmcli_extra_read_as_keyfile
+            || lowered.extras.iter().any(|e| e.format == "nmcli")
+            // roundtrip_nmcli_dns_extra_not_an_address
+            || lowered.extras.iter().any(|e| e.key.ends_with(".dns"))
+        )
 }
 
 /// Read a writer's files back: the first is the input, the others its

@@ -29,8 +29,9 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
         if settings::route_options_index(key).is_some() {
             return true;
         }
-        // Written only if nmcli's spelling reads back as the same value.
-        if let Some(v) = extra_to_nmcli(setting, key, &e.value) {
+        // Written only if nmcli's spelling reads back as the same value
+        // (an empty one resets the property instead).
+        if let Some(v) = extra_to_nmcli(setting, key, &e.value).filter(|v| !v.is_empty()) {
             if extra_to_keyfile(setting, key, &v).is_none_or(|back| back.as_ref() == Ok(&e.value)) {
                 return true;
             }
