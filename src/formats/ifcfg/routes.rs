@@ -136,7 +136,10 @@ fn read_route_lines(
             continue;
         }
         let at = |(o, w): (usize, &str)| src.loc_at(line_start + o, w.len());
-        let line_loc = src.loc_at(line_start + ws[0].0, line.trim_end().len() - ws[0].0);
+        // From the first word to the end of the last (blanks that end the
+        // line are not all of the words' separators).
+        let (last, w) = ws[ws.len() - 1];
+        let line_loc = src.loc_at(line_start + ws[0].0, last + w.len() - ws[0].0);
         let mut it = ws.iter().copied().peekable();
         if let Some(&(_, w)) = it.peek() {
             if w == "unicast" {
