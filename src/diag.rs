@@ -139,6 +139,10 @@ pub struct Source {
     /// that a location costs a binary search rather than a scan of the
     /// text (which made readers quadratic in their input).
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Whether each line is ASCII, made the first time a column far into
+    /// a line is asked for: on an ASCII line the column is the byte
+    /// offset, and many locations on one long line stay linear.
+    ascii_lines: std::sync::OnceLock<Vec<bool>>,
 }
 
 impl Source {
@@ -148,7 +152,22 @@ impl Source {
             path,
             text: text.into(),
             line_starts: std::sync::OnceLock::new(),
+            ascii_lines: std::sync::OnceLock::new(),
         }
+    }
+
+    fn ascii_lines(&self) -> &[bool] {
+        self.ascii_lines.get_or_init(|| {
+            let starts = self.line_starts();
+            starts
+                .iter()
+                .enumerate()
+                .map(|(i, &s)| {
+                    let end = starts.get(i + 1).map_or(self.text.len(), |&e| e);
+                    self.text[s..end].is_ascii()
+                })
+                .collect()
+        })
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -171,27 +190,56 @@ impl Source {
     }
 
     /// A location at 1-based `line`, 1-based `column` (in characters),
-    /// spanning `len` characters (at least one caret is drawn).
+    /// spanning `len` characters (at least one caret is drawn). A line
+    /// longer than [`MAX_QUOTED_LINE`] bytes is not quoted: every
+    /// diagnostic on it would hold a copy.
     pub fn loc(&self, line: usize, column: usize, len: usize) -> Location {
-        let text = self.line_text(line).trim_end_matches('\r').to_string();
+        let text = self.line_text(line).trim_end_matches('\r');
         Location {
             file: self.name.clone(),
             line,
             column,
             len,
-            line_text: Some(text),
+            line_text: (text.len() <= MAX_QUOTED_LINE).then(|| text.to_string()),
         }
     }
 
     /// A location from a byte offset into `text`.
     pub fn loc_at(&self, offset: usize, len_bytes: usize) -> Location {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        // An offset inside a character is a reader's mistake: caught where
+        // debug assertions are on (tests, fuzzing), the character's start
+        // elsewhere, since a diagnostic must not bring grecfg down.
+        debug_assert!(
+            self.text.is_char_boundary(offset),
+            "offset {offset} is inside a character of {}",
+            self.name
+        );
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let starts = self.line_starts();
         let line = starts.partition_point(|&s| s <= offset);
         let line_start = starts[line - 1];
-        let column = self.text[line_start..offset].chars().count() + 1;
+        let prefix = &self.text[line_start..offset];
+        let column = if prefix.len() > 256 && self.ascii_lines()[line - 1] {
+            prefix.len() + 1
+        } else {
+            prefix.chars().count() + 1
+        };
         let end = (offset + len_bytes).min(self.text.len());
-        let len = self.text.get(offset..end).map_or(1, |s| s.chars().count());
+        let len = match self.text.get(offset..end) {
+            None => 1,
+            Some(s) if s.len() > 256 => {
+                let last = starts.partition_point(|&s| s <= end);
+                if self.ascii_lines()[line - 1..last].iter().all(|&a| a) {
+                    s.len()
+                } else {
+                    s.chars().count()
+                }
+            }
+            Some(s) => s.chars().count(),
+        };
         self.loc(line, column, len)
     }
 
@@ -206,6 +254,9 @@ impl Source {
         }
     }
 }
+
+/// The longest line a diagnostic quotes, in bytes.
+pub const MAX_QUOTED_LINE: usize = 1024;
 
 /// A place in an input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -751,6 +802,28 @@ mod tests {
                     Some(want),
                     "{text:?} line {line}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn long_lines_have_columns_but_are_not_quoted() {
+        let ascii = format!("x\n{}\n", "ip link set dev gre1 up; ".repeat(100));
+        let wide = format!("x\n{}\n", "ä; ".repeat(600));
+        let mixed = format!("{}\n{}\n{}", "a".repeat(300), "ä".repeat(300), "b".repeat(300));
+        for text in [ascii, wide, mixed] {
+            let src = Source::new("f", None, text.as_str());
+            for offset in (0..text.len()).filter(|&o| text.is_char_boundary(o)) {
+                for len in [2, 300, 700, 5000] {
+                    let (got, want) = (src.loc_at(offset, len), scanned(&src, offset, len));
+                    assert_eq!(
+                        (got.line, got.column, got.len),
+                        (want.line, want.column, want.len),
+                        "at {offset}+{len}"
+                    );
+                    let quoted = want.line_text.filter(|t| t.len() <= MAX_QUOTED_LINE);
+                    assert_eq!(got.line_text, quoted, "at {offset}+{len}");
+                }
             }
         }
     }

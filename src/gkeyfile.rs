@@ -16,6 +16,7 @@
 //!   last value;
 //! - a key before the first group is an error.
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// A syntax problem at a place in the text (1-based line, 1-based column in
@@ -79,11 +80,13 @@ pub(crate) struct Group {
     /// Line of the (first) header.
     pub line: usize,
     pub entries: Vec<Entry>,
+    /// Where each key is in `entries`.
+    index: HashMap<String, usize>,
 }
 
 impl Group {
     pub(crate) fn get(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.key == key)
+        self.index.get(key).map(|&i| &self.entries[i])
     }
 }
 
@@ -111,6 +114,9 @@ pub(crate) fn parse(text: &str) -> Result<(KeyFile, Vec<Issue>), Vec<Issue>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut current: Option<usize> = None;
+    // Where each group is in `kf.groups` (and each key in its group's
+    // `index`): a file of many keys is read in linear time.
+    let mut group_at: HashMap<String, usize> = HashMap::new();
     for (i, line) in text.split('\n').enumerate() {
         let lineno = i + 1;
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -134,7 +140,7 @@ pub(crate) fn parse(text: &str) -> Result<(KeyFile, Vec<Issue>), Vec<Issue>> {
                 current = None;
                 continue;
             }
-            current = Some(match kf.groups.iter().position(|g| g.name == name) {
+            current = Some(match group_at.get(name).copied() {
                 Some(pos) => {
                     // GLib merges a repeated group into the first one.
                     warnings.push(Issue::new(
@@ -150,7 +156,9 @@ pub(crate) fn parse(text: &str) -> Result<(KeyFile, Vec<Issue>), Vec<Issue>> {
                         name: name.to_string(),
                         line: lineno,
                         entries: Vec::new(),
+                        index: HashMap::new(),
                     });
+                    group_at.insert(name.to_string(), kf.groups.len() - 1);
                     kf.groups.len() - 1
                 }
             });
@@ -210,7 +218,7 @@ pub(crate) fn parse(text: &str) -> Result<(KeyFile, Vec<Issue>), Vec<Issue>> {
             value_column,
         };
         let group = &mut kf.groups[gi];
-        if let Some(old) = group.entries.iter_mut().find(|e| e.key == key) {
+        if let Some(old) = group.index.get(key).map(|&e| &mut group.entries[e]) {
             warnings.push(Issue::new(
                 lineno,
                 key_column,
@@ -222,6 +230,7 @@ pub(crate) fn parse(text: &str) -> Result<(KeyFile, Vec<Issue>), Vec<Issue>> {
             ));
             *old = entry;
         } else {
+            group.index.insert(key.to_string(), group.entries.len());
             group.entries.push(entry);
         }
     }

@@ -20,6 +20,8 @@ pub mod exit;
 pub mod extras;
 pub mod format;
 pub mod formats;
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod gkeyfile;
 pub mod model;
 pub mod mtu;

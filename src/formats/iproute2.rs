@@ -20,6 +20,7 @@
 //!   IPv6 outer address only as 16 colon-separated hex bytes
 //!   (`ll_addr_a2n`), which is how it is written.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use ipnet::IpNet;
@@ -30,7 +31,7 @@ use crate::diag::{reset_with_warning, Failure, Problem, Source};
 use minijinja::{context, Environment, Value};
 
 use crate::format::meta::{Meta, Output, Pattern, Role, Sniff};
-use crate::model::{check_ifname, flags, Family, Mode, Tunnel};
+use crate::model::{check_ifname, flags, Family, Mode, Neighbour, Tunnel};
 use crate::render::{environment, RenderError};
 use crate::script::{self, Dialect};
 
@@ -419,6 +420,30 @@ pub fn lower(t: &Tunnel, _: &WriteContext) -> Result<(Tunnel, Vec<Problem>), Vec
             });
         }
     }
+    // `ip neigh replace` keeps one neighbour for each inner address: where
+    // it was first given, through the last outer address (as the reader
+    // does).
+    let mut at: HashMap<IpAddr, usize> = HashMap::new();
+    let mut kept: Vec<Neighbour> = Vec::new();
+    for (i, n) in t.neighbours.iter().enumerate() {
+        match at.get(&n.inner) {
+            Some(&k) => {
+                w.push(Problem::new(
+                    format!("neighbours[{i}]"),
+                    format!(
+                        "the neighbour {} is given again: `ip neigh replace` keeps one, through {} rather than {}",
+                        n.inner, n.outer, kept[k].outer
+                    ),
+                ));
+                kept[k].outer = n.outer;
+            }
+            None => {
+                at.insert(n.inner, kept.len());
+                kept.push(n.clone());
+            }
+        }
+    }
+    t.neighbours = kept;
     // Table 254 is the main table, where `ip route` puts a route without
     // `table`; the reader gives no table for both.
     for r in &mut t.routes {

@@ -224,7 +224,10 @@ fn dictionary_extras(
         };
         let setting = setting_for_group(group);
         let (group, key) = (group_for_setting(setting).to_string(), key.to_string());
-        if !gkeyfile::is_group_name(&group) || group[1..].contains('.') || !gkeyfile::is_key_name(&key) {
+        if !gkeyfile::is_group_name(&group)
+            || group.chars().skip(1).any(|c| c == '.')
+            || !gkeyfile::is_key_name(&key)
+        {
             w.push(drop("a keyfile cannot hold this group or key name".into()));
             continue;
         }

@@ -74,10 +74,10 @@ impl Span {
 
     /// The command's bytes on its first line, at least one.
     pub(crate) fn first_line(self, text: &str) -> (usize, usize) {
-        let line_end = text[self.start..]
-            .find('\n')
-            .map_or(text.len(), |i| self.start + i);
-        let end = self.end.min(line_end);
+        // Only up to the command's end: many commands on one long line
+        // must not make this quadratic.
+        let end = self.end.min(text.len()).max(self.start);
+        let end = text[self.start..end].find('\n').map_or(end, |i| self.start + i);
         (self.start, end.saturating_sub(self.start).max(1))
     }
 }

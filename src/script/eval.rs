@@ -44,6 +44,16 @@ struct Function {
     called: bool,
 }
 
+/// Commands the evaluator reads in a script, calls of its functions
+/// included, before it stops following calls: functions that each call
+/// the one before twice would otherwise take 2^n calls, and no script that
+/// sets up tunnels comes near this.
+const MAX_COMMANDS: usize = 10_000;
+
+/// Bytes a word may grow to when its variables are expanded: far more
+/// than any name, address or list in a tunnel's commands.
+const MAX_WORD: usize = 64 * 1024;
+
 /// The state of the shell while it reads the script.
 pub(crate) struct Evaluator<'a> {
     src: &'a Source,
@@ -58,6 +68,11 @@ pub(crate) struct Evaluator<'a> {
     calling: Vec<String>,
     /// Calls being read, wrappers included.
     call_depth: usize,
+    /// Commands read so far, in calls too: calls are not followed past
+    /// [`MAX_COMMANDS`].
+    commands_read: usize,
+    /// Whether a call was left unfollowed for that (said once).
+    over_budget: bool,
     /// In a function's body, the words of the call (`$1`, `$2`, ...);
     /// `None` at the top level, where they are the script's arguments.
     positional: Option<Vec<Result<String, LexError>>>,
@@ -87,6 +102,8 @@ impl<'a> Evaluator<'a> {
             functions: BTreeMap::new(),
             calling: Vec::new(),
             call_depth: 0,
+            commands_read: 0,
+            over_budget: false,
             positional: None,
         }
     }
@@ -131,6 +148,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn command(&mut self, c: Command) {
+        self.commands_read += 1;
         // Assignments before a command name apply to that command only.
         let first_cmd = c.words.iter().position(|w| is_assignment(w).is_none());
         let Some(first) = first_cmd else {
@@ -225,6 +243,18 @@ impl<'a> Evaluator<'a> {
                 c,
                 format!("`{name}` is called through more than 50 functions; grecfg does not follow the call"),
             );
+            return true;
+        }
+        if self.commands_read >= MAX_COMMANDS {
+            if !self.over_budget {
+                self.over_budget = true;
+                self.note_cmd(
+                    c,
+                    format!(
+                        "grecfg has read {MAX_COMMANDS} commands of this script, calls of its functions included, and follows no further call (`{name}` here and every one after it)"
+                    ),
+                );
+            }
             return true;
         }
         if self.calling.contains(&name) {
@@ -435,6 +465,18 @@ impl<'a> Evaluator<'a> {
     fn expand_pieces(&self, pieces: &[Piece], w: &ScriptWord) -> Result<String, LexError> {
         let mut bytes = Vec::new();
         for p in pieces {
+            // `A=$A$A` doubles A on every line.
+            if bytes.len() > MAX_WORD {
+                return Err(LexError {
+                    offset: w.offset,
+                    len: w.len,
+                    message: format!(
+                        "the word grows past {} KiB when expanded; grecfg does not expand it",
+                        MAX_WORD / 1024
+                    ),
+                    hint: None,
+                });
+            }
             match p {
                 Piece::Text(t) => bytes.extend_from_slice(t),
                 Piece::Param { name, offset, len } => {
@@ -519,13 +561,19 @@ impl<'a> Evaluator<'a> {
             if let Some(j) = w.raw[i..].find('}') {
                 let inner = &w.raw[i + 2..i + j];
                 if inner.contains([' ', '\t']) || !inner.is_ascii() {
-                    let off = w.offset + i;
+                    // Offsets into `raw` are offsets into the text only
+                    // when no continuation was joined inside the word.
+                    let (off, len) = if w.raw.len() == w.len {
+                        (w.offset + i, j + 1)
+                    } else {
+                        (w.offset, w.len)
+                    };
                     return WordError {
                         offset: off,
                         diagnostic: Diagnostic::error(format!(
                             "`${{{inner}}}` is a placeholder, not a value"
                         ))
-                        .at(self.loc(off, j + 1))
+                        .at(self.loc(off, len))
                         .hint("replace the placeholder with a value"),
                         once: false,
                     };

@@ -1,6 +1,7 @@
 //! The two syntaxes of `route-NAME` and `route6-NAME`: `ip route`
 //! argument lines, and `ADDRESSn=` shell-variable blocks.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
@@ -135,7 +136,10 @@ fn read_route_lines(
             continue;
         }
         let at = |(o, w): (usize, &str)| src.loc_at(line_start + o, w.len());
-        let line_loc = src.loc_at(line_start + ws[0].0, line.trim_end().len() - ws[0].0);
+        // From the first word to the end of the last (blanks that end the
+        // line are not all of the words' separators).
+        let (last, w) = ws[ws.len() - 1];
+        let line_loc = src.loc_at(line_start + ws[0].0, last + w.len() - ws[0].0);
         let mut it = ws.iter().copied().peekable();
         if let Some(&(_, w)) = it.peek() {
             if w == "unicast" {
@@ -334,7 +338,10 @@ fn read_route_blocks(
     for a in &eff {
         let (stem, n) = split_numbered(&a.name);
         match (stem, n) {
-            ("ADDRESS", Some(n)) => indices.push(n),
+            // An empty ADDRESSn is no route (initscripts stops at it, as at
+            // an unset one; a gap after it is warned about below).
+            ("ADDRESS", Some(n)) if !a.value.is_empty() => indices.push(n),
+            ("ADDRESS", Some(_)) => {}
             ("NETMASK" | "GATEWAY" | "METRIC" | "OPTIONS", Some(_)) => {}
             _ => report.warn(
                 Diagnostic::warning(format!("{} is not a route key; ignored", a.name))
@@ -343,8 +350,14 @@ fn read_route_blocks(
         }
     }
     indices.sort_unstable();
+    let by_name: HashMap<&str, &shell::Assignment> = eff.iter().map(|a| (a.name.as_str(), *a)).collect();
     for (pos, &n) in indices.iter().enumerate() {
-        let get = |stem: &str| vars.get(&format!("{stem}{n}")).filter(|a| !a.value.is_empty());
+        let get = |stem: &str| {
+            by_name
+                .get(format!("{stem}{n}").as_str())
+                .copied()
+                .filter(|a| !a.value.is_empty())
+        };
         let addr = get("ADDRESS").expect("indexed from ADDRESSn");
         if pos as u32 != n && (pos == 0 || indices[pos - 1] + 1 != n) {
             report.warn(
@@ -464,5 +477,10 @@ fn read_route_blocks(
 fn split_numbered(key: &str) -> (&str, Option<u32>) {
     let stem = key.trim_end_matches(|c: char| c.is_ascii_digit());
     let digits = &key[stem.len()..];
+    // initscripts reads `ADDRESS$routenum`, counting from 0 in decimal:
+    // `ADDRESS01` is no route key.
+    if digits.len() > 1 && digits.starts_with('0') {
+        return (key, None);
+    }
     (stem, digits.parse().ok())
 }

@@ -395,6 +395,33 @@ fn route_blocks() {
 }
 
 #[test]
+fn route_blocks_empty_or_zero_padded_index() {
+    // initscripts stops at an empty ADDRESS0, so ADDRESS1 follows a gap.
+    let files = Files::default().with("route-g", "ADDRESS0=\nADDRESS1=10.2.0.0\n");
+    let p = read_ok("ifcfg-g", "TYPE=GRE\n", &files);
+    assert_eq!(p.tunnel.routes.len(), 1);
+    assert_eq!(p.tunnel.routes[0].destination, net("10.2.0.0/32"));
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.message.contains("ADDRESS1 follows a gap")),
+        "{:?}",
+        p.warnings
+    );
+    // It counts ADDRESS$routenum in decimal: ADDRESS01 is no route.
+    let files = Files::default().with("route-g", "ADDRESS01=10.2.0.0\n");
+    let p = read_ok("ifcfg-g", "TYPE=GRE\n", &files);
+    assert!(p.tunnel.routes.is_empty());
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.message == "ADDRESS01 is not a route key; ignored"),
+        "{:?}",
+        p.warnings
+    );
+}
+
+#[test]
 fn is_tunnel_tolerates_other_errors() {
     assert!(is_tunnel("X=$(bad)\nTYPE=GRE\n"));
     assert!(is_tunnel("TYPE=EXTERNAL"));

@@ -45,7 +45,23 @@ pub(crate) fn lower_tunnel(t: &Tunnel) -> Result<(Tunnel, Vec<Problem>), Vec<Pro
     let mut v6 = Vec::new();
     for (i, a) in t.addresses.iter().enumerate() {
         match Family::of(&a.address.addr()) {
-            Family::V4 if v4.is_none() => v4 = Some(a.clone()),
+            Family::V4 if v4.is_none() => {
+                let mut a = a.clone();
+                // initscripts drops a PEER_INNER_IPADDR that reads the same
+                // as PEER_OUTER_IPADDR, and so does the reader.
+                let remote = t.remote.map(|r| r.to_string());
+                if a.peer.is_some_and(|p| Some(net_text(&p)) == remote) {
+                    let p = a.peer.take().expect("checked");
+                    w.push(Problem::new(
+                        format!("addresses[{i}].peer"),
+                        format!(
+                            "the peer {p} of {} is not carried over: initscripts drops a PEER_INNER_IPADDR equal to PEER_OUTER_IPADDR",
+                            a.address
+                        ),
+                    ));
+                }
+                v4 = Some(a);
+            }
             Family::V4 => w.push(
                 Problem::new(
                     format!("addresses[{i}]"),

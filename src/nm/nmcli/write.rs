@@ -8,7 +8,7 @@ use crate::nm::settings::{
 };
 use crate::shell::sh_quote;
 
-use super::spelling::{extra_to_nmcli, resolve};
+use super::spelling::{extra_to_keyfile, extra_to_nmcli, resolve};
 
 /// Lower a tunnel onto what a profile created by nmcli holds: the shared
 /// lowering (`nm::lower`), then extras in keyfile spelling that grecfg cannot spell for
@@ -26,8 +26,15 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
             return false;
         };
         let setting = settings::setting_for_group(group);
-        if settings::route_options_index(key).is_some() || extra_to_nmcli(setting, key, &e.value).is_some() {
+        if settings::route_options_index(key).is_some() {
             return true;
+        }
+        // Written only if nmcli's spelling reads back as the same value
+        // (an empty one resets the property instead).
+        if let Some(v) = extra_to_nmcli(setting, key, &e.value).filter(|v| !v.is_empty()) {
+            if extra_to_keyfile(setting, key, &v).is_none_or(|back| back.as_ref() == Ok(&e.value)) {
+                return true;
+            }
         }
         w.push(Problem::general(format!(
             "NetworkManager setting {}={} is not written: grecfg cannot spell it as an nmcli argument",

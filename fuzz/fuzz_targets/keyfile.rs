@@ -1,0 +1,6 @@
+//! The NetworkManager keyfile reader.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| grecfg_fuzz::read("keyfile", data));
