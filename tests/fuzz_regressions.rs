@@ -330,12 +330,9 @@ fn nmcli_many_addresses_in_one_argument() {
     );
 }
 
-/// Every `ip` command finds its tunnel by a scan of all tunnels
-/// (`Builder::tunnel_index`), and so does every nmcli command its profile:
-/// quadratic in the number of tunnels. Needs an index by name in the
-/// script builder, kept up to date wherever a tunnel is added or deleted.
+/// Every `ip` command found its tunnel by a scan of all tunnels: quadratic
+/// in the number of tunnels (now an index by name in the script builder).
 #[test]
-#[ignore = "the script builder finds tunnels by a scan of all of them"]
 fn iproute2_many_tunnels() {
     assert_linear(
         "iproute2",
@@ -348,11 +345,9 @@ fn iproute2_many_tunnels() {
     );
 }
 
-/// Every address (and neighbour) added to a tunnel is checked against the
-/// ones before it by a scan (`script::ip::addr`, `script::ip::neigh`).
-/// Needs a set of the tunnel's addresses in the builder's `Building`.
+/// Every address added to a tunnel was checked against the ones before it
+/// by a scan (now `builder::Positions`).
 #[test]
-#[ignore = "addresses and neighbours are checked for duplicates by a scan"]
 fn iproute2_many_addresses() {
     assert_linear(
         "iproute2",
@@ -361,6 +356,22 @@ fn iproute2_many_addresses() {
                 .map(|i| format!("ip addr add {}/32 dev gre1\n", v4(i)))
                 .collect();
             format!("ip tunnel add gre1 mode gre remote 192.0.2.1\n{addrs}")
+        },
+        4000,
+    );
+}
+
+/// Every neighbour added to a tunnel was checked against the ones before
+/// it by a scan (now `builder::Positions`).
+#[test]
+fn iproute2_many_neighbours() {
+    assert_linear(
+        "iproute2",
+        |n| {
+            let neigh: String = (0..n)
+                .map(|i| format!("ip neigh add {} lladdr 198.51.100.1 dev gre1\n", v4(i)))
+                .collect();
+            format!("ip tunnel add gre1 mode gre key 1\nip addr add 10.0.0.1/8 dev gre1\n{neigh}")
         },
         4000,
     );

@@ -33,6 +33,49 @@ pub(crate) struct Building {
     /// The nmcli profile this tunnel is, and how many of its addresses and
     /// routes come from the profile (the rest from `ip` commands).
     pub(crate) profile: Option<(usize, usize, usize)>,
+    /// Where each inner address is in `tunnel.addresses`.
+    pub(crate) address_at: Positions,
+    /// Where each neighbour's inner address is in `tunnel.neighbours`.
+    pub(crate) neighbour_at: Positions,
+}
+
+/// Where each address is in one of a tunnel's lists, for the commands that
+/// replace or remove an entry by its address, so that a script adding
+/// thousands of them is not quadratic. Made on first use, and made again
+/// when the list's length says it changed other than through
+/// [`Positions::pushed`]; a change that keeps the length and moves an
+/// address calls [`Positions::forget`].
+#[derive(Default)]
+pub(crate) struct Positions {
+    at: HashMap<IpAddr, usize>,
+    /// The length of the list `at` describes.
+    len: Option<usize>,
+}
+
+impl Positions {
+    /// The first entry of `list` whose address (`key`) is `addr`.
+    pub(crate) fn find<T>(&mut self, list: &[T], key: impl Fn(&T) -> IpAddr, addr: IpAddr) -> Option<usize> {
+        if self.len != Some(list.len()) {
+            self.at.clear();
+            for (i, x) in list.iter().enumerate() {
+                self.at.entry(key(x)).or_insert(i);
+            }
+            self.len = Some(list.len());
+        }
+        self.at.get(&addr).copied()
+    }
+
+    /// `addr` was pushed onto the list, which is now `len` long.
+    pub(crate) fn pushed(&mut self, addr: IpAddr, len: usize) {
+        if self.len == Some(len - 1) {
+            self.at.entry(addr).or_insert(len - 1);
+            self.len = Some(len);
+        }
+    }
+
+    pub(crate) fn forget(&mut self) {
+        self.len = None;
+    }
 }
 
 impl Building {
@@ -298,6 +341,8 @@ impl<'a> Builder<'a> {
             extras: Vec::new(),
             deleted: false,
             profile: None,
+            address_at: Positions::default(),
+            neighbour_at: Positions::default(),
         };
         // `ip link del NAME` before `ip tunnel add NAME`: the script
         // starts afresh when run again; the deletion does not end anything.

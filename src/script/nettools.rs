@@ -252,6 +252,7 @@ pub(crate) fn ifconfig(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Locati
     {
         b.tunnel.addresses[i] = a;
         b.addresses[i] = loc;
+        b.address_at.forget();
     } else {
         b.tunnel.addresses.push(a);
         b.addresses.push(loc);

@@ -83,6 +83,8 @@ fn sync_profile(bld: &mut Builder<'_>, p: usize, loc: &Location) -> Option<usize
         deleted: false,
         profile: Some((p, tunnel.addresses.len(), tunnel.routes.len())),
         tunnel,
+        address_at: Default::default(),
+        neighbour_at: Default::default(),
     };
     let mut lists: BTreeMap<(&str, usize), Location> = BTreeMap::new();
     for (field, (off, len)) in &conv.fields {

@@ -79,13 +79,12 @@ pub(super) fn ip_addr(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Locatio
     if del {
         let b = &mut bld.tunnels[t];
         if let Some(i) = b
-            .tunnel
-            .addresses
-            .iter()
-            .position(|x| x.address.addr() == address.addr())
+            .address_at
+            .find(&b.tunnel.addresses, |x| x.address.addr(), address.addr())
         {
             b.tunnel.addresses.remove(i);
             b.addresses.remove(i);
+            b.address_at.forget();
             bld.note_cmd(
                 c,
                 Some(t),
@@ -119,10 +118,8 @@ pub(super) fn ip_addr(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Locatio
     bld.index_address(t, &a);
     let b = &mut bld.tunnels[t];
     if let Some(i) = b
-        .tunnel
-        .addresses
-        .iter()
-        .position(|x| x.address.addr() == address.addr())
+        .address_at
+        .find(&b.tunnel.addresses, |x| x.address.addr(), address.addr())
     {
         // `replace`/`change` (or a repeated add) updates the address.
         b.tunnel.addresses[i] = a;
@@ -130,5 +127,6 @@ pub(super) fn ip_addr(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Locatio
     } else {
         b.tunnel.addresses.push(a);
         b.addresses.push(loc);
+        b.address_at.pushed(address.addr(), b.tunnel.addresses.len());
     }
 }

@@ -70,9 +70,10 @@ pub(super) fn ip_neigh(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Locati
     };
     if del {
         let b = &mut bld.tunnels[t];
-        if let Some(i) = b.tunnel.neighbours.iter().position(|n| n.inner == inner_ip) {
+        if let Some(i) = b.neighbour_at.find(&b.tunnel.neighbours, |n| n.inner, inner_ip) {
             b.tunnel.neighbours.remove(i);
             b.neighbours.remove(i);
+            b.neighbour_at.forget();
         }
         bld.note_cmd(c, Some(t), format!("the neighbour {inner_ip} is removed here"));
         return;
@@ -105,12 +106,13 @@ pub(super) fn ip_neigh(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Locati
         inner: inner_ip,
         outer,
     };
-    if let Some(i) = b.tunnel.neighbours.iter().position(|n| n.inner == inner_ip) {
+    if let Some(i) = b.neighbour_at.find(&b.tunnel.neighbours, |n| n.inner, inner_ip) {
         b.tunnel.neighbours[i] = n;
         b.neighbours[i] = loc;
     } else {
         b.tunnel.neighbours.push(n);
         b.neighbours.push(loc);
+        b.neighbour_at.pushed(inner_ip, b.tunnel.neighbours.len());
     }
 }
 
