@@ -45,10 +45,18 @@ struct Function {
 }
 
 /// Commands the evaluator reads in a script, calls of its functions
-/// included, before it stops following calls: functions that each call
-/// the one before twice would otherwise take 2^n calls, and no script that
-/// sets up tunnels comes near this.
-const MAX_COMMANDS: usize = 10_000;
+/// included, before it stops following calls: [`MIN_COMMANDS`] and
+/// [`COMMANDS_PER_BYTE`] for each byte of the script. Functions that each
+/// call the one before twice would otherwise take 2^n calls; with the
+/// budget, the work stays linear in the script's size. A script that sets
+/// up tunnels through a function reads a few commands for each call of
+/// ten or more bytes, far below two a byte.
+const MIN_COMMANDS: usize = 1_000;
+const COMMANDS_PER_BYTE: usize = 2;
+
+fn command_budget(src: &Source) -> usize {
+    MIN_COMMANDS.saturating_add(src.text.len().saturating_mul(COMMANDS_PER_BYTE))
+}
 
 /// Bytes a word may grow to when its variables are expanded: far more
 /// than any name, address or list in a tunnel's commands.
@@ -69,8 +77,9 @@ pub(crate) struct Evaluator<'a> {
     /// Calls being read, wrappers included.
     call_depth: usize,
     /// Commands read so far, in calls too: calls are not followed past
-    /// [`MAX_COMMANDS`].
+    /// `budget` ([`command_budget`]).
     commands_read: usize,
+    budget: usize,
     /// Whether a call was left unfollowed for that (said once).
     over_budget: bool,
     /// In a function's body, the words of the call (`$1`, `$2`, ...);
@@ -103,6 +112,7 @@ impl<'a> Evaluator<'a> {
             calling: Vec::new(),
             call_depth: 0,
             commands_read: 0,
+            budget: command_budget(src),
             over_budget: false,
             positional: None,
         }
@@ -245,13 +255,14 @@ impl<'a> Evaluator<'a> {
             );
             return true;
         }
-        if self.commands_read >= MAX_COMMANDS {
+        if self.commands_read >= self.budget {
             if !self.over_budget {
                 self.over_budget = true;
                 self.note_cmd(
                     c,
                     format!(
-                        "grecfg has read {MAX_COMMANDS} commands of this script, calls of its functions included, and follows no further call (`{name}` here and every one after it)"
+                        "grecfg has read {} commands of this script, calls of its functions included ({MIN_COMMANDS} and {COMMANDS_PER_BYTE} for each of its bytes), and follows no further call (`{name}` here and every one after it)",
+                        crate::digest::thousands(self.budget)
                     ),
                 );
             }

@@ -652,3 +652,43 @@ fn lookups_follow_renames_new_addresses_and_deletions() {
         "{said:?}"
     );
 }
+
+#[test]
+fn calls_are_followed_within_a_budget_of_the_scripts_size() {
+    // Functions that each call the one before twice: 2^30 commands if
+    // followed. The budget stops them, and says so once.
+    let mut text =
+        String::from("ip tunnel add gre1 mode gre remote 192.0.2.1\nf0() { ip link set gre1 up; }\n");
+    for i in 1..=30 {
+        text.push_str(&format!("f{i}() {{ f{j}; f{j}; }}\n", j = i - 1));
+    }
+    text.push_str("f30\n");
+    let budget = 1_000 + 2 * text.len();
+    let p = one(&text);
+    let stopped: Vec<_> = p
+        .warnings
+        .iter()
+        .filter(|d| d.message.contains("follows no further call"))
+        .collect();
+    assert_eq!(stopped.len(), 1, "{:?}", p.warnings);
+    assert!(
+        stopped[0]
+            .message
+            .contains(&format!("has read {} commands", crate::digest::thousands(budget))),
+        "{}",
+        stopped[0].message
+    );
+
+    // A long script whose function is called at its end, after more
+    // commands than the old fixed budget of 10,000: still followed.
+    let mut text = String::new();
+    for i in 0..6_000 {
+        text.push_str(&format!(
+            "ip tunnel add t{i} mode gre remote 192.0.2.1\nip link set t{i} up\n"
+        ));
+    }
+    text.push_str("last() { ip tunnel add last mode gre remote 198.51.100.1; }\nlast\n");
+    let v = read_rc(&text).unwrap_or_else(|f| panic!("{f}"));
+    assert_eq!(v.len(), 6_001);
+    assert!(v.iter().any(|p| p.tunnel.name == "last"));
+}
