@@ -428,15 +428,19 @@ impl fmt::Display for Diagnostic {
                     .collect();
                 write!(f, "\n {num} | {line}")?;
                 if l.column > 0 {
-                    // A caret past the end of the line stands for one character.
+                    // The cells each character takes on a terminal: two for
+                    // a wide one (隧道), none for a combining mark, an
+                    // escape's length. A caret past the end of the line
+                    // stands for one character.
                     let width = |i: usize| {
-                        chars
-                            .get(i)
-                            .map_or(1, |(_, e)| e.as_ref().map_or(1, |e| e.chars().count()))
+                        chars.get(i).map_or(1, |(c, e)| match e {
+                            Some(e) => e.len(),
+                            None => unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0),
+                        })
                     };
                     let before: usize = (0..l.column - 1).map(width).sum();
                     let under: usize = (l.column - 1..l.column - 1 + l.len.max(1)).map(width).sum();
-                    write!(f, "\n {pad} | {}{}", " ".repeat(before), "^".repeat(under))?;
+                    write!(f, "\n {pad} | {}{}", " ".repeat(before), "^".repeat(under.max(1)))?;
                 }
             }
         }
@@ -693,6 +697,22 @@ impl Report {
 mod tests {
     use super::*;
 
+    /// A wide character takes two cells on a terminal, a combining mark
+    /// none: the caret stands under the text it points at.
+    #[test]
+    fn carets_are_placed_by_display_width() {
+        // `# 隧道 KEY`: KEY is the 6th character, after 7 cells.
+        let src = Source::new("f", None, "# 隧道 KEY=x\ne\u{301}\u{301} K\n");
+        let d = Diagnostic::error("bad").at(src.loc(1, 6, 3));
+        assert_eq!(d.to_string().lines().nth(2).unwrap(), format!("   | {}^^^", " ".repeat(7)));
+        // `é` written as e and two combining accents: one cell.
+        let d = Diagnostic::error("bad").at(src.loc(2, 5, 1));
+        assert_eq!(d.to_string().lines().nth(2).unwrap(), "   |   ^");
+        // A caret under a combining mark alone is still drawn.
+        let d = Diagnostic::error("bad").at(src.loc(2, 2, 1));
+        assert_eq!(d.to_string().lines().nth(2).unwrap(), "   |  ^");
+    }
+
     #[test]
     fn renders_location_caret_and_hint() {
         let src = Source::new("ifcfg-tun0", None, "DEVICE=tun0\nKEY=lichenhao\n");
@@ -732,7 +752,8 @@ mod tests {
         let d = Diagnostic::warning("隧道").at(src.loc(2, at("隧道"), 2));
         let carets = d.to_string().lines().nth(2).unwrap().to_string();
         let before = shown[..shown.find("隧道").unwrap()].chars().count();
-        assert_eq!(carets, format!("   | {}^^", " ".repeat(before)));
+        // Two wide characters: four cells.
+        assert_eq!(carets, format!("   | {}^^^^", " ".repeat(before)));
         // Nothing in it a terminal would act on, but the newlines between its lines.
         for d in [&first, &d] {
             assert!(!d.to_string().contains(|c: char| c.is_control() && c != '\n'));
@@ -741,7 +762,7 @@ mod tests {
         let d = Diagnostic::note("隧道 gre1 的密钥").at(Source::new("f", None, "名称=隧道\n").loc(1, 4, 2));
         assert_eq!(
             d.to_string(),
-            "f:1:4: note: 隧道 gre1 的密钥\n 1 | 名称=隧道\n   |    ^^"
+            "f:1:4: note: 隧道 gre1 的密钥\n 1 | 名称=隧道\n   |      ^^^^"
         );
     }
 
