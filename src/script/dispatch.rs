@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Failure};
 
 /// Commands kept as extras: they matter to the tunnel but no other format
 /// can carry them.
-const EXTRA_COMMANDS: [&str; 6] = [
+pub(super) const EXTRA_COMMANDS: [&str; 6] = [
     "modprobe",
     "sysctl",
     "iptables",

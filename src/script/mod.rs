@@ -46,9 +46,15 @@ pub enum Dialect {
 
 /// Read every tunnel a script defines, in order of creation.
 pub fn read(src: &Source, dialect: Dialect) -> Result<Vec<Parsed>, Failure> {
-    let text = match dialect {
-        Dialect::Iproute2 => strip_prompts(&src.text),
-        Dialect::RcLocal => src.text.clone(),
+    let (text, transcript) = match dialect {
+        Dialect::Iproute2 => {
+            let text = strip_prompts(&src.text);
+            match root_prompts(&text) {
+                Some((text, first)) => (text, Some(first)),
+                None => (text, None),
+            }
+        }
+        Dialect::RcLocal => (src.text.clone(), None),
     };
     let ScriptTokens {
         tokens,
@@ -57,6 +63,17 @@ pub fn read(src: &Source, dialect: Dialect) -> Result<Vec<Parsed>, Failure> {
         ..
     } = shell::lex_script(&text);
     let mut b = Builder::new(src, comment_lines);
+    if let Some(first) = transcript {
+        b.push(
+            first,
+            None,
+            crate::diag::Diagnostic::note(
+                "every command of this file follows a root prompt `# `, as articles write them: \
+                 grecfg reads each `# COMMAND` line as that command and the other lines as their output",
+            )
+            .at(src.loc_at(first, 1)),
+        );
+    }
     let items = syntax::parse(tokens);
     Evaluator::new(src, escaped_blanks, &mut b).run(&items);
     dispatch::finish(b)
@@ -110,6 +127,53 @@ fn strip_prompts(text: &str) -> String {
         }
     }
     out
+}
+
+/// The commands a transcript holds when it writes each after a root
+/// prompt `# ` (`# ip tunnel add gre1 ...`), as articles do: when no line
+/// is a command without one, and some `# ` line is a command, those lines
+/// are read as commands (the `# ` blanked) and every other line but a
+/// comment as their output (blanked too), every offset kept. None when the
+/// text is not such a transcript. With it, the offset of the first command.
+fn root_prompts(text: &str) -> Option<(String, usize)> {
+    let command = |line: &str| {
+        let first = line.split([' ', '\t']).next().unwrap_or("");
+        let base = first.rsplit('/').next().unwrap_or(first);
+        matches!(base, "ip" | "ifconfig" | "route" | "nmcli" | "sudo") || dispatch::EXTRA_COMMANDS.contains(&base)
+    };
+    let mut first = None;
+    let mut offset = 0;
+    for line in text.split('\n') {
+        let body = line.trim_start_matches([' ', '\t']);
+        match body.strip_prefix("# ") {
+            Some(rest) if command(rest.trim_start()) => {
+                first.get_or_insert(offset + line.len() - body.len() + 2);
+            }
+            _ if !body.starts_with('#') && command(body) => return None,
+            _ => {}
+        }
+        offset += line.len() + 1;
+    }
+    let first = first?;
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let body = &line[indent..];
+        match body.strip_prefix("# ") {
+            Some(rest) if command(rest.trim_start()) => {
+                out.push_str(&line[..indent]);
+                out.push_str("  ");
+                out.push_str(rest);
+            }
+            _ if body.starts_with('#') || body.is_empty() => out.push_str(line),
+            // Output: as many blanks as it has bytes.
+            _ => out.extend(std::iter::repeat_n(' ', line.len())),
+        }
+    }
+    Some((out, first))
 }
 
 #[cfg(test)]

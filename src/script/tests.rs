@@ -692,3 +692,39 @@ fn calls_are_followed_within_a_budget_of_the_scripts_size() {
     assert_eq!(v.len(), 6_001);
     assert!(v.iter().any(|p| p.tunnel.name == "last"));
 }
+
+fn read_ip(text: &str) -> Result<Vec<Parsed>, Failure> {
+    read(&Source::new("gre.ip", None, text), Dialect::Iproute2)
+}
+
+#[test]
+fn commands_after_a_root_prompt_are_read_in_a_transcript() {
+    let text = "# modprobe ip_gre\n\
+                # ip tunnel add gre1 mode gre remote 198.51.100.1 local 192.0.2.1 ttl 255\n\
+                # 隧道的地址\n\
+                # ip addr add 10.0.0.1/30 dev gre1\n\
+                # ip link set gre1 up\n\
+                # ip tunnel show\n\
+                gre1: gre/ip remote 198.51.100.1 local 192.0.2.1 ttl 255\n";
+    let v = read_ip(text).unwrap_or_else(|f| panic!("{f}"));
+    assert_eq!(v.len(), 1);
+    let t = &v[0].tunnel;
+    assert_eq!(t.name, "gre1");
+    assert_eq!(t.ttl, 255);
+    assert_eq!(t.addresses.len(), 1);
+    // Said once, at the first command, and the output is not a command.
+    let notes: Vec<_> = v[0].warnings.iter().map(|d| d.message.as_str()).collect();
+    let said: Vec<_> = notes.iter().filter(|m| m.contains("root prompt")).collect();
+    assert_eq!(said.len(), 1, "{notes:?}");
+    assert!(!notes.iter().any(|m| m.contains("gre1:")), "{notes:?}");
+    let at = v[0].warnings.iter().find(|d| d.message.contains("root prompt")).unwrap();
+    let l = at.location.as_ref().unwrap();
+    assert_eq!((l.line, l.column), (1, 3));
+
+    // With one command written without a prompt, the `# ` lines are
+    // comments, as a shell reads them.
+    let v = read_ip(&format!("{text}ip link set gre2 up\n"));
+    assert!(v.is_err(), "a commented-out tunnel was read");
+    // And in an rc.local script they always are.
+    assert!(read_rc(text).is_err());
+}
