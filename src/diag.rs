@@ -704,7 +704,10 @@ mod tests {
         // `# 隧道 KEY`: KEY is the 6th character, after 7 cells.
         let src = Source::new("f", None, "# 隧道 KEY=x\ne\u{301}\u{301} K\n");
         let d = Diagnostic::error("bad").at(src.loc(1, 6, 3));
-        assert_eq!(d.to_string().lines().nth(2).unwrap(), format!("   | {}^^^", " ".repeat(7)));
+        assert_eq!(
+            d.to_string().lines().nth(2).unwrap(),
+            format!("   | {}^^^", " ".repeat(7))
+        );
         // `é` written as e and two combining accents: one cell.
         let d = Diagnostic::error("bad").at(src.loc(2, 5, 1));
         assert_eq!(d.to_string().lines().nth(2).unwrap(), "   |   ^");

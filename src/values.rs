@@ -186,6 +186,57 @@ pub(crate) fn netmask_to_prefix(s: &str) -> Result<u8, ValueError> {
     Ok(bits.leading_ones() as u8)
 }
 
+/// An IPv4 address as `inet_aton(3)` reads it, which is how net-tools'
+/// `ifconfig` and `route` read a netmask (`lib/inet.c`, `INET_resolve`):
+/// one to four parts separated by dots, each decimal, hex (`0x`) or octal
+/// (a leading `0`), the last filling the bytes left (`0xffffffff`,
+/// `255.255.255.0`, `4294967040`).
+pub(crate) fn inet_aton(s: &str) -> Option<Ipv4Addr> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() > 4 {
+        return None;
+    }
+    let mut values = Vec::with_capacity(4);
+    for p in &parts {
+        let (digits, radix) = if let Some(h) = p.strip_prefix("0x").or_else(|| p.strip_prefix("0X")) {
+            (h, 16)
+        } else if p.len() > 1 && p.starts_with('0') {
+            (&p[1..], 8)
+        } else {
+            (*p, 10)
+        };
+        // Digits only: no sign, no `0x` alone.
+        if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+            return None;
+        }
+        let v = u64::from_str_radix(digits, radix).ok()?;
+        values.push(v);
+    }
+    let (last, head) = values.split_last()?;
+    let mut addr: u64 = 0;
+    for (i, v) in head.iter().enumerate() {
+        if *v > 255 {
+            return None;
+        }
+        addr |= v << (24 - 8 * i);
+    }
+    let room = 32 - 8 * head.len();
+    if room < 64 && *last >= 1u64 << room {
+        return None;
+    }
+    Some(Ipv4Addr::from((addr | last) as u32))
+}
+
+/// A netmask as net-tools' `ifconfig` and `route` read it: any address
+/// [`inet_aton`] takes, contiguous.
+pub(crate) fn nettools_netmask_to_prefix(s: &str) -> Result<u8, ValueError> {
+    match inet_aton(s) {
+        Some(mask) => netmask_to_prefix(&mask.to_string()),
+        None => Err(ValueError::new(format!("{s:?} is not a netmask"))
+            .hint("net-tools reads a netmask as inet_aton(3) does: 255.255.255.0, 0xffffff00 or 4294967040")),
+    }
+}
+
 /// A routing table as `ip route ... table T` reads it without consulting
 /// `/etc/iproute2/rt_tables`: a number, or one of the names iproute2 builds
 /// in (`lib/rt_names.c`: unspec 0, default 253, main 254, local 255).
@@ -213,6 +264,41 @@ pub(crate) fn parse_u32(s: &str, what: &str) -> Result<u32, ValueError> {
 
 #[cfg(test)]
 mod tests {
+    /// As glibc's inet_aton(3) reads them (checked against `python3 -c
+    /// "import socket; socket.inet_aton(...)"`, which calls it).
+    #[test]
+    fn inet_aton_reads_what_glibc_reads() {
+        let ok = [
+            ("0xffffffff", "255.255.255.255"),
+            ("0xffffff00", "255.255.255.0"),
+            ("4294967040", "255.255.255.0"),
+            ("255.255.255.0", "255.255.255.0"),
+            ("0377.0377.0377.0", "255.255.255.0"),
+            ("255.16777215", "255.255.255.255"),
+            ("255.255.65280", "255.255.255.0"),
+        ];
+        for (s, want) in ok {
+            assert_eq!(inet_aton(s).map(|a| a.to_string()).as_deref(), Some(want), "{s}");
+        }
+        for s in [
+            "",
+            "0x",
+            "08",
+            "256.0.0.0",
+            "1.2.3.4.5",
+            "0x100000000",
+            "1.2.3.256",
+            "ff",
+            "-1",
+            "1..2",
+        ] {
+            assert_eq!(inet_aton(s), None, "{s}");
+        }
+        assert_eq!(nettools_netmask_to_prefix("0xffffffff"), Ok(32));
+        assert_eq!(nettools_netmask_to_prefix("0xfffffffc"), Ok(30));
+        assert!(nettools_netmask_to_prefix("0xff00ff00").is_err());
+    }
+
     use super::*;
 
     #[test]

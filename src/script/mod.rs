@@ -139,7 +139,8 @@ fn root_prompts(text: &str) -> Option<(String, usize)> {
     let command = |line: &str| {
         let first = line.split([' ', '\t']).next().unwrap_or("");
         let base = first.rsplit('/').next().unwrap_or(first);
-        matches!(base, "ip" | "ifconfig" | "route" | "nmcli" | "sudo") || dispatch::EXTRA_COMMANDS.contains(&base)
+        matches!(base, "ip" | "ifconfig" | "route" | "nmcli" | "sudo")
+            || dispatch::EXTRA_COMMANDS.contains(&base)
     };
     let mut first = None;
     let mut offset = 0;

@@ -104,7 +104,7 @@ fn route_spec(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: &Location) -> O
             }
         };
         let prefix = match (&netmask, host, target.text.contains('/')) {
-            (Some(m), _, _) => match values::netmask_to_prefix(&m.text) {
+            (Some(m), _, _) => match values::nettools_netmask_to_prefix(&m.text) {
                 Ok(p) => p,
                 Err(e) => {
                     bld.value_error(m, "netmask", e, None);
@@ -232,7 +232,7 @@ pub(crate) fn ifconfig(bld: &mut Builder<'_>, c: Span, args: &[Arg], loc: Locati
         Err(e) => return bld.value_error(&addr, "address", e, Some(t)),
     };
     if let Some(m) = &netmask {
-        match values::netmask_to_prefix(&m.text) {
+        match values::nettools_netmask_to_prefix(&m.text) {
             Ok(p) => address = IpNet::new(address.addr(), p).unwrap_or(address),
             Err(e) => return bld.value_error(m, "netmask", e, Some(t)),
         }

@@ -717,7 +717,11 @@ fn commands_after_a_root_prompt_are_read_in_a_transcript() {
     let said: Vec<_> = notes.iter().filter(|m| m.contains("root prompt")).collect();
     assert_eq!(said.len(), 1, "{notes:?}");
     assert!(!notes.iter().any(|m| m.contains("gre1:")), "{notes:?}");
-    let at = v[0].warnings.iter().find(|d| d.message.contains("root prompt")).unwrap();
+    let at = v[0]
+        .warnings
+        .iter()
+        .find(|d| d.message.contains("root prompt"))
+        .unwrap();
     let l = at.location.as_ref().unwrap();
     assert_eq!((l.line, l.column), (1, 3));
 
@@ -727,4 +731,15 @@ fn commands_after_a_root_prompt_are_read_in_a_transcript() {
     assert!(v.is_err(), "a commented-out tunnel was read");
     // And in an rc.local script they always are.
     assert!(read_rc(text).is_err());
+}
+
+#[test]
+fn ifconfig_reads_a_hex_netmask_as_net_tools_does() {
+    let p = one(
+        "ip tunnel add gre1 mode gre remote 198.51.100.1 local 192.0.2.1\n\
+         ifconfig gre1 10.0.0.1 pointopoint 10.0.0.2 netmask 0xffffffff\n",
+    );
+    let a = &p.tunnel.addresses[0];
+    assert_eq!(a.address.to_string(), "10.0.0.1/32");
+    assert_eq!(a.peer.map(|p| p.addr().to_string()).as_deref(), Some("10.0.0.2"));
 }
