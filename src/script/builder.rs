@@ -292,6 +292,25 @@ impl<'a> Builder<'a> {
         self.push(a.offset, tunnel, d);
     }
 
+    /// Tunnel `t` is made a port of `controller` (`ip link set DEV master
+    /// C`, `brctl addif C DEV`), at `at`: the model holds no controller
+    /// device, so the membership is lost, said alike for both.
+    pub(crate) fn bridge_port(&mut self, t: usize, at: &Arg, controller: &str) {
+        let name = self.tunnels[t].tunnel.name.clone();
+        self.warn_at(
+            at,
+            Some(t),
+            format!(
+                "{name} is made a port of {controller} here; the tunnel model holds no controller \
+                 (bridge, bond, VRF), so the membership is not carried over"
+            ),
+            Some(
+                "add it to the profile written: nmcli connection modify PROFILE connection.master CONTROLLER \
+                 connection.slave-type bridge (or bond, vrf)",
+            ),
+        );
+    }
+
     pub(crate) fn note_cmd(&mut self, c: Span, tunnel: Option<usize>, msg: String) {
         let loc = self.cmd_loc(c);
         self.push(c.start, tunnel, Diagnostic::note(msg).at(loc));

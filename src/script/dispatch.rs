@@ -4,7 +4,7 @@
 //! everything else noted as ignored.
 
 use super::builder::{expand, Builder, PendingExtra};
-use super::cmd::{Cmd, Span};
+use super::cmd::{Cmd, Span, Word};
 use super::eval::Sink;
 use super::{ip, nettools, nmcli};
 use crate::codec::Parsed;
@@ -115,10 +115,33 @@ pub(crate) fn interpret(b: &mut Builder<'_>, cmd: &Cmd) {
                     loc,
                     offset: c.start,
                 });
+            } else if base == "brctl" && words.get(1).is_some_and(|w| w.raw == "addif") {
+                brctl_addif(b, c, words);
             } else {
                 ignored(b, c, &words[0].raw, &base);
             }
         }
+    }
+}
+
+/// `brctl addif BRIDGE DEV...`: a tunnel among the ports loses its bridge,
+/// said as for `ip link set DEV master BRIDGE`.
+fn brctl_addif(b: &mut Builder<'_>, c: Span, words: &[Word]) {
+    let Some(args) = expand(b, words) else {
+        return;
+    };
+    let Some(bridge) = args.get(2) else {
+        return ignored(b, c, &words[0].raw, "brctl");
+    };
+    let mut any = false;
+    for dev in &args[3..] {
+        if let Some(t) = b.tunnel_index(&dev.text) {
+            b.bridge_port(t, dev, &bridge.text);
+            any = true;
+        }
+    }
+    if !any {
+        ignored(b, c, &words[0].raw, "brctl");
     }
 }
 

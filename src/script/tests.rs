@@ -743,3 +743,24 @@ fn ifconfig_reads_a_hex_netmask_as_net_tools_does() {
     assert_eq!(a.address.to_string(), "10.0.0.1/32");
     assert_eq!(a.peer.map(|p| p.addr().to_string()).as_deref(), Some("10.0.0.2"));
 }
+
+#[test]
+fn bridge_membership_is_a_warning_however_it_is_written() {
+    for port in [
+        "brctl addif br0 gt1",
+        "ip link set gt1 master br0",
+        "ip link set dev gt1 master br0 up",
+    ] {
+        let p = one(&format!(
+            "ip link add gt1 type gretap remote 198.51.100.1 local 192.0.2.1\n{port}\n"
+        ));
+        let w = warnings(&p);
+        assert!(
+            w.iter().any(|m| m.contains("gt1 is made a port of br0")),
+            "{port}: {w:?}"
+        );
+    }
+    // brctl on another device is no tunnel's business.
+    let p = one("ip link add gt1 type gretap remote 198.51.100.1 local 192.0.2.1\nbrctl addif br0 eth1\n");
+    assert!(warnings(&p).is_empty(), "{:?}", warnings(&p));
+}

@@ -261,6 +261,7 @@ fn ip_link_set(bld: &mut Builder<'_>, c: Span, args: &[Arg]) {
         match (k.text.as_str(), v) {
             ("up", _) => {}
             ("mtu", Some(v)) => bld.set_mtu(t, &v),
+            ("master", Some(v)) => bld.bridge_port(t, &k, &v.text),
             ("down", _) => bld.warn_at(
                 &k,
                 Some(t),
