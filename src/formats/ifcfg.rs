@@ -682,6 +682,13 @@ fn warn_bootproto(env: &Env, report: &mut Report) {
     }
 }
 
+/// A BOOTPROTO that means a static address, what the tunnel model holds:
+/// NetworkManager's ifcfg-rh reader takes `none` and `static` alike, in any
+/// case.
+fn static_bootproto(v: &str) -> bool {
+    v.eq_ignore_ascii_case("none") || v.eq_ignore_ascii_case("static")
+}
+
 /// Everything else is kept as an extra, in file order.
 fn keep_extras(env: &Env, t: &mut Tunnel, origins: &mut Origins, extras_from: &[&str], v6: &Ipv6) {
     let (ipv6init, consumed_v6) = (v6.init, v6.consumed);
@@ -693,7 +700,12 @@ fn keep_extras(env: &Env, t: &mut Tunnel, origins: &mut Origins, extras_from: &[
             match key {
                 "IPV6INIT" => !consumed_v6,
                 "IPV6ADDR" | "IPV6ADDR_SECONDARIES" => ipv6init != Some(true),
-                "BOOTPROTO" => v.value != "none",
+                // initscripts run DHCP for dhcp and bootp only, every other
+                // value is a static address (`network-functions`); `static`
+                // and `none` say the same, and the tunnel type implies
+                // DEVICETYPE=tunnel (ifup picks ifup-tunnel from it).
+                "BOOTPROTO" => !static_bootproto(&v.value),
+                "DEVICETYPE" => !v.value.eq_ignore_ascii_case("tunnel"),
                 _ => true,
             }
         };

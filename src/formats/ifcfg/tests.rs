@@ -256,14 +256,8 @@ fn model_fields_and_extras() {
         .iter()
         .map(|e| (e.key.as_str(), e.value.as_str()))
         .collect();
-    assert_eq!(
-        extras,
-        vec![
-            ("USERCTL", "no"),
-            ("NM_CONTROLLED", "no"),
-            ("BOOTPROTO", "static")
-        ]
-    );
+    // BOOTPROTO=static is what the model holds (a static address), as none.
+    assert_eq!(extras, vec![("USERCTL", "no"), ("NM_CONTROLLED", "no")]);
     assert!(t.extras.iter().all(|e| e.format == "ifcfg"));
     assert_eq!(p.origins.get(Some("extras[1]")).unwrap().line, 10);
     let e = read_err("ifcfg-g", "TYPE=GRE\nUUID=nope\n", &Files::default());
@@ -511,7 +505,7 @@ fn canonical_output() {
     assert_eq!(
         files[0].contents,
         "DEVICE=gre1\nNAME=\"Office \\\"HQ\\\" \\$1\"\nUUID=5fb8a8ce-1c6e-4a3b-9d4f-2e3c1a0b7d61\nTYPE=GRE\n\
-         ONBOOT=yes\nBOOTPROTO=static\nMY_OUTER_IPADDR=192.0.2.1\nPEER_OUTER_IPADDR=198.51.100.1\nKEY=1234\n\
+         ONBOOT=yes\nBOOTPROTO=none\nMY_OUTER_IPADDR=192.0.2.1\nPEER_OUTER_IPADDR=198.51.100.1\nKEY=1234\n\
          TTL=64\nMTU=1472\nMY_INNER_IPADDR=10.10.10.1/30\nPEER_INNER_IPADDR=10.10.10.2/30\nIPV6INIT=yes\n\
          IPV6ADDR=2001:db8::1/64\nZONE=trusted\nUSERCTL=no\n"
     );
@@ -654,7 +648,29 @@ fn lower_reports_what_ifcfg_cannot_hold() {
     let addrs: Vec<String> = l.addresses.iter().map(|a| a.address.to_string()).collect();
     assert_eq!(addrs, vec!["10.10.10.1/30", "2001:db8::9/64", "2001:db8::1/64"]);
     assert_eq!(l.extras.last().unwrap().value, "yes");
-    assert_eq!(l.extras.len(), 2);
+    // BOOTPROTO=static is a static address, which the model holds: no extra.
+    assert_eq!(l.extras.len(), 1);
+}
+
+/// BOOTPROTO=static and DEVICETYPE=tunnel say what the model already holds
+/// (initscripts run DHCP for dhcp and bootp only; the tunnel type implies
+/// the device type): no extra, so nothing reported as lost on the way to
+/// NetworkManager, and `--strict` passes.
+#[test]
+fn static_bootproto_and_tunnel_devicetype_are_no_loss() {
+    let text = "DEVICE=gre1\nTYPE=GRE\nBOOTPROTO=STATIC\nDEVICETYPE=tunnel\n\
+                MY_OUTER_IPADDR=192.0.2.1\nPEER_OUTER_IPADDR=198.51.100.1\nMY_INNER_IPADDR=10.0.0.1/30\n";
+    let p = read_ok("ifcfg-gre1", text, &Files::default());
+    assert!(p.tunnel.extras.is_empty(), "{:?}", p.tunnel.extras);
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+    // Another DEVICETYPE is kept, and dhcp still warned about.
+    let p = read_ok(
+        "ifcfg-gre1",
+        "DEVICE=gre1\nTYPE=GRE\nDEVICETYPE=ovs\nBOOTPROTO=dhcp\n",
+        &Files::default(),
+    );
+    let keys: Vec<&str> = p.tunnel.extras.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys, vec!["DEVICETYPE", "BOOTPROTO"]);
 }
 
 #[test]

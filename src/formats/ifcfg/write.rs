@@ -172,10 +172,12 @@ pub(crate) fn lower_tunnel(t: &Tunnel) -> Result<(Tunnel, Vec<Problem>), Vec<Pro
             Some(format!("{} is given again later; the last one wins", e.key))
         } else {
             match e.key.as_str() {
-                "BOOTPROTO" if e.value == "none" => {
-                    // Written anyway: not a loss.
+                "BOOTPROTO" if super::static_bootproto(&e.value) => {
+                    // BOOTPROTO=none is written anyway: not a loss.
                     continue;
                 }
+                // Implied by TYPE, as the reader takes it.
+                "DEVICETYPE" if e.value.eq_ignore_ascii_case("tunnel") => continue,
                 "PEER_INNER_IPADDR"
                     if !has_v4 && !e.value.is_empty() && Some(&e.value) != remote.as_ref() =>
                 {
