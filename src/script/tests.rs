@@ -764,3 +764,47 @@ fn bridge_membership_is_a_warning_however_it_is_written() {
     let p = one("ip link add gt1 type gretap remote 198.51.100.1 local 192.0.2.1\nbrctl addif br0 eth1\n");
     assert!(warnings(&p).is_empty(), "{:?}", warnings(&p));
 }
+
+#[test]
+fn fou_encapsulation_is_one_error_naming_the_option() {
+    let e = errors(
+        "ip link add gre1 type gre remote 198.51.100.1 local 192.0.2.1 \
+         encap fou encap-sport auto encap-dport 5555 encap-csum ttl 64\n",
+    );
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].1, 63);
+    assert!(
+        e[0].2
+            .contains("`encap fou encap-sport auto encap-dport 5555 encap-csum`"),
+        "{}",
+        e[0].2
+    );
+    assert!(e[0].2.contains("FOU/GUE"), "{}", e[0].2);
+    // `encap none` asks for nothing.
+    let p = one("ip link add gre1 type gre remote 198.51.100.1 local 192.0.2.1 encap none ttl 64\n");
+    assert_eq!(p.tunnel.ttl, 64);
+}
+
+#[test]
+fn unknown_link_types_are_named_as_such() {
+    let text = "ip tunnel add gre1 mode gre remote 198.51.100.1 local 192.0.2.1\n\
+                ip link add t3 type eoip remote 198.51.100.1\n\
+                ip link add t4 type nosuchtype\n\
+                ip link add br0 type bridge\n";
+    let p = one(text);
+    let w = warnings(&p);
+    assert!(
+        w.iter()
+            .any(|m| m.contains("`type eoip` is not a link type of Linux: EoIP is MikroTik's")),
+        "{w:?}"
+    );
+    assert!(
+        w.iter()
+            .any(|m| m.contains("`type nosuchtype` is not a link type of Linux")),
+        "{w:?}"
+    );
+    // A bridge is a link type, only not a tunnel: a note, as before.
+    assert!(!w.iter().any(|m| m.contains("bridge")), "{w:?}");
+    let e = errors("ip tunnel add t2 mode eoip remote 198.51.100.1\n");
+    assert!(e[0].2.contains("MikroTik"), "{e:?}");
+}

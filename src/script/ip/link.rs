@@ -40,6 +40,50 @@ pub(super) fn ip_link(bld: &mut Builder<'_>, c: Span, args: &[Arg], fam: Option<
     }
 }
 
+/// The link types of `ip link add` besides the tunnels grecfg reads
+/// (iproute2's `ip link help`, and the kernel's rtnl_link_ops): not
+/// tunnels of the model, noted as such.
+const LINK_TYPES: &[&str] = &[
+    "amt",
+    "bareudp",
+    "bond",
+    "bond_slave",
+    "bridge",
+    "bridge_slave",
+    "can",
+    "dsa",
+    "dummy",
+    "erspan",
+    "geneve",
+    "gtp",
+    "hsr",
+    "ifb",
+    "ip6erspan",
+    "ipoib",
+    "ipvlan",
+    "ipvtap",
+    "lowpan",
+    "macsec",
+    "macvlan",
+    "macvtap",
+    "netdevsim",
+    "netkit",
+    "nlmon",
+    "rmnet",
+    "team",
+    "team_slave",
+    "vcan",
+    "veth",
+    "virt_wifi",
+    "vlan",
+    "vrf",
+    "vxcan",
+    "vxlan",
+    "wireguard",
+    "wwan",
+    "xfrm",
+];
+
 fn ip_link_add(bld: &mut Builder<'_>, c: Span, args: &[Arg], fam: Option<Family>, loc: Location) {
     // `type` is the first word in keyword position: a name or a value
     // that happens to be "type" (`ip link add name type type gre`) is not.
@@ -74,11 +118,26 @@ fn ip_link_add(bld: &mut Builder<'_>, c: Span, args: &[Arg], fam: Option<Family>
         "vti" => (Some(Mode::Vti), false),
         "vti6" => (Some(Mode::Vti6), true),
         "ip6tnl" => (None, true),
-        k => {
+        k if LINK_TYPES.contains(&k) => {
             bld.note_cmd(
                 c,
                 None,
                 format!("`ip link add ... type {k}` is not a tunnel; ignored"),
+            );
+            return;
+        }
+        k => {
+            let why = if k == "eoip" {
+                super::EOIP
+            } else {
+                "ip would refuse it (Unknown device type)"
+            };
+            let kind = kind.clone();
+            bld.warn_at(
+                &kind,
+                None,
+                format!("`type {k}` is not a link type of Linux: {why}; not read as a tunnel"),
+                Some("for an Ethernet tunnel between Linux ends, use type gretap"),
             );
             return;
         }

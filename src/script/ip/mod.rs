@@ -157,3 +157,8 @@ fn is_ipv6_mode(word: &str) -> bool {
             | "any/ipv6"
     )
 }
+
+/// What an `eoip` tunnel is, for the messages of both `ip link` and
+/// `ip tunnel`.
+pub(super) const EOIP: &str = "EoIP is MikroTik's Ethernet over IP, which neither the Linux kernel nor \
+                               NetworkManager has (only an out-of-tree module)";

@@ -181,6 +181,26 @@ pub(super) fn tunnel_opt_words(
             continue;
         }
         let w = a.text.as_str();
+        if let Some(n) = encap_words(&rest[i..]) {
+            let kind = rest.get(i + 1).map_or("", |v| v.text.as_str());
+            if !(w == "encap" && kind == "none" && n == 2) {
+                let shown: Vec<&str> = rest[i..i + n].iter().map(|a| a.text.as_str()).collect();
+                bld.push(
+                    a.offset,
+                    None,
+                    Diagnostic::error(format!(
+                        "`{}`: FOU/GUE encapsulation cannot be held: NetworkManager's ip-tunnel setting \
+                         and the tunnel model have no UDP encapsulation",
+                        shown.join(" ")
+                    ))
+                    .at(bld.arg_loc(a))
+                    .hint("grecfg cannot convert such a tunnel: keep its commands as they are, or drop the encap options"),
+                );
+                ok = false;
+            }
+            i += n;
+            continue;
+        }
         let takes_value = matches!(
             w,
             "mode"
@@ -226,6 +246,36 @@ pub(super) fn tunnel_opt_words(
         i += 1;
     }
     Some((opts, ok))
+}
+
+/// How many words from `rest[0]` are FOU/GUE encapsulation options of
+/// `ip link` (iproute2's `ip/link_gre.c`, `link_iptnl.c`: `encap TYPE`,
+/// `encap-sport PORT|auto`, `encap-dport PORT` and the checksum flags),
+/// when the first one is.
+fn encap_words(rest: &[Arg]) -> Option<usize> {
+    let valued = |w: &str| matches!(w, "encap" | "encap-sport" | "encap-dport");
+    let flag = |w: &str| {
+        matches!(
+            w,
+            "encap-csum"
+                | "noencap-csum"
+                | "encap-udp6-csum"
+                | "noencap-udp6-csum"
+                | "encap-remcsum"
+                | "noencap-remcsum"
+        )
+    };
+    let mut n = 0;
+    while let Some(a) = rest.get(n) {
+        if valued(&a.text) {
+            n += if n + 1 < rest.len() { 2 } else { 1 };
+        } else if flag(&a.text) {
+            n += 1;
+        } else {
+            break;
+        }
+    }
+    (n > 0).then_some(n)
 }
 
 /// A bare word of `ip tunnel`: the name, or a second name (an error, as
@@ -475,6 +525,7 @@ fn tunnel_mode(word: &str, ip6: bool) -> Result<Mode, String> {
             "mode {word} is not an `ip{} tunnel` mode (it is {other})",
             if ip6 { " -6" } else { "" }
         ),
+        None if word == "eoip" => format!("unknown tunnel mode {word:?}: {}", super::EOIP),
         None => format!("unknown tunnel mode {word:?}"),
     })
 }
