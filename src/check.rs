@@ -18,6 +18,7 @@
 //! | GRE012 | error    | another kernel or NetworkManager rule |
 //! | GRE013 | warning  | what `--target FORMAT` cannot hold exactly (error if it cannot be written at all) |
 //! | GRE014 | warning  | a warning of the reader |
+//! | GRE015 | warning  | an inner address of a family the mode does not carry (accepted; carries nothing) |
 //! | GRE100 | error    | a tunnel with no counterpart (tunnels pair one to one, by crossed addresses, or by name) |
 //! | GRE101 | error    | the outer addresses do not point at each other (a private local behind NAT is accepted) |
 //! | GRE102 | error    | the keys do not cross |
@@ -61,6 +62,7 @@ pub enum FindingId {
     OtherRule = 12,
     TargetCannotHold = 13,
     ReaderWarning = 14,
+    InnerFamily = 15,
     Unpaired = 100,
     OuterNotCrossed = 101,
     KeysNotCrossed = 102,
@@ -72,7 +74,7 @@ pub enum FindingId {
 }
 
 impl FindingId {
-    pub const ALL: [FindingId; 23] = [
+    pub const ALL: [FindingId; 24] = [
         FindingId::Refused,
         FindingId::InvalidName,
         FindingId::ReservedName,
@@ -88,6 +90,7 @@ impl FindingId {
         FindingId::OtherRule,
         FindingId::TargetCannotHold,
         FindingId::ReaderWarning,
+        FindingId::InnerFamily,
         FindingId::Unpaired,
         FindingId::OuterNotCrossed,
         FindingId::KeysNotCrossed,
@@ -114,7 +117,7 @@ impl FindingId {
         use FindingId::*;
         match self {
             ReachesNobody | RouteCoversRemote | MtuOverUnderlay | BehindNat | TargetCannotHold
-            | ReaderWarning | MtusDiffer => Severity::Warning,
+            | ReaderWarning | InnerFamily | MtusDiffer => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -144,6 +147,7 @@ impl FindingId {
                 "what `--target FORMAT` cannot hold exactly (error if it cannot be written at all)"
             }
             ReaderWarning => "a warning of the reader",
+            InnerFamily => "an inner address of a family the mode does not carry (accepted; carries nothing)",
             Unpaired => {
                 "a tunnel with no counterpart (tunnels pair one to one, by crossed addresses, or by name)"
             }
@@ -328,7 +332,7 @@ pub(crate) fn check_one(p: &Parsed, opts: &CheckOptions) -> Vec<Finding> {
     let at = |field: &str| p.origins.get(Some(field));
     let mut out = Vec::new();
     let problems = t.validate();
-    for pr in &problems {
+    for pr in problems.iter().chain(&t.doubts()) {
         out.push(Finding::of_problem(classify(pr), p, pr.message.clone(), pr));
     }
 
@@ -444,6 +448,7 @@ fn classify(p: &Problem) -> FindingId {
         Code::KeyOnKeylessMode => FindingId::KeyOnKeylessMode,
         Code::TtlWithoutPmtuDiscovery => FindingId::TtlWithoutPmtuDiscovery,
         Code::AddressFamily => FindingId::AddressFamily,
+        Code::InnerFamily => FindingId::InnerFamily,
         Code::MtuOverUnderlay => FindingId::MtuOverUnderlay,
         Code::Other => FindingId::OtherRule,
     }

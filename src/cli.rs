@@ -292,7 +292,7 @@ inner peer address is the outer remote; GRE008 inner subnet contains the outer r
 routing); GRE009 a route through the tunnel covers the outer remote; GRE010 MTU above what the \
 underlay carries (with the MTU to use); GRE011 private local and public remote (NAT); GRE012 \
 another kernel or NetworkManager rule; GRE013 what --target cannot hold; GRE014 a warning of the \
-reader. Two ends: GRE100 no matching tunnel; GRE101 the outer addresses do not point at each \
+reader; GRE015 an inner address of a family the mode does not carry. Two ends: GRE100 no matching tunnel; GRE101 the outer addresses do not point at each \
 other; GRE102 the keys do not cross; GRE103 the modes differ; GRE104 the MTUs differ; GRE105 \
 inner addresses not in one subnet; GRE106 the same inner address at both ends; GRE107 an inner \
 peer address is not the other end's address.\n\n\

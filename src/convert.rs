@@ -469,6 +469,9 @@ pub(crate) fn convert_one(p: Parsed, source: &Source, to: Format, opts: &Convert
         }
         return;
     }
+    for p in tunnel.doubts() {
+        out.diagnostic(origins.diagnose(Severity::Warning, &p));
+    }
     if let Some(p) = crate::mtu::check(&tunnel, crate::mtu::DEFAULT_UNDERLAY_MTU) {
         out.diagnostic(origins.diagnose(Severity::Warning, &p));
     }

@@ -49,6 +49,10 @@ pub enum Code {
     /// An address of another family than the mode, or than the address it
     /// goes with, carries.
     AddressFamily,
+    /// An inner address of a family the mode does not carry (an IPv4
+    /// address on sit): the kernel and NetworkManager accept it, and it
+    /// carries nothing. A warning, from [`crate::model::Tunnel::doubts`].
+    InnerFamily,
     /// An MTU above what the underlay carries unfragmented.
     MtuOverUnderlay,
 }

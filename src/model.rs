@@ -345,6 +345,36 @@ impl Tunnel {
         (self.input_key == self.output_key).then_some(self.input_key)
     }
 
+    /// What the kernel and NetworkManager accept but does nothing: an inner
+    /// address of a family the mode does not carry (IPv4 on sit, IPv6 on
+    /// ipip). Warnings, each naming the model field it concerns.
+    pub fn doubts(&self) -> Vec<Problem> {
+        let Some(want) = self.mode.inner_family() else {
+            return Vec::new();
+        };
+        self.addresses
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| Family::of(&a.address.addr()) != want)
+            .map(|(i, a)| {
+                Problem::new(
+                    format!("addresses[{i}]"),
+                    format!(
+                        "mode {} carries {} only: the address {} is kept, and no packet of its family goes through the tunnel",
+                        self.mode,
+                        want.name(),
+                        a.address
+                    ),
+                )
+                .hint(format!(
+                    "drop the address, or use a mode that carries {} (gre carries both)",
+                    Family::of(&a.address.addr()).name()
+                ))
+                .code(Code::InnerFamily)
+            })
+            .collect()
+    }
+
     /// Check the kernel's and NetworkManager's rules. Returns every problem
     /// found, each naming the model field it concerns.
     pub fn validate(&self) -> Vec<Problem> {
@@ -464,27 +494,9 @@ impl Tunnel {
                 format!("unknown tunnel flags {:#x}", self.flags & !flags::ALL),
             ));
         }
-        let inner = self.mode.inner_family();
         for (i, a) in self.addresses.iter().enumerate() {
             let field = format!("addresses[{i}]");
             let fam = Family::of(&a.address.addr());
-            if let Some(want) = inner {
-                if fam != want {
-                    p.push(
-                        Problem::new(
-                            &field,
-                            format!(
-                                "mode {} carries {} only, but the address {} is {}",
-                                self.mode,
-                                want.name(),
-                                a.address,
-                                fam.name()
-                            ),
-                        )
-                        .code(Code::AddressFamily),
-                    );
-                }
-            }
             if let Some(peer) = &a.peer {
                 if Family::of(&peer.addr()) != fam {
                     p.push(
@@ -683,9 +695,12 @@ mod tests {
             address: "2001:db8::1/64".parse().unwrap(),
             peer: None,
         });
-        assert_eq!(fields(&t), vec!["addresses[0]"]);
-        t.mode = Mode::Gre;
+        // Accepted, with a doubt.
         assert!(t.validate().is_empty());
+        let doubts: Vec<_> = t.doubts().into_iter().filter_map(|p| p.field).collect();
+        assert_eq!(doubts, vec!["addresses[0]"]);
+        t.mode = Mode::Gre;
+        assert!(t.validate().is_empty() && t.doubts().is_empty());
     }
 
     #[test]

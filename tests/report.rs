@@ -437,3 +437,32 @@ fn names_in_the_summary_cannot_drive_the_terminal() {
         "raw control characters:\n{err}"
     );
 }
+
+/// An IPv4 address on a sit tunnel: the kernel and NetworkManager accept
+/// it and it carries nothing, so the profile is written with a warning
+/// (GRE015 in check), not refused.
+#[test]
+fn an_inner_address_the_mode_does_not_carry_is_a_warning() {
+    let dir = common::tempdir();
+    let f = dir.path().join("sit.ip");
+    fs::write(
+        &f,
+        "ip tunnel add s1 mode sit remote 198.51.100.1 local 192.0.2.1\n\
+         ip addr add 10.0.0.1/30 dev s1\nip addr add 2001:db8::1/64 dev s1\n",
+    )
+    .unwrap();
+    let o = grecfg(&["convert", s(&f), "--to", "nm"]);
+    let err = text(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("sit.ip:2:1: warning: mode sit carries IPv6 only"),
+        "{err}"
+    );
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("address1=10.0.0.1/30") && out.contains("address1=2001:db8::1/64"),
+        "{out}"
+    );
+    let o = grecfg(&["check", s(&f)]);
+    assert!(text(&o.stdout).contains("GRE015") || text(&o.stderr).contains("GRE015"));
+}
