@@ -284,17 +284,30 @@ fn resolve_format(from: Option<Format>, src: &Source) -> Result<Format, Fail> {
         return Ok(f);
     }
     let name = src.path.as_ref().and_then(|p| p.to_str());
+    let readable = || {
+        Format::readable_formats()
+            .map(Format::name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if name.and_then(Format::from_path).is_none() {
+        if let Some(dialect) = crate::format::foreign_dialect(name, &src.text) {
+            return Err(Fail::Input(
+                Diagnostic::error(format!("this is {dialect}, a dialect grecfg does not read"))
+                    .at(src.whole())
+                    .hint(format!(
+                        "grecfg reads {}; name one with --from if this is one of them",
+                        readable()
+                    ))
+                    .into(),
+            ));
+        }
+    }
     Format::detect(name, &src.text).ok_or_else(|| {
         Fail::Input(
             Diagnostic::error("cannot tell the format of this input")
                 .at(src.whole())
-                .hint(format!(
-                    "name it with --from ({})",
-                    Format::readable_formats()
-                        .map(Format::name)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
+                .hint(format!("name it with --from ({})", readable()))
                 .into(),
         )
     })

@@ -140,6 +140,40 @@ impl Format {
     }
 }
 
+/// The dialect of an input grecfg does not read, by its name or content,
+/// as error messages name it: a systemd-networkd unit (whose `[NetDev]`
+/// would otherwise pass for a keyfile's group), netplan YAML, a Debian
+/// interfaces file. Asked only when the name gives no readable format.
+pub(crate) fn foreign_dialect(name: Option<&str>, text: &str) -> Option<&'static str> {
+    let base = name.map(|n| n.rsplit('/').next().unwrap_or(n)).unwrap_or("");
+    let lines = || {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'))
+    };
+    let group = |g: &str| lines().any(|l| l.eq_ignore_ascii_case(g));
+    if base.ends_with(".netdev") || group("[NetDev]") {
+        return Some("a systemd-networkd .netdev file");
+    }
+    if base.ends_with(".network") || (group("[Match]") || group("[Network]")) && !group("[connection]") {
+        return Some("a systemd-networkd .network file");
+    }
+    if base.ends_with(".yaml")
+        || base.ends_with(".yml")
+        || lines().next().is_some_and(|l| l.starts_with("network:"))
+    {
+        return Some("netplan YAML");
+    }
+    let iface = |l: &str| {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        w.len() >= 4 && w[0] == "iface" && matches!(w[2], "inet" | "inet6")
+    };
+    if base == "interfaces" || lines().any(iface) {
+        return Some("a Debian ifupdown interfaces file");
+    }
+    None
+}
+
 /// The format of a text by its content: each format's sniff, by rank. A
 /// text with nothing but blanks and comments is no format's, unless a
 /// shebang makes it a script.

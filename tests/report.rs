@@ -466,3 +466,51 @@ fn an_inner_address_the_mode_does_not_carry_is_a_warning() {
     let o = grecfg(&["check", s(&f)]);
     assert!(text(&o.stdout).contains("GRE015") || text(&o.stderr).contains("GRE015"));
 }
+
+/// Files of dialects grecfg does not read are named as such, with the
+/// readable formats from the registry, instead of passing for another
+/// format (a `.netdev` file's `[NetDev]` for a keyfile group).
+#[test]
+fn foreign_dialects_are_named() {
+    let dir = common::tempdir();
+    let cases = [
+        (
+            "gre1.netdev",
+            "[NetDev]\nName=gre1\nKind=gre\n\n[Tunnel]\nRemote=198.51.100.1\n",
+            "a systemd-networkd .netdev file",
+        ),
+        (
+            "unit",
+            "[Match]\nName=gre1\n\n[Network]\nAddress=10.0.0.1/30\n",
+            "a systemd-networkd .network file",
+        ),
+        (
+            "01-tunnels",
+            "network:\n  version: 2\n  tunnels: {}\n",
+            "netplan YAML",
+        ),
+        (
+            "tunnels",
+            "auto gre1\niface gre1 inet tunnel\n  mode gre\n  endpoint 198.51.100.1\n",
+            "a Debian ifupdown interfaces file",
+        ),
+    ];
+    for (name, body, dialect) in cases {
+        let f = dir.path().join(name);
+        fs::write(&f, body).unwrap();
+        let o = grecfg(&["convert", s(&f), "--to", "nm"]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        assert!(
+            err.contains(&format!(
+                "error: this is {dialect}, a dialect grecfg does not read"
+            )),
+            "{name}: {err}"
+        );
+        assert!(
+            err.contains("grecfg reads ifcfg, nm, model, iproute2, rc.local, nmcli"),
+            "{err}"
+        );
+        assert!(o.stdout.is_empty());
+    }
+}
