@@ -970,4 +970,17 @@ mod tests {
         assert_eq!(s.get("connection", "metered"), Some(&Value::Opaque("2".into())));
         assert_eq!(s.get("ip-tunnel", "ttl"), Some(&Value::U32(64)));
     }
+
+    #[test]
+    fn a_nul_in_an_argument_is_an_error_at_it() {
+        use crate::format::{self, Format, ReadContext};
+        let text = "nmcli c a type ip-tunnel ifname t0 mode gre remote 192.0.2.2 con-name '3\0 0'\n";
+        let src = crate::diag::Source::new("t.nmcli", None, text);
+        let err = format::read(Format::Nmcli, &src, &ReadContext::alone()).expect_err("a NUL");
+        let d = &err.diagnostics[0];
+        assert_eq!(d.severity, Severity::Error, "{d}");
+        assert!(d.message.contains("3\\x00 0"), "{d}");
+        let at = d.location.as_ref().unwrap();
+        assert_eq!((at.line, at.column), (1, text.find('\0').unwrap() + 1), "{d}");
+    }
 }
