@@ -335,6 +335,45 @@ pub(crate) fn escape(s: &str) -> String {
     out
 }
 
+/// Decode a raw value as a list (`g_key_file_get_string_list`): each
+/// item ends at an unescaped `;`, and an empty piece after the last `;`
+/// is no item. `None` for a bad escape.
+pub(crate) fn list_items(raw: &str) -> Option<Vec<String>> {
+    let mut items = Vec::new();
+    let mut item = String::new();
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ';' => items.push(std::mem::take(&mut item)),
+            '\\' => item.push(match chars.next()? {
+                's' => ' ',
+                'n' => '\n',
+                't' => '\t',
+                'r' => '\r',
+                '\\' => '\\',
+                ';' => ';',
+                _ => return None,
+            }),
+            c => item.push(c),
+        }
+    }
+    if !item.is_empty() {
+        items.push(item);
+    }
+    Some(items)
+}
+
+/// Encode a list as `g_key_file_set_string_list` does: each item escaped
+/// as a string, its `;` as `\;`, and followed by `;`.
+pub(crate) fn list_value<S: AsRef<str>>(items: &[S]) -> String {
+    let mut out = String::new();
+    for i in items {
+        out.push_str(&escape(i.as_ref()).replace(';', "\\;"));
+        out.push(';');
+    }
+    out
+}
+
 /// Whether a string survives `escape` and a read back unchanged: GLib
 /// drops leading whitespace it has no escape for (`\v`, `\f`).
 pub(crate) fn string_survives(s: &str) -> bool {

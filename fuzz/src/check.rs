@@ -167,8 +167,6 @@ fn known_loss(format: Format, lowered: &Tunnel) -> bool {
             lowered.id.as_deref().is_some_and(|id| id.contains('\n'))
             // roundtrip_nmcli_nmcli_extra_read_as_keyfile
             || lowered.extras.iter().any(|e| e.format == "nmcli")
-            // roundtrip_nmcli_dns_extra_not_an_address
-            || lowered.extras.iter().any(|e| e.key.ends_with(".dns") || e.key.ends_with("_options"))
         )
 }
 

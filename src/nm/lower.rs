@@ -290,6 +290,13 @@ fn dictionary_extras(
                 continue;
             }
         }
+        // A list is what NetworkManager holds; the file it writes spells
+        // it with a `;` after each item, whatever the input did.
+        if settings::is_string_list(setting, &key) {
+            if let Some(items) = gkeyfile::list_items(&e.value) {
+                e.value = gkeyfile::list_value(&items);
+            }
+        }
         e.key = format!("{group}.{key}");
         if let Some(pos) = extras.iter().position(|(_, x)| x.key == e.key) {
             w.push(Problem::new(

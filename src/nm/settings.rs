@@ -29,6 +29,15 @@ pub(crate) fn property(setting: &str, name: &str) -> Option<&'static Property> {
     catalogue::find(setting, name)?.model.as_ref()
 }
 
+/// Whether NetworkManager's keyfile writer writes `setting.name` as a
+/// string list (`g_key_file_set_string_list`: each item followed by `;`):
+/// the DNS lists and the string arrays.
+pub(crate) fn is_string_list(setting: &str, name: &str) -> bool {
+    catalogue::find(setting, name).is_some_and(|r| {
+        r.spelling == Some(catalogue::Spelling::List) || r.dbus.is_some_and(|d| d.signature == "as")
+    })
+}
+
 /// Whether `value` is the property's default, which NetworkManager omits.
 pub(crate) fn is_default(setting: &str, name: &str, value: &Value) -> bool {
     match (property(setting, name).map(|p| p.default), value) {

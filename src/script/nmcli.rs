@@ -13,6 +13,23 @@ pub(crate) fn nmcli(bld: &mut Builder<'_>, c: Span, words: &[Word]) {
     let Some(args) = expand(bld, words) else {
         return;
     };
+    // No shell can pass a NUL in an argument (the C string ends there),
+    // so no nmcli ever saw this command.
+    if let Some(a) = args.iter().find(|a| a.text.contains('\0')) {
+        let at = bld
+            .src
+            .text
+            .get(a.offset..a.offset + a.len)
+            .and_then(|t| t.find('\0'))
+            .map_or((a.offset, a.len), |i| (a.offset + i, 1));
+        let d = Diagnostic::error(format!(
+            "argument `{}` holds a NUL byte, which no command line can pass",
+            crate::diag::shown(&a.text)
+        ))
+        .hint("a NUL ends an argument where it stands; remove it");
+        bld.diags.push_at_for(None, bld.src, at.0, at.1, d);
+        return;
+    }
     let words: Vec<nmcli::Word> = args
         .iter()
         .map(|a| nmcli::Word {

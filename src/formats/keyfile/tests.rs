@@ -580,3 +580,35 @@ fn file_names_follow_networkmanager() {
     assert_eq!(encode(&t)[0].name, "x_y.nmconnection");
     assert_eq!(encode(&t)[0].mode, 0o600);
 }
+
+#[test]
+fn string_lists_are_written_with_a_separator_after_each_item() {
+    // NetworkManager reads `a.example` and `a.example;` as the same list
+    // and writes it back with g_key_file_set_string_list: `a.example;`.
+    let text = NM_GRE_HK.replace("method=manual", "dns-search=a.example\nmethod=manual");
+    let p = read_ok(&text);
+    let (low, w) = lower(&p.tunnel, &opts()).unwrap();
+    assert!(w.is_empty(), "{w:?}");
+    let out = &encode(&low)[0].contents;
+    assert!(out.contains("\ndns-search=a.example;\n"), "{out}");
+    assert_eq!(read_ok(out).tunnel, low);
+    // Through nmcli and back: the same list, not a warning or a change.
+    let (nm, w) = crate::nm::nmcli::lower(&p.tunnel, &opts()).unwrap();
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(nm, low);
+    let cmd = crate::nm::nmcli::command_line(&nm);
+    assert!(cmd.contains("ipv4.dns-search a.example "), "{cmd}");
+    let back = crate::format::read(
+        crate::format::Format::Nmcli,
+        &Source::new("t.nmcli", None, cmd.as_str()),
+        &crate::format::ReadContext::alone(),
+    )
+    .unwrap();
+    assert_eq!(back[0].tunnel, nm);
+    // Escapes and empty items as GLib reads and writes them.
+    assert_eq!(
+        gkeyfile::list_items(r"a\;b;\sc;;d").unwrap(),
+        ["a;b", " c", "", "d"]
+    );
+    assert_eq!(gkeyfile::list_value(&["a;b", " c", "", "d"]), r"a\;b;\sc;;d;");
+}

@@ -21,6 +21,7 @@
 
 mod read;
 mod spelling;
+mod values;
 mod write;
 
 pub(crate) use read::*;

@@ -8,8 +8,9 @@ use crate::model::{Extra, Tunnel};
 use crate::nm::settings::{self, property, Kind, Settings, Value, EXTRA_FORMAT_NMCLI};
 
 use super::spelling::{
-    extra_spelling, extra_to_keyfile, parse_bool, parse_ip, parse_value, resolve, Spelling,
+    extra_spelling, extra_to_keyfile, parse_bool, parse_value, read_text, resolve, Spelling,
 };
+use super::values;
 
 /// One argument of a command: its text after shell quote removal and
 /// where it was written.
@@ -487,8 +488,18 @@ fn apply_one(
             },
         };
     }
+    // nmcli refuses a value it cannot read; grecfg keeps it in the
+    // spelling nmcli reads it as (the full name, a decimal number).
+    let canonical = if change == Change::Remove || value.text.is_empty() {
+        value.text.clone()
+    } else {
+        match read_text(&setting, &prop, &value.text) {
+            Ok(c) => c,
+            Err(e) => return at.bad(m, e),
+        }
+    };
     // Properties grecfg translates into keyfile spelling.
-    if let Some(res) = extra_to_keyfile(&setting, &prop, &value.text) {
+    if let Some(res) = extra_to_keyfile(&setting, &prop, &canonical) {
         return match res {
             Ok(raw) => translated(p, &at, change, raw, m),
             Err(e) => at.bad(m, e),
@@ -576,11 +587,13 @@ impl Arg<'_> {
         );
     }
 
+    /// nmcli's complaint about the value, with what it accepts.
     fn bad(&self, m: &mut Msgs, e: String) -> bool {
+        let hint = values::accepted(self.setting, self.prop);
         m.error(
             self.value,
             format!("failed to modify {}.{}: {e}", self.setting, self.prop),
-            None,
+            hint.as_deref(),
         );
         false
     }
@@ -648,18 +661,6 @@ fn remove_mapped(p: &mut Profile, at: &Arg, kind: Kind, m: &mut Msgs) -> bool {
 /// A property grecfg keeps as an extra in keyfile spelling (`raw`).
 fn translated(p: &mut Profile, at: &Arg, change: Change, raw: String, m: &mut Msgs) -> bool {
     let (s, pr, value) = (at.setting, at.prop, at.value);
-    if pr == "dns" {
-        if let Some(bad_ip) = value
-            .text
-            .split([',', ' ', '\t'])
-            .find(|i| !i.is_empty() && parse_ip(i, s == "ipv6").is_err())
-        {
-            return at.bad(m, format!("invalid IP address: '{bad_ip}'"));
-        }
-    }
-    if (pr == "gateway") && parse_ip(&value.text, s == "ipv6").is_err() && !value.text.is_empty() {
-        return at.bad(m, format!("invalid IP address: '{}'", value.text));
-    }
     let old = match p.settings.get(s, pr) {
         Some(Value::Opaque(o)) => o.clone(),
         _ => String::new(),
@@ -928,5 +929,58 @@ mod tests {
             msgs[0].offset,
             "nmcli connection add type ip-tunnel ifname t0 mode ".len()
         );
+    }
+    #[test]
+    fn values_are_checked_as_nmcli_checks_them() {
+        let head = "nmcli connection add type ip-tunnel ifname t0 mode gre remote 192.0.2.2 ";
+        for (arg, why) in [
+            (
+                "ipv4.method sideways",
+                "'sideways' not among [auto, link-local, manual, shared, disabled]",
+            ),
+            ("ipv6.method d", "'d' is ambiguous: dhcp, disabled"),
+            ("ip-tunnel.ttl 256", "'256' is out of range [0, 255]"),
+            ("connection.autoconnect maybe", "'maybe' is not valid"),
+            ("ipv4.route-metric -2", "'-2' is out of range [-1, 4294967295]"),
+            ("connection.mdns often", "invalid option 'often'"),
+        ] {
+            let (_, msgs) = run(&[&format!("{head}{arg}")]);
+            let errors: Vec<_> = msgs.iter().filter(|m| m.severity == Severity::Error).collect();
+            assert_eq!(errors.len(), 1, "{arg}: {msgs:?}");
+            let value = arg.split_once(' ').unwrap().1;
+            assert_eq!(errors[0].offset, head.len() + arg.len() - value.len(), "{arg}");
+            assert_eq!(errors[0].len, value.len(), "{arg}");
+            assert!(errors[0].message.contains(why), "{arg}: {}", errors[0].message);
+            assert!(
+                errors[0]
+                    .hint
+                    .as_deref()
+                    .is_some_and(|h| h.starts_with("nmcli accepts")),
+                "{arg}"
+            );
+        }
+        // What nmcli reads is kept in its full spelling.
+        let (n, msgs) = run(&[&format!(
+            "{head}ipv4.method st ipv4.addresses 10.0.0.1/30 ipv6.method dis connection.metered 0 ip-tunnel.ttl +64"
+        )]);
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let s = &n.profiles[0].settings;
+        assert_eq!(s.get("ipv4", "method"), Some(&Value::Str("manual".into())));
+        assert_eq!(s.get("ipv6", "method"), Some(&Value::Str("disabled".into())));
+        assert_eq!(s.get("connection", "metered"), Some(&Value::Opaque("2".into())));
+        assert_eq!(s.get("ip-tunnel", "ttl"), Some(&Value::U32(64)));
+    }
+
+    #[test]
+    fn a_nul_in_an_argument_is_an_error_at_it() {
+        use crate::format::{self, Format, ReadContext};
+        let text = "nmcli c a type ip-tunnel ifname t0 mode gre remote 192.0.2.2 con-name '3\0 0'\n";
+        let src = crate::diag::Source::new("t.nmcli", None, text);
+        let err = format::read(Format::Nmcli, &src, &ReadContext::alone()).expect_err("a NUL");
+        let d = &err.diagnostics[0];
+        assert_eq!(d.severity, Severity::Error, "{d}");
+        assert!(d.message.contains("3\\x00 0"), "{d}");
+        let at = d.location.as_ref().unwrap();
+        assert_eq!((at.line, at.column), (1, text.find('\0').unwrap() + 1), "{d}");
     }
 }

@@ -13,6 +13,8 @@ use crate::model::Mode;
 use crate::nm::catalogue;
 use crate::nm::settings::{Kind, NmRoute, Value};
 
+use super::values::{self, FLAG_NAMES};
+
 // ----- names: the settings nmcli allows, their properties from the catalogue
 
 pub(crate) use crate::nm::catalogue::Spelling;
@@ -116,6 +118,25 @@ pub(crate) fn extra_to_nmcli(setting: &str, name: &str, raw: &str) -> Option<Str
     }
 }
 
+/// An nmcli value as the reader takes it (`nmcli` refuses what this
+/// refuses): in its canonical spelling (`values::check`), DNS servers and
+/// gateways addresses of the setting's family.
+pub(crate) fn read_text(setting: &str, name: &str, text: &str) -> Result<String, String> {
+    let v6 = setting == "ipv6";
+    if name == "dns" && (setting == "ipv4" || v6) {
+        if let Some(bad) = text
+            .split([',', ' ', '\t'])
+            .find(|i| !i.is_empty() && parse_ip(i, v6).is_err())
+        {
+            return Err(format!("invalid IP address: '{bad}'"));
+        }
+    }
+    if name == "gateway" && (setting == "ipv4" || v6) && !text.is_empty() {
+        parse_ip(text, v6)?;
+    }
+    values::check(setting, name, text)
+}
+
 /// An nmcli-spelled value in keyfile spelling, if grecfg knows how.
 pub(crate) fn extra_to_keyfile(setting: &str, name: &str, text: &str) -> Option<Result<String, String>> {
     let spelling = extra_spelling(setting, name)?;
@@ -142,27 +163,7 @@ pub(crate) fn extra_to_keyfile(setting: &str, name: &str, text: &str) -> Option<
     })
 }
 
-/// nmcli's boolean words (`nmc_string_to_bool`), case-insensitive.
-pub(crate) fn parse_bool(text: &str) -> Result<bool, String> {
-    let l = text.to_ascii_lowercase();
-    if l == "1"
-        || (!l.is_empty()
-            && ["true", "yes", "on"]
-                .iter()
-                .any(|w| w.starts_with(&l) && !"off".starts_with(&l)))
-    {
-        return Ok(true);
-    }
-    if l == "0"
-        || (!l.is_empty()
-            && ["false", "no", "off"]
-                .iter()
-                .any(|w| w.starts_with(&l) && l != "o"))
-    {
-        return Ok(false);
-    }
-    Err(format!("'{text}' is not a valid boolean value"))
-}
+pub(crate) use super::values::parse_bool;
 
 pub(crate) fn parse_u32(text: &str, max: u32) -> Result<u32, String> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
@@ -173,15 +174,6 @@ pub(crate) fn parse_u32(text: &str, max: u32) -> Result<u32, String> {
         _ => Err(format!("'{text}' is out of range [0, {max}]")),
     }
 }
-
-pub(crate) const FLAG_NAMES: [(&str, u32); 6] = [
-    ("ip6-ign-encap-limit", 0x1),
-    ("ip6-use-orig-tclass", 0x2),
-    ("ip6-use-orig-flowlabel", 0x4),
-    ("ip6-mip6-dev", 0x8),
-    ("ip6-rcv-dscp-copy", 0x10),
-    ("ip6-use-orig-fwmark", 0x20),
-];
 
 pub(crate) fn parse_flags(text: &str) -> Result<u32, String> {
     if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
@@ -322,10 +314,14 @@ pub(crate) fn parse_routes(text: &str, v6: bool) -> Result<Vec<NmRoute>, String>
 pub(crate) fn parse_value(setting: &str, name: &str, kind: Kind, text: &str) -> Result<Value, String> {
     let v6 = setting == "ipv6";
     Ok(match kind {
+        Kind::Str if name == "method" => Value::Str(values::check(setting, name, text)?),
         Kind::Str | Kind::DecimalStr => Value::Str(text.to_string()),
         Kind::U32(_) if name == "mode" => Value::U32(parse_mode(text)?),
         Kind::U32(_) if name == "flags" => Value::U32(parse_flags(text)?),
-        Kind::U32(max) => Value::U32(parse_u32(text, max)?),
+        Kind::U32(max) => {
+            let v = values::check(setting, name, text)?;
+            Value::U32(parse_u32(&v, max)?)
+        }
         Kind::Bool => Value::Bool(parse_bool(text)?),
         Kind::Addresses => Value::Addresses(parse_addresses(text, v6)?),
         Kind::Routes => Value::Routes(parse_routes(text, v6)?),
@@ -350,18 +346,6 @@ mod tests {
             resolve("ipv4.frobnicate").unwrap(),
             ("ipv4".into(), "frobnicate".into(), false)
         );
-    }
-
-    #[test]
-    fn booleans_like_nmcli() {
-        for t in ["yes", "y", "TRUE", "on", "1"] {
-            assert_eq!(parse_bool(t), Ok(true), "{t}");
-        }
-        for f in ["no", "N", "false", "off", "0"] {
-            assert_eq!(parse_bool(f), Ok(false), "{f}");
-        }
-        assert!(parse_bool("o").is_err());
-        assert!(parse_bool("maybe").is_err());
     }
 
     #[test]

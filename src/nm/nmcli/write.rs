@@ -8,7 +8,7 @@ use crate::nm::settings::{
 };
 use crate::shell::sh_quote;
 
-use super::spelling::{extra_to_keyfile, extra_to_nmcli, resolve};
+use super::spelling::{extra_to_keyfile, extra_to_nmcli, read_text, resolve};
 
 /// Lower a tunnel onto what a profile created by nmcli holds: the shared
 /// lowering (`nm::lower`), then extras in keyfile spelling that grecfg cannot spell for
@@ -31,9 +31,12 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
         }
         // Written only if nmcli's spelling reads back as the same value
         // (an empty one resets the property instead).
+        // and the reader takes it, as nmcli would.
         if let Some(v) = extra_to_nmcli(setting, key, &e.value).filter(|v| !v.is_empty()) {
-            if extra_to_keyfile(setting, key, &v).is_none_or(|back| back.as_ref() == Ok(&e.value)) {
-                return true;
+            if let Ok(read) = read_text(setting, key, &v) {
+                if extra_to_keyfile(setting, key, &read).is_none_or(|back| back.as_ref() == Ok(&e.value)) {
+                    return true;
+                }
             }
         }
         w.push(Problem::general(format!(
