@@ -407,3 +407,104 @@ fn reader_agrees_with_nmcli_offline() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Values checked as nmcli checks them, against the real nmcli: for each
+/// property and value, `nmcli --offline connection add` either fails to
+/// set the property (`Error: failed to modify PROP: WHY.`), and grecfg
+/// reading the same command gives that error in nmcli's words, or it does
+/// not, and grecfg reports no error about the property. The commands are
+/// this test's own constants, run without a shell.
+#[test]
+fn values_are_checked_as_nmcli_checks_them() {
+    if let Err(why) = nmcli_available() {
+        assert!(!common::ci(), "nmcli is needed in CI: {why}");
+        common::skip("values_are_checked_as_nmcli_checks_them", &why);
+        return;
+    }
+    let values: &[(&str, &[&str])] = &[
+        (
+            "ipv4.method",
+            &[
+                "auto",
+                "manual",
+                "man",
+                "static",
+                "disabled",
+                "link-local",
+                "shared",
+                "sideways",
+                "m",
+            ],
+        ),
+        ("ipv6.method", &["ignore", "dhcp", "auto", "i", "sideways"]),
+        (
+            "connection.autoconnect",
+            &["yes", "no", "true", "off", "on", "1", "0", "maybe", "o", "YES"],
+        ),
+        (
+            "connection.autoconnect-priority",
+            &["999", "-999", "1000", "-1000", "x"],
+        ),
+        ("connection.metered", &["yes", "no", "unknown", "maybe"]),
+        ("ip-tunnel.ttl", &["0", "255", "256", "-1", "ttl"]),
+        ("ip-tunnel.tos", &["0", "255", "256"]),
+        (
+            "ip-tunnel.mtu",
+            &["1400", "0", "4294967295", "4294967296", "-1", "big"],
+        ),
+        ("ip-tunnel.mode", &["gre", "GRE", "2", "12", "eoip"]),
+        (
+            "ipv4.route-metric",
+            &["-1", "0", "4294967295", "4294967296", "-2"],
+        ),
+        ("ipv4.never-default", &["yes", "no", "perhaps"]),
+        ("ipv6.addr-gen-mode", &["eui64", "stable-privacy", "sideways"]),
+    ];
+    let dir = common::tempdir();
+    let mut failures = Vec::new();
+    for (prop, vals) in values {
+        for v in *vals {
+            let mut args = vec!["connection", "add", "type", "ip-tunnel", "ifname", "t1"];
+            if *prop != "ip-tunnel.mode" {
+                args.extend(["ip-tunnel.mode", "gre"]);
+            }
+            args.extend(["ip-tunnel.remote", "198.51.100.1", prop, v]);
+            let nm = Command::new("nmcli")
+                .arg("--offline")
+                .args(&args)
+                .stdin(Stdio::null())
+                .output()
+                .expect("run nmcli");
+            let nm_err = String::from_utf8_lossy(&nm.stderr);
+            // Refused when setting the property, or when the profile is
+            // checked (`Error writing connection: PROP: ...`).
+            let refused = nm_err
+                .lines()
+                .find_map(|l| l.strip_prefix("Error: "))
+                .filter(|l| l.contains(prop))
+                .map(|l| l.trim_end_matches('.').to_string());
+            let file = dir.path().join("cmd.nmcli");
+            fs::write(&file, format!("nmcli {}\n", args.join(" "))).unwrap();
+            let o = Command::new(env!("CARGO_BIN_EXE_grecfg"))
+                .args(["convert", "--from", "nmcli", "--to", "nm", file.to_str().unwrap()])
+                .stdin(Stdio::null())
+                .output()
+                .expect("run grecfg");
+            let ours = String::from_utf8_lossy(&o.stderr);
+            let ours_refused = ours
+                .lines()
+                .find_map(|l| l.split_once(": error: ").map(|(_, m)| m))
+                .filter(|m| m.contains(prop))
+                .map(str::to_string);
+            // nmcli's words are grecfg's when the value is refused as set.
+            let same = match (&refused, &ours_refused) {
+                (Some(n), Some(o)) if n.starts_with("failed to modify") => n == o,
+                (n, o) => n.is_some() == o.is_some(),
+            };
+            if !same {
+                failures.push(format!("{prop} {v}: nmcli {refused:?}, grecfg {ours_refused:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
