@@ -16,6 +16,8 @@ mod vars;
 mod word;
 
 #[cfg(test)]
+mod differential;
+#[cfg(test)]
 mod tests;
 
 pub(crate) use quote::{is_plain, sh_quote};
