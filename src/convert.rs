@@ -284,7 +284,10 @@ fn resolve_format(from: Option<Format>, src: &Source) -> Result<Format, Fail> {
         return Ok(f);
     }
     let name = src.path.as_ref().and_then(|p| p.to_str());
-    Format::detect(name, &src.text).ok_or_else(|| {
+    // A byte-order mark hides the content from the sniffers; the reader
+    // of the format found without it says what is wrong.
+    let text = src.text.strip_prefix('\u{feff}').unwrap_or(&src.text);
+    Format::detect(name, text).ok_or_else(|| {
         Fail::Input(
             Diagnostic::error("cannot tell the format of this input")
                 .at(src.whole())

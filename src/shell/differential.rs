@@ -180,3 +180,31 @@ fn crlf_differs_from_bash_and_says_so() {
     let b = bash_values(text, &["A", "B"]).unwrap();
     assert_eq!(b, [Some("x\r".to_string()), Some("y z\r".to_string())]);
 }
+
+/// A byte-order mark: bash takes `\u{feff}A=1` as a command word, so A is
+/// not assigned (what the readers' error says; see
+/// `diag::byte_order_mark`). The word names no command.
+#[test]
+fn bash_does_not_assign_after_a_byte_order_mark() {
+    if !have_bash() {
+        eprintln!("bash_does_not_assign_after_a_byte_order_mark: skipped: bash is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ifcfg-x");
+    std::fs::write(&file, "\u{feff}A=1\nB=2\n").unwrap();
+    let out = Command::new("bash")
+        .args([
+            "--norc",
+            "--noprofile",
+            "-c",
+            r#". "$1" 2>/dev/null; printf '%s|%s' "${A-unset}" "${B-unset}""#,
+            "_",
+        ])
+        .arg(&file)
+        .env_clear()
+        .env("LC_ALL", "C.UTF-8")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "unset|2");
+}
