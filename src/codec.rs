@@ -68,7 +68,15 @@ impl Companions for DirCompanions {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes)
                     .map_err(|_| Diagnostic::error(format!("{}: not valid UTF-8", path.display())))?;
-                Ok(Some(Source::new(path.display().to_string(), Some(path), text)))
+                let src = Source::new(path.display().to_string(), Some(path), text);
+                // Companions are ifcfg's `keys-`, `route-` and `route6-` files.
+                if let Some(d) = crate::diag::byte_order_mark(
+                    &src,
+                    "initscripts and NetworkManager's ifcfg-rh reader take as part of the first line, so they misread it",
+                ) {
+                    return Err(d);
+                }
+                Ok(Some(src))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Diagnostic::error(format!("cannot read {}: {e}", path.display()))),

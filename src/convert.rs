@@ -284,6 +284,9 @@ fn resolve_format(from: Option<Format>, src: &Source) -> Result<Format, Fail> {
         return Ok(f);
     }
     let name = src.path.as_ref().and_then(|p| p.to_str());
+    // A byte-order mark hides the content from the sniffers; the reader
+    // of the format found without it says what is wrong.
+    let text = src.text.strip_prefix('\u{feff}').unwrap_or(&src.text);
     let readable = || {
         Format::readable_formats()
             .map(Format::name)
@@ -291,7 +294,7 @@ fn resolve_format(from: Option<Format>, src: &Source) -> Result<Format, Fail> {
             .join(", ")
     };
     if name.and_then(Format::from_path).is_none() {
-        if let Some(dialect) = crate::format::foreign_dialect(name, &src.text) {
+        if let Some(dialect) = crate::format::foreign_dialect(name, text) {
             return Err(Fail::Input(
                 Diagnostic::error(format!("this is {dialect}, a dialect grecfg does not read"))
                     .at(src.whole())
@@ -303,7 +306,7 @@ fn resolve_format(from: Option<Format>, src: &Source) -> Result<Format, Fail> {
             ));
         }
     }
-    Format::detect(name, &src.text).ok_or_else(|| {
+    Format::detect(name, text).ok_or_else(|| {
         Fail::Input(
             Diagnostic::error("cannot tell the format of this input")
                 .at(src.whole())

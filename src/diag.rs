@@ -697,6 +697,23 @@ impl Report {
     }
 }
 
+/// An error for a text that starts with a byte-order mark (U+FEFF, the
+/// bytes EF BB BF); `consumer` says what the program that reads the file
+/// does with it. No reader of grecfg's formats skips the mark: bash and
+/// dash take it as part of the first word, NetworkManager's ifcfg-rh reader
+/// as part of the first line (which then assigns nothing), GLib's key-file
+/// parser refuses the line, JSON forbids the mark (RFC 8259, 8.1). So
+/// grecfg refuses it too, and says so.
+pub fn byte_order_mark(src: &Source, consumer: &str) -> Option<Diagnostic> {
+    src.text.starts_with('\u{feff}').then(|| {
+        Diagnostic::error(format!(
+            "the file starts with a byte-order mark (U+FEFF), which {consumer}; save it without one"
+        ))
+        .at(src.loc_at(0, '\u{feff}'.len_utf8()))
+        .hint("remove the first three bytes (EF BB BF), for example with sed -i '1s/^\\xEF\\xBB\\xBF//' FILE, or save the file as UTF-8 without BOM")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

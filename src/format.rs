@@ -231,9 +231,33 @@ impl ValueEnum for Rendered {
 
 /// Read every tunnel an input holds.
 pub fn read(format: Format, src: &Source, cx: &ReadContext) -> Result<Vec<Parsed>, Failure> {
+    if let Some(d) = crate::diag::byte_order_mark(src, bom_consumer(format)) {
+        return Err(Failure::one(d));
+    }
     match format.meta().read {
         Some(read) => read(src, cx),
         None => Err(written_only(format, src)),
+    }
+}
+
+/// What the program that reads a file of `format` does with a byte-order
+/// mark at its start.
+fn bom_consumer(format: Format) -> &'static str {
+    match format {
+        Format::Ifcfg => {
+            "NetworkManager's ifcfg-rh reader takes as part of the first line, so that line assigns nothing, \
+             and bash (initscripts sources the file) runs as part of a command that is not found"
+        }
+        Format::Keyfile => {
+            "NetworkManager's keyfile reader (GLib's GKeyFile) refuses: the first line is then neither a group, \
+             a key nor a comment"
+        }
+        Format::Model => "JSON forbids (RFC 8259, section 8.1)",
+        Format::Iproute2 | Format::RcLocal | Format::Nmcli => {
+            "the shell takes as part of the first word, so the first command is not found (and a `#!` line \
+             is no longer one)"
+        }
+        _ => "the program that reads this file takes as part of its first line",
     }
 }
 

@@ -9,5 +9,6 @@ pub fn shell(text: &str) {
     std::hint::black_box(&vars);
     let tokens = crate::shell::lex_script(text);
     let items = crate::script::syntax::parse(tokens.tokens);
+    std::hint::black_box(&tokens.unclosed);
     std::hint::black_box(&items);
 }

@@ -29,7 +29,7 @@ mod nmcli;
 pub(crate) mod syntax;
 
 use crate::codec::Parsed;
-use crate::diag::{Failure, Source};
+use crate::diag::{Diagnostic, Failure, Source};
 use crate::shell::{self, ScriptTokens};
 use builder::Builder;
 use eval::Evaluator;
@@ -60,22 +60,48 @@ pub fn read(src: &Source, dialect: Dialect) -> Result<Vec<Parsed>, Failure> {
         tokens,
         escaped_blanks,
         comment_lines,
+        unclosed,
         ..
     } = shell::lex_script(&text);
+    let script = syntax::parse(tokens);
+    // A script the shell refuses runs nothing: only its syntax is said.
+    let mut errors: Vec<(usize, Diagnostic)> = script
+        .errors
+        .iter()
+        .map(|e| {
+            (
+                e.offset,
+                Diagnostic::error(e.message.clone())
+                    .at(src.loc_at(e.offset, e.len))
+                    .hint(e.hint.clone()),
+            )
+        })
+        .collect();
+    if let Some(u) = unclosed {
+        errors.push((
+            u.offset,
+            Diagnostic::error(u.message())
+                .at(src.loc_at(u.offset, u.opener.len()))
+                .hint(syntax::UNCLOSED_HINT),
+        ));
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|(o, _)| *o);
+        return Err(Failure::new(errors.into_iter().map(|(_, d)| d).collect()));
+    }
     let mut b = Builder::new(src, comment_lines);
     if let Some(first) = transcript {
         b.push(
             first,
             None,
-            crate::diag::Diagnostic::note(
+            Diagnostic::note(
                 "every command of this file follows a root prompt `# `, as articles write them: \
                  grecfg reads each `# COMMAND` line as that command and the other lines as their output",
             )
             .at(src.loc_at(first, 1)),
         );
     }
-    let items = syntax::parse(tokens);
-    Evaluator::new(src, escaped_blanks, &mut b).run(&items);
+    Evaluator::new(src, escaped_blanks, &mut b).run(&script.items);
     dispatch::finish(b)
 }
 

@@ -12,9 +12,11 @@
 //! The contents of `{ ...; }`, `( ... )`, `if`/`then`/`elif`/`else`/`fi`
 //! and `while`/`until`/`for ... do ... done` are read in source order (the
 //! reader does not evaluate conditions or loop), as the reserved words are
-//! dropped. The parser never fails: a stray closing word is skipped, and an
-//! unterminated construct ends with the script, so that what can be read is
-//! read and the reader decides what matters.
+//! dropped. What makes the shell refuse the script (`bash -n`, `sh -n`) is
+//! a [`SyntaxError`]: a construct the end of the script leaves open (an
+//! `if` without `fi`, a `{` without `}`...), a closing word that closes
+//! nothing open, a function without a body. The parser still reads what it
+//! can, so that fuzzing and the tests see the whole shape.
 
 use crate::shell::{self, Op, ScriptToken, ScriptWord};
 
@@ -44,27 +46,78 @@ pub(crate) struct Arm {
     pub fall_through: Option<usize>,
 }
 
-/// Where a list of commands ends.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Stop {
-    Eof,
-    /// `}`
-    Brace,
-    /// `)`
-    Paren,
-    /// `fi`
-    Fi,
-    /// `done`
-    Done,
-    /// `;;`, `;&`, `;;&` or `esac`, left for the `case` parser.
-    Arm,
+/// A construct the shell refuses: `bash -n` and `sh -n` reject the
+/// script, so none of it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SyntaxError {
+    pub offset: usize,
+    pub len: usize,
+    pub message: String,
+    pub hint: String,
 }
+
+/// A parsed script: its items, and what makes the shell refuse it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Script {
+    pub items: Vec<Item>,
+    pub errors: Vec<SyntaxError>,
+}
+
+/// What ended a list of commands.
+#[derive(Debug, Clone)]
+enum End {
+    /// One of the reserved words the list was waiting for (consumed).
+    Word(ScriptWord),
+    /// `)`, when the list was waiting for it (consumed).
+    Paren,
+    /// `;;`, `;&`, `;;&` or `esac` in a branch of `case` (not consumed).
+    Arm,
+    /// A closing word, `)` or `;;` that closes nothing the list waits for
+    /// (not consumed; see [`Parser::settle`]): its offset, length and
+    /// text.
+    Stray(usize, usize, String),
+    Eof,
+    /// Nesting deeper than [`MAX_DEPTH`]: read flat, nothing consumed.
+    Deep,
+}
+
+/// What a list of commands waits for.
+#[derive(Clone, Copy)]
+struct Until {
+    words: &'static [&'static str],
+    paren: bool,
+    arm: bool,
+}
+
+const TOP: Until = Until {
+    words: &[],
+    paren: false,
+    arm: false,
+};
+
+const fn words(words: &'static [&'static str]) -> Until {
+    Until {
+        words,
+        paren: false,
+        arm: false,
+    }
+}
+
+/// Reserved words that close or continue a construct: at the start of a
+/// command, each is a syntax error unless that construct is open.
+const CLOSERS: [&str; 8] = ["then", "elif", "else", "fi", "do", "done", "esac", "}"];
 
 struct Parser {
     toks: Vec<ScriptToken>,
     i: usize,
     /// Constructs open around the current token.
     depth: usize,
+    /// Whether nesting went past [`MAX_DEPTH`]: then closing words are
+    /// read flat and say nothing of the script's syntax.
+    too_deep: bool,
+    errors: Vec<SyntaxError>,
+    /// What the lists being read wait for, innermost last.
+    open: Vec<Until>,
 }
 
 /// Deeper nesting is read flat: no script needs it, and a hostile input
@@ -72,17 +125,23 @@ struct Parser {
 const MAX_DEPTH: usize = 100;
 
 /// Parse a whole script.
-pub(crate) fn parse(tokens: Vec<ScriptToken>) -> Vec<Item> {
+pub(crate) fn parse(tokens: Vec<ScriptToken>) -> Script {
     let mut p = Parser {
         toks: tokens,
         i: 0,
         depth: 0,
+        too_deep: false,
+        errors: Vec::new(),
+        open: Vec::new(),
     };
-    let mut out = Vec::new();
-    p.list(&mut out, Stop::Eof);
-    out
+    let mut items = Vec::new();
+    while let End::Stray(at, len, text) = p.list(&mut items, TOP) {
+        p.stray(at, len, &text, None);
+        p.i += 1;
+    }
+    let errors = if p.too_deep { Vec::new() } else { p.errors };
+    Script { items, errors }
 }
-
 /// Every simple command in source order, function bodies and all case
 /// branches included: the shape the lexer tests look at.
 pub(crate) fn flatten(items: &[Item]) -> Vec<Vec<ScriptWord>> {
@@ -137,6 +196,38 @@ fn is_function_name(w: &ScriptWord) -> bool {
         )
 }
 
+/// What a closing word (or `)`, `;;`) would close.
+fn opener_of(closer: &str) -> &'static str {
+    match closer {
+        "then" | "elif" | "else" | "fi" => "`if`",
+        "do" | "done" => "`while`, `until` or `for`",
+        "}" => "`{`",
+        ")" => "`(`",
+        _ => "`case`",
+    }
+}
+
+/// An opening word or `(`, for messages.
+struct Opener {
+    offset: usize,
+    len: usize,
+    text: String,
+}
+
+impl Opener {
+    fn of(w: &ScriptWord) -> Opener {
+        Opener {
+            offset: w.offset,
+            len: w.len,
+            text: w.raw.clone(),
+        }
+    }
+}
+
+pub(crate) const UNCLOSED_HINT: &str =
+    "the shell reads to the end of the file looking for it and refuses the whole script \
+     (`bash -n`: syntax error: unexpected end of file), so none of it runs; close it where it ends";
+
 impl Parser {
     fn peek(&self) -> Option<&ScriptToken> {
         self.toks.get(self.i)
@@ -162,19 +253,102 @@ impl Parser {
         }
     }
 
-    /// Read commands into `out` until `stop`; true when it was found (and,
-    /// except for [`Stop::Arm`], consumed).
-    fn list(&mut self, out: &mut Vec<Item>, stop: Stop) -> bool {
-        if self.depth >= MAX_DEPTH {
-            return false;
-        }
-        self.depth += 1;
-        let found = self.list_inner(out, stop);
-        self.depth -= 1;
-        found
+    fn error(&mut self, offset: usize, len: usize, message: String, hint: String) {
+        self.errors.push(SyntaxError {
+            offset,
+            len,
+            message,
+            hint,
+        });
     }
 
-    fn list_inner(&mut self, out: &mut Vec<Item>, stop: Stop) -> bool {
+    /// A construct the end of the script leaves open.
+    fn unclosed(&mut self, o: &Opener, missing: &str) {
+        self.error(
+            o.offset,
+            o.len,
+            format!("this `{}` is never closed: {missing}", o.text),
+            UNCLOSED_HINT.into(),
+        );
+    }
+
+    /// A closing word that closes nothing open, or not what is open.
+    fn stray(&mut self, at: usize, len: usize, text: &str, waiting: Option<(&Opener, &str)>) {
+        let message = match waiting {
+            Some((o, wants)) => format!(
+                "unexpected `{text}`: the `{}` before it is still open and waits for {wants}",
+                o.text
+            ),
+            None => format!("unexpected `{text}`: no {} is open here", opener_of(text)),
+        };
+        self.error(
+            at,
+            len,
+            message,
+            format!(
+                "the shell refuses the whole script (`bash -n`: syntax error near unexpected token `{text}'), so none of it runs"
+            ),
+        );
+    }
+
+    /// Wait for one of `until`'s words after `o`: the word, or `None` when
+    /// the script ends first or something else closes (both reported).
+    fn expect(
+        &mut self,
+        out: &mut Vec<Item>,
+        o: &Opener,
+        until: Until,
+        missing: &str,
+        wants: &str,
+    ) -> Option<ScriptWord> {
+        match self.list(out, until) {
+            End::Word(w) => Some(w),
+            End::Eof => {
+                self.unclosed(o, missing);
+                None
+            }
+            End::Stray(at, len, text) => {
+                self.stray(at, len, &text, Some((o, wants)));
+                self.settle();
+                None
+            }
+            End::Deep | End::Paren | End::Arm => None,
+        }
+    }
+
+    /// Read commands into `out` until what `until` waits for, a stray
+    /// closing word or the end.
+    fn list(&mut self, out: &mut Vec<Item>, until: Until) -> End {
+        if self.depth >= MAX_DEPTH {
+            self.too_deep = true;
+            return End::Deep;
+        }
+        self.depth += 1;
+        self.open.push(until);
+        let end = self.list_inner(out, until);
+        self.open.pop();
+        self.depth -= 1;
+        end
+    }
+
+    /// After a stray closing token was reported: leave it for an enclosing
+    /// list that waits for it (`}` in `{ if x; then y; }` closes the `{`),
+    /// else skip it.
+    fn settle(&mut self) {
+        let awaited = match self.peek() {
+            Some(ScriptToken::Word(w)) => self.open.iter().any(|u| {
+                u.words.iter().any(|c| reserved(w, c).is_some()) || (u.arm && reserved(w, "esac").is_some())
+            }),
+            Some(ScriptToken::Op(Op::Close, _)) => self.open.iter().any(|u| u.paren),
+            Some(ScriptToken::Op(Op::CaseEnd | Op::CaseFall, _)) => self.open.iter().any(|u| u.arm),
+            _ => false,
+        };
+        if !awaited {
+            self.i += 1;
+        }
+    }
+
+    fn list_inner(&mut self, out: &mut Vec<Item>, until: Until) -> End {
         let mut words: Vec<ScriptWord> = Vec::new();
         let flush = |words: &mut Vec<ScriptWord>, out: &mut Vec<Item>| {
             if !words.is_empty() {
@@ -187,10 +361,15 @@ impl Parser {
                     flush(&mut words, out);
                     self.i += 1;
                 }
-                ScriptToken::Op(op, _) => match op {
-                    Op::CaseEnd | Op::CaseFall if stop == Stop::Arm => {
+                ScriptToken::Op(op, at) => match op {
+                    Op::CaseEnd | Op::CaseFall if until.arm => {
                         flush(&mut words, out);
-                        return true;
+                        return End::Arm;
+                    }
+                    Op::CaseEnd | Op::CaseFall => {
+                        flush(&mut words, out);
+                        let text = if op == Op::CaseEnd { ";;" } else { ";&" };
+                        return End::Stray(at, 2, text.into());
                     }
                     Op::Open => {
                         if words.len() == 1
@@ -203,15 +382,16 @@ impl Parser {
                         } else {
                             flush(&mut words, out);
                             self.i += 1;
-                            self.list(out, Stop::Paren);
+                            self.subshell(at, out);
                         }
                     }
                     Op::Close => {
                         flush(&mut words, out);
-                        self.i += 1;
-                        if stop == Stop::Paren {
-                            return true;
+                        if until.paren {
+                            self.i += 1;
+                            return End::Paren;
                         }
+                        return End::Stray(at, 1, ")".into());
                     }
                     _ => {
                         flush(&mut words, out);
@@ -224,31 +404,32 @@ impl Parser {
                         self.i += 1;
                         continue;
                     }
-                    let closer = match stop {
-                        Stop::Brace => Some("}"),
-                        Stop::Fi => Some("fi"),
-                        Stop::Done => Some("done"),
-                        Stop::Arm => Some("esac"),
-                        Stop::Eof | Stop::Paren => None,
-                    };
-                    if closer.is_some_and(|c| reserved(&w, c).is_some()) {
-                        if stop != Stop::Arm {
-                            self.i += 1;
-                        }
-                        return true;
+                    if until.arm && reserved(&w, "esac").is_some() {
+                        return End::Arm;
+                    }
+                    if until.words.iter().any(|c| reserved(&w, c).is_some()) {
+                        self.i += 1;
+                        return End::Word(w);
+                    }
+                    if CLOSERS.iter().any(|c| reserved(&w, c).is_some()) {
+                        return End::Stray(w.offset, w.len, w.raw.clone());
                     }
                     match w.raw.as_str() {
                         "{" => {
                             self.i += 1;
-                            self.list(out, Stop::Brace);
+                            self.group(&w, out);
                         }
                         "if" => {
                             self.i += 1;
-                            self.list(out, Stop::Fi);
+                            self.if_(&w, out);
                         }
-                        "do" => {
+                        "while" | "until" => {
                             self.i += 1;
-                            self.list(out, Stop::Done);
+                            self.loop_(&w, out);
+                        }
+                        "for" | "select" => {
+                            self.i += 1;
+                            self.for_(&w, out);
                         }
                         "case" => {
                             self.i += 1;
@@ -269,11 +450,8 @@ impl Parser {
                                 _ => words.push(w),
                             }
                         }
-                        // Reserved words whose commands simply follow, and
-                        // closing words without an opening one.
-                        "then" | "elif" | "else" | "!" | "while" | "until" | "fi" | "done" | "}" | "esac" => {
-                            self.i += 1
-                        }
+                        // Its command simply follows.
+                        "!" => self.i += 1,
                         _ => {
                             words.push(w);
                             self.i += 1;
@@ -283,7 +461,101 @@ impl Parser {
             }
         }
         flush(&mut words, out);
-        false
+        End::Eof
+    }
+
+    /// `{ ...; }` after its `{`.
+    fn group(&mut self, w: &ScriptWord, out: &mut Vec<Item>) {
+        let o = Opener::of(w);
+        self.expect(out, &o, words(&["}"]), "`}` is missing", "`}`");
+    }
+
+    /// `( ... )` after its `(`, at offset `at`.
+    fn subshell(&mut self, at: usize, out: &mut Vec<Item>) {
+        let o = Opener {
+            offset: at,
+            len: 1,
+            text: "(".into(),
+        };
+        let until = Until {
+            words: &[],
+            paren: true,
+            arm: false,
+        };
+        match self.list(out, until) {
+            End::Eof => self.unclosed(&o, "`)` is missing"),
+            End::Stray(at, len, text) => {
+                self.stray(at, len, &text, Some((&o, "`)`")));
+                self.settle();
+            }
+            _ => {}
+        }
+    }
+
+    /// `if ...; then ...; [elif ...; then ...;] [else ...;] fi` after `if`.
+    fn if_(&mut self, w: &ScriptWord, out: &mut Vec<Item>) {
+        let o = Opener::of(w);
+        let then = |p: &mut Parser, out: &mut Vec<Item>| {
+            p.expect(out, &o, words(&["then"]), "`then` and `fi` are missing", "`then`")
+                .is_some()
+        };
+        if !then(self, out) {
+            return;
+        }
+        loop {
+            match self.expect(out, &o, words(&["elif", "else", "fi"]), "`fi` is missing", "`fi`") {
+                Some(w) if w.raw == "elif" => {
+                    if !then(self, out) {
+                        return;
+                    }
+                }
+                Some(w) if w.raw == "else" => {
+                    self.expect(out, &o, words(&["fi"]), "`fi` is missing", "`fi`");
+                    return;
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// `while|until ...; do ...; done` after its first word.
+    fn loop_(&mut self, w: &ScriptWord, out: &mut Vec<Item>) {
+        let o = Opener::of(w);
+        if self
+            .expect(out, &o, words(&["do"]), "`do` and `done` are missing", "`do`")
+            .is_some()
+        {
+            self.expect(out, &o, words(&["done"]), "`done` is missing", "`done`");
+        }
+    }
+
+    /// `for NAME [in WORDS]; do ...; done` (and `select`, and bash's
+    /// `for ((...))`) after `for`. The loop is not run: its variable is
+    /// not assigned and its body is read once.
+    fn for_(&mut self, w: &ScriptWord, out: &mut Vec<Item>) {
+        let o = Opener::of(w);
+        if self.word().is_some() {
+            self.i += 1;
+        }
+        // `do` is reserved right after the name or after `;` or a newline.
+        let mut reserved_here = true;
+        loop {
+            match self.peek().cloned() {
+                None => {
+                    self.unclosed(&o, "`do` and `done` are missing");
+                    return;
+                }
+                Some(ScriptToken::Newline(_)) | Some(ScriptToken::Op(Op::Semi, _)) => reserved_here = true,
+                Some(ScriptToken::Word(d)) if reserved_here && reserved(&d, "do").is_some() => {
+                    self.i += 1;
+                    break;
+                }
+                Some(ScriptToken::Word(_)) => reserved_here = false,
+                Some(ScriptToken::Op(..)) => {}
+            }
+            self.i += 1;
+        }
+        self.expect(out, &o, words(&["done"]), "`done` is missing", "`done`");
     }
 
     /// The body of a function whose name (and `()`) was read.
@@ -291,25 +563,35 @@ impl Parser {
         self.skip_newlines();
         let mut body = Vec::new();
         match self.peek().cloned() {
-            Some(ScriptToken::Word(w)) if reserved(&w, "{").is_some() => {
+            Some(ScriptToken::Word(w))
+                if w.pieces.is_ok()
+                    && matches!(w.raw.as_str(), "{" | "if" | "case" | "while" | "until" | "for") =>
+            {
                 self.i += 1;
-                self.list(&mut body, Stop::Brace);
+                match w.raw.as_str() {
+                    "{" => self.group(&w, &mut body),
+                    "if" => self.if_(&w, &mut body),
+                    "case" => self.case(w, &mut body),
+                    "for" => self.for_(&w, &mut body),
+                    _ => self.loop_(&w, &mut body),
+                }
             }
-            Some(ScriptToken::Word(w)) if reserved(&w, "if").is_some() => {
+            Some(ScriptToken::Op(Op::Open, at)) => {
                 self.i += 1;
-                self.list(&mut body, Stop::Fi);
+                self.subshell(at, &mut body);
             }
-            Some(ScriptToken::Word(w)) if reserved(&w, "case").is_some() => {
-                self.i += 1;
-                self.case(w, &mut body);
-            }
-            Some(ScriptToken::Op(Op::Open, _)) => {
-                self.i += 1;
-                self.list(&mut body, Stop::Paren);
-            }
-            // A loop or something the shell would refuse as a body: the
-            // name is not a function; what follows is read as commands.
+            // The shell refuses the script; what follows is read as
+            // commands.
             _ => {
+                self.error(
+                    name.offset,
+                    name.len,
+                    format!("the function `{}` has no body", name.raw),
+                    format!(
+                        "a function's body is a compound command, such as `{}() {{ ...; }}`; the shell refuses the whole script (`bash -n`: syntax error), so none of it runs",
+                        name.raw
+                    ),
+                );
                 out.push(Item::Simple(vec![name]));
                 return;
             }
@@ -319,6 +601,7 @@ impl Parser {
 
     /// `case` after its keyword.
     fn case(&mut self, keyword: ScriptWord, out: &mut Vec<Item>) {
+        let o = Opener::of(&keyword);
         let subject = self.word().cloned();
         if subject.is_some() {
             self.i += 1;
@@ -326,6 +609,23 @@ impl Parser {
         self.skip_newlines();
         if self.word().is_some_and(|w| reserved(w, "in").is_some()) {
             self.i += 1;
+        } else {
+            if self.peek().is_none() {
+                self.unclosed(&o, "`in` and `esac` are missing");
+            } else {
+                self.error(
+                    o.offset,
+                    o.len,
+                    "this `case` has no `in`: it is written `case WORD in PATTERN) ...;; esac`".into(),
+                    "the shell refuses the whole script (`bash -n`: syntax error), so none of it runs".into(),
+                );
+            }
+            out.push(Item::Case {
+                keyword,
+                subject,
+                arms: Vec::new(),
+            });
+            return;
         }
         let mut arms = Vec::new();
         loop {
@@ -337,7 +637,10 @@ impl Parser {
                 self.i += 1;
             }
             match self.peek() {
-                None => break,
+                None => {
+                    self.unclosed(&o, "`esac` is missing");
+                    break;
+                }
                 Some(ScriptToken::Word(w)) if reserved(w, "esac").is_some() => {
                     self.i += 1;
                     break;
@@ -349,13 +652,19 @@ impl Parser {
             }
             let mut patterns = Vec::new();
             let mut closed = false;
+            // Patterns are separated by `|`: `a b)` is not a pattern list.
+            let mut want_word = true;
             while let Some(tok) = self.peek().cloned() {
                 match tok {
-                    ScriptToken::Word(w) => {
+                    ScriptToken::Word(w) if want_word => {
                         patterns.push(w);
+                        want_word = false;
                         self.i += 1;
                     }
-                    ScriptToken::Op(Op::Pipe, _) => self.i += 1,
+                    ScriptToken::Op(Op::Pipe, _) if !want_word => {
+                        want_word = true;
+                        self.i += 1;
+                    }
                     ScriptToken::Op(Op::Close, _) => {
                         self.i += 1;
                         closed = true;
@@ -365,8 +674,19 @@ impl Parser {
                 }
             }
             if !closed {
-                // Not a pattern list: the shell would refuse the script.
-                // Read the rest as commands.
+                // Not a pattern list: the shell refuses the script. Read
+                // the rest as commands.
+                if self.peek().is_none() {
+                    self.unclosed(&o, "`esac` is missing");
+                } else {
+                    let (at, len) = patterns.first().map_or((o.offset, o.len), |w| (w.offset, w.len));
+                    self.error(
+                        at,
+                        len,
+                        "a pattern of this `case` is not followed by `)`".into(),
+                        "each branch is written `PATTERN) COMMANDS ;;`; the shell refuses the whole script (`bash -n`: syntax error), so none of it runs".into(),
+                    );
+                }
                 if !patterns.is_empty() {
                     out.push(Item::Simple(patterns));
                 }
@@ -374,7 +694,13 @@ impl Parser {
             }
             let mut body = Vec::new();
             let mut fall_through = None;
-            if self.list(&mut body, Stop::Arm) {
+            let until = Until {
+                words: &[],
+                paren: false,
+                arm: true,
+            };
+            let end = self.list(&mut body, until);
+            if let End::Arm = end {
                 if let Some(ScriptToken::Op(op, at)) = self.peek().cloned() {
                     self.i += 1;
                     if op == Op::CaseFall {
@@ -387,6 +713,19 @@ impl Parser {
                 body,
                 fall_through,
             });
+            match end {
+                End::Arm => {}
+                End::Eof => {
+                    self.unclosed(&o, "`esac` is missing");
+                    break;
+                }
+                End::Stray(at, len, text) => {
+                    self.stray(at, len, &text, Some((&o, "`;;` or `esac`")));
+                    self.settle();
+                    break;
+                }
+                _ => break,
+            }
         }
         out.push(Item::Case {
             keyword,
@@ -559,100 +898,4 @@ pub(crate) fn runs_arguments(words: &[ScriptWord]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::shell::lex_script;
-
-    fn items(s: &str) -> Vec<Item> {
-        parse(lex_script(s).tokens)
-    }
-
-    fn raw(words: &[ScriptWord]) -> Vec<&str> {
-        words.iter().map(|w| w.raw.as_str()).collect()
-    }
-
-    #[test]
-    fn functions_keep_their_bodies() {
-        let it = items("run() {\n\t\"$@\" || {\n\t\tprintf x >&2\n\t\texit 1\n\t}\n}\nrun ip link\nfunction f { a; }\nfunction g() ( b )\n");
-        let Item::Function { name, body } = &it[0] else {
-            panic!("{it:?}")
-        };
-        assert_eq!(name.raw, "run");
-        assert_eq!(
-            flatten(body).iter().map(|w| raw(w)).collect::<Vec<_>>(),
-            [vec!["\"$@\""], vec!["printf", "x"], vec!["exit", "1"]]
-        );
-        let Item::Simple(w) = &it[1] else { panic!() };
-        assert_eq!(raw(w), ["run", "ip", "link"]);
-        assert!(matches!(&it[2], Item::Function { name, .. } if name.raw == "f"));
-        assert!(matches!(&it[3], Item::Function { name, .. } if name.raw == "g"));
-        assert_eq!(it.len(), 4);
-    }
-
-    #[test]
-    fn case_branches_and_their_terminators() {
-        let it = items("case \"${1:-start}\" in\nstart)\n\ta\n\t;;\n(stop|halt) b; c ;&\n*) d ;;& esac\ne\n");
-        let Item::Case { subject, arms, .. } = &it[0] else {
-            panic!("{it:?}")
-        };
-        assert_eq!(
-            first_argument_default(subject.as_ref().unwrap()).as_deref(),
-            Some("start")
-        );
-        let pats: Vec<Vec<&str>> = arms.iter().map(|a| raw(&a.patterns)).collect();
-        assert_eq!(pats, [vec!["start"], vec!["stop", "halt"], vec!["*"]]);
-        assert_eq!(flatten(&arms[1].body).len(), 2);
-        assert_eq!(
-            arms.iter().map(|a| a.fall_through.is_some()).collect::<Vec<_>>(),
-            [false, true, true]
-        );
-        assert!(matches!(&it[1], Item::Simple(w) if raw(w) == ["e"]));
-        // A case inside a subshell and an if.
-        let it = items("( if x; then case $a in y) z;; esac; fi )\nw\n");
-        assert_eq!(it.len(), 3);
-    }
-
-    #[test]
-    fn deep_nesting_does_not_exhaust_the_stack() {
-        let deep = format!(
-            "{}ip link\n{}",
-            "{ ( if x; then case a in a) ".repeat(1000),
-            "esac; fi ) }".repeat(1000)
-        );
-        let it = items(&deep);
-        assert!(!flatten(&it).is_empty());
-        let _ = items(&"f() { ".repeat(2000));
-    }
-
-    #[test]
-    fn first_argument_forms() {
-        let w = |s: &str| match &lex_script(s).tokens[0] {
-            ScriptToken::Word(w) => w.clone(),
-            t => panic!("{t:?}"),
-        };
-        for (s, want) in [
-            ("$1", Some("")),
-            ("\"$1\"", Some("")),
-            ("${1}", Some("")),
-            ("${1:-start}", Some("start")),
-            ("\"${1-up}\"", Some("up")),
-            ("${1:-$x}", None),
-            ("$2", None),
-            ("${1:+x}", None),
-        ] {
-            assert_eq!(first_argument_default(&w(s)).as_deref(), want, "{s}");
-        }
-    }
-
-    #[test]
-    fn patterns_match_as_the_shell_does() {
-        let m = |p: &str, t: &str| pattern_matches(&compile_pattern(p).unwrap(), t);
-        assert!(m("start", "start") && !m("start", "star"));
-        assert!(m("*", "") && m("*", "anything") && m("st*", "start") && m("*t", "start"));
-        assert!(m("s?art", "start") && !m("s?art", "sart"));
-        assert!(m("[Ss]tart", "Start") && m("[!a-r]tart", "start") && !m("[!s]tart", "start"));
-        assert!(m("'*'", "*") && !m("'*'", "x") && m("\\*", "*") && m("\"s*\"", "s*"));
-        assert!(m("[", "[") && m("*a*b", "xxaxb"));
-        assert!(compile_pattern("$x").is_none());
-    }
-}
+mod tests;

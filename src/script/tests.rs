@@ -8,7 +8,7 @@ use crate::shell::{lex_script, ScriptToken};
 use crate::values;
 
 fn words(text: &str) -> Vec<Vec<String>> {
-    syntax::flatten(&syntax::parse(lex_script(text).tokens))
+    syntax::flatten(&syntax::parse(lex_script(text).tokens).items)
         .into_iter()
         .map(|c| c.into_iter().map(|w| w.raw).collect())
         .collect()

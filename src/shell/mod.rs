@@ -16,10 +16,12 @@ mod vars;
 mod word;
 
 #[cfg(test)]
+mod differential;
+#[cfg(test)]
 mod tests;
 
 pub(crate) use quote::{is_plain, sh_quote};
-pub use script::{lex_script, Op, ScriptToken, ScriptTokens, ScriptWord};
+pub use script::{lex_script, Op, ScriptToken, ScriptTokens, ScriptWord, Unclosed};
 pub(crate) use vars::{parse_vars, Assignment, Vars};
 #[cfg(test)]
 pub(crate) use word::lex_word;

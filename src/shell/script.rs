@@ -66,6 +66,8 @@ pub struct ScriptTokens {
     pub comment_lines: Vec<usize>,
     /// Offsets of dropped redirections, with their length.
     pub redirections: Vec<(usize, usize)>,
+    /// A quote or substitution the end of the text leaves open.
+    pub unclosed: Option<Unclosed>,
 }
 
 /// Joined text and the map back to original offsets.
@@ -200,56 +202,182 @@ fn join_lines(text: &str, escaped_blanks: &mut Vec<usize>, comment_lines: &mut V
     Joined { text, shifts }
 }
 
-/// The end of the word starting at `p`, as bash delimits it: quotes,
-/// escapes, `$(...)`, `${...}` and backticks are skipped as units, even when
-/// grecfg cannot read them.
-fn raw_word_end(s: &str, p: usize) -> usize {
-    let b = s.as_bytes();
-    let mut i = p;
-    let skip_to = |from: usize, close: u8| -> usize {
-        let mut j = from;
-        while j < b.len() {
-            if b[j] == b'\\' && close != b'\'' {
-                j += 2;
-                continue;
+/// A quote or substitution that the end of the script leaves open: the
+/// shell cannot run such a script (`bash -n`: unexpected EOF while looking
+/// for the matching quote).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unclosed {
+    /// Byte offset of the opener in the original text.
+    pub offset: usize,
+    /// The opener as written: `'`, `"`, `` ` ``, `$(`, `${` or `$'`.
+    pub opener: &'static str,
+}
+
+impl Unclosed {
+    /// What is open and what would close it.
+    pub fn message(&self) -> String {
+        match self.opener {
+            "'" => "this single quote is never closed: the closing `'` is missing".into(),
+            "\"" => "this double quote is never closed: the closing `\"` is missing".into(),
+            "`" => {
+                "this backquote (command substitution) is never closed: the closing `` ` `` is missing".into()
             }
-            if b[j] == close {
-                return j + 1;
-            }
-            j += 1;
-        }
-        b.len()
-    };
-    while i < b.len() {
-        match b[i] {
-            b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b')' | b'<' | b'>' => break,
-            b'\'' => i = skip_to(i + 1, b'\''),
-            b'"' => i = skip_to(i + 1, b'"'),
-            b'`' => i = skip_to(i + 1, b'`'),
-            b'\\' => i += 2,
-            b'$' if b.get(i + 1) == Some(&b'(') => {
-                let mut depth = 0usize;
-                let mut j = i + 1;
-                while j < b.len() {
-                    match b[j] {
-                        b'(' => depth += 1,
-                        b')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                i = (j + 1).min(b.len());
-            }
-            b'$' if b.get(i + 1) == Some(&b'{') => i = skip_to(i + 2, b'}'),
-            _ => i += 1,
+            "$(" => "this command substitution `$(` is never closed: `)` is missing".into(),
+            "${" => "this parameter expansion `${` is never closed: `}` is missing".into(),
+            _ => "this `$'...'` quote is never closed: the closing `'` is missing".into(),
         }
     }
-    i.min(b.len())
+}
+
+/// What a scan of a word is inside.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Inside {
+    Single,
+    Double,
+    Backquote,
+    AnsiC,
+    Brace,
+    /// `$(`: a nested script; the `(` not yet closed in it.
+    Subst(usize),
+}
+
+/// The end of the word starting at `p`, as bash delimits it: quotes,
+/// escapes, `$(...)` (a nested script, with its own quotes and
+/// parentheses), `${...}` and backticks are skipped as units, even when
+/// grecfg cannot read them. A quote or substitution still open at the end
+/// of the text is returned with the offset of its opener (in `s`), the
+/// innermost when several are open.
+fn raw_word_end(s: &str, p: usize) -> (usize, Option<(usize, &'static str)>) {
+    let b = s.as_bytes();
+    let mut stack: Vec<(Inside, usize)> = Vec::new();
+    let mut i = p;
+    let blank_or_op = |c: u8| {
+        matches!(
+            c,
+            b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b')' | b'<' | b'>'
+        )
+    };
+    while i < b.len() {
+        let c = b[i];
+        let top = stack.last().map(|&(k, _)| k);
+        // Quotes that take their contents (nearly) literally.
+        match top {
+            Some(Inside::Single) => {
+                if c == b'\'' {
+                    stack.pop();
+                }
+                i += 1;
+                continue;
+            }
+            Some(Inside::AnsiC) => {
+                match c {
+                    b'\\' => i += 1,
+                    b'\'' => {
+                        stack.pop();
+                    }
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            Some(Inside::Backquote) => {
+                match c {
+                    b'\\' => i += 1,
+                    b'`' => {
+                        stack.pop();
+                    }
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        match c {
+            b'\\' => {
+                i += 2;
+                continue;
+            }
+            b'$' if b.get(i + 1) == Some(&b'(') => {
+                stack.push((Inside::Subst(1), i));
+                i += 2;
+                continue;
+            }
+            b'$' if b.get(i + 1) == Some(&b'{') => {
+                stack.push((Inside::Brace, i));
+                i += 2;
+                continue;
+            }
+            b'`' => {
+                stack.push((Inside::Backquote, i));
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        match top {
+            Some(Inside::Double) => {
+                if c == b'"' {
+                    stack.pop();
+                }
+            }
+            Some(Inside::Brace) => match c {
+                b'}' => {
+                    stack.pop();
+                }
+                b'"' => stack.push((Inside::Double, i)),
+                b'\'' if !stack.iter().any(|&(k, _)| k == Inside::Double) => stack.push((Inside::Single, i)),
+                _ => {}
+            },
+            Some(Inside::Subst(depth)) => match c {
+                b'(' => *stack.last_mut().map(|(k, _)| k).expect("top") = Inside::Subst(depth + 1),
+                b')' => {
+                    if depth == 1 {
+                        stack.pop();
+                    } else {
+                        *stack.last_mut().map(|(k, _)| k).expect("top") = Inside::Subst(depth - 1);
+                    }
+                }
+                b'\'' => stack.push((Inside::Single, i)),
+                b'"' => stack.push((Inside::Double, i)),
+                b'$' if b.get(i + 1) == Some(&b'\'') => {
+                    stack.push((Inside::AnsiC, i));
+                    i += 1;
+                }
+                // A comment in the nested script, up to the end of its line.
+                b'#' if i > 0 && blank_or_op(b[i - 1]) => {
+                    while i + 1 < b.len() && b[i + 1] != b'\n' {
+                        i += 1;
+                    }
+                }
+                _ => {}
+            },
+            None => match c {
+                c if blank_or_op(c) => break,
+                b'\'' => stack.push((Inside::Single, i)),
+                b'"' => stack.push((Inside::Double, i)),
+                b'$' if b.get(i + 1) == Some(&b'\'') => {
+                    stack.push((Inside::AnsiC, i));
+                    i += 1;
+                }
+                _ => {}
+            },
+            Some(Inside::Single | Inside::AnsiC | Inside::Backquote) => unreachable!("handled above"),
+        }
+        i += 1;
+    }
+    let open = stack.last().map(|&(k, at)| {
+        let opener = match k {
+            Inside::Single => "'",
+            Inside::Double => "\"",
+            Inside::Backquote => "`",
+            Inside::AnsiC => "$'",
+            Inside::Brace => "${",
+            Inside::Subst(_) => "$(",
+        };
+        (at, opener)
+    });
+    (i.min(b.len()), open)
 }
 
 fn operator(s: &str) -> PResult<'_, &str> {
@@ -314,6 +442,15 @@ fn remap_pieces(pieces: Vec<Piece>, j: &Joined) -> Vec<Piece> {
         .collect()
 }
 
+fn note_unclosed(out: &mut ScriptTokens, joined: &Joined, open: Option<(usize, &'static str)>) {
+    if let (None, Some((at, opener))) = (&out.unclosed, open) {
+        out.unclosed = Some(Unclosed {
+            offset: joined.orig(at),
+            opener,
+        });
+    }
+}
+
 /// Lex a whole script into words and operators. Never fails: what cannot be
 /// read is kept as a bad word, and the caller decides whether it matters.
 pub fn lex_script(text: &str) -> ScriptTokens {
@@ -364,7 +501,8 @@ pub fn lex_script(text: &str) -> ScriptTokens {
                     while p < b.len() && (b[p] == b' ' || b[p] == b'\t') {
                         p += 1;
                     }
-                    let end = raw_word_end(s, p);
+                    let (end, open) = raw_word_end(s, p);
+                    note_unclosed(&mut out, &joined, open);
                     if op.ends_with("<<") || op.ends_with("<<-") {
                         let delim: String = s[p..end]
                             .chars()
@@ -398,7 +536,9 @@ pub fn lex_script(text: &str) -> ScriptTokens {
                             while p < b.len() && (b[p] == b' ' || b[p] == b'\t') {
                                 p += 1;
                             }
-                            p = raw_word_end(s, p).max(p);
+                            let (end, open) = raw_word_end(s, p);
+                            note_unclosed(&mut out, &joined, open);
+                            p = end.max(p);
                             out.redirections.push((o, joined.orig(p - 1) + 1 - o));
                             continue;
                         }
@@ -407,7 +547,9 @@ pub fn lex_script(text: &str) -> ScriptTokens {
                     out.tokens.push(ScriptToken::Op(op, o));
                     continue;
                 }
-                let end = raw_word_end(s, p).max(p + 1).min(b.len());
+                let (end, open) = raw_word_end(s, p);
+                note_unclosed(&mut out, &joined, open);
+                let end = end.max(p + 1).min(b.len());
                 let end = (p + 1..=end)
                     .rev()
                     .find(|&e| s.is_char_boundary(e))

@@ -127,7 +127,7 @@ fn last_duplicate_wins_with_a_warning_naming_both_lines() {
 
 #[test]
 fn every_error_class_at_its_column() {
-    let cases: [(&str, (usize, usize), &str); 20] = [
+    let cases: [(&str, (usize, usize), &str); 24] = [
         ("A=$HOME", (1, 3), "shell variable $HOME"),
         ("A=\"x${HOME}\"", (1, 5), "shell variable $HOME"),
         ("A=${HOME:-x}", (1, 3), "parameter expansion"),
@@ -138,7 +138,31 @@ fn every_error_class_at_its_column() {
         ("A=a&", (1, 4), "unquoted `&`"),
         ("A=(1 2)", (1, 3), "unquoted `(`"),
         ("A=a>b", (1, 4), "unquoted `>`"),
-        ("A=a; B=c", (1, 6), "more after `;`"),
+        (
+            "A=a; B=c",
+            (1, 6),
+            "2 assignments on one line: bash assigns A and B",
+        ),
+        (
+            "A=\"a b\"\tB=c",
+            (1, 9),
+            "NetworkManager's ifcfg-rh reader takes one a line: it reads A as empty and never sees B",
+        ),
+        (
+            "A=a B=c C=d",
+            (1, 5),
+            "3 assignments on one line: bash assigns A, B and C",
+        ),
+        (
+            "A=a; b",
+            (1, 6),
+            "more after `;` in the value of A: bash would assign A and then run `b`",
+        ),
+        (
+            "A=a B=c d",
+            (1, 9),
+            "bash would run `d` as a command, with A and B set in its environment only",
+        ),
         ("A=a;;", (1, 5), "a second `;`"),
         ("A=a b", (1, 5), "unquoted blank"),
         ("\nNAME=my tunnel", (2, 9), "unquoted blank"),

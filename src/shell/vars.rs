@@ -229,32 +229,137 @@ fn check_trailer(line: &str, name: &str, value_start: usize, end: usize) -> Resu
                         Some("quote the value if the character belongs to it".into()),
                     ));
                 }
-                if semicolon {
-                    return Err(err(
-                        i,
-                        rest.len(),
-                        "more after `;`: only one assignment per line",
-                        Some("put each assignment on its own line".into()),
-                    ));
-                }
-                // A second word. Show the quoted form as the fix.
-                let word_len = rest.find(is_blank).unwrap_or(rest.len());
-                let whole = line[value_start..].trim_end_matches(is_blank);
-                let whole = whole.split(" #").next().unwrap_or(whole);
-                return Err(err(
-                    i,
-                    word_len,
-                    format!(
-                        "unquoted blank in the value of {name}: bash would run `{}` as a command",
-                        &rest[..word_len]
-                    ),
-                    Some(format!(
-                        "quote the value: {name}=\"{}\"",
-                        whole.replace('"', "\\\"")
-                    )),
-                ));
+                return Err(more_words(line, name, value_start, end, i, semicolon));
             }
         }
+    }
+}
+
+/// `A`, `A and B`, `A, B and C`.
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// What bash does with the words after a value (at `at`, after a blank
+/// or a `;`), and what NetworkManager does: shvar.c takes one assignment a
+/// line, and a value followed by more than blanks, one `;` and a comment
+/// is invalid to it, which it reads as the empty string
+/// (`svUnescape_full`, `_svGetValue`).
+fn more_words(
+    line: &str,
+    name: &str,
+    value_start: usize,
+    end: usize,
+    at: usize,
+    semicolon: bool,
+) -> LineOutcome {
+    let bytes = line.as_bytes();
+    // The assignments that follow, as bash splits them, and the first
+    // word that is not one (a command).
+    let mut assigned: Vec<(&str, usize, usize)> = Vec::new();
+    let mut command: Option<(usize, usize)> = None;
+    let mut j = at;
+    loop {
+        while matches!(bytes.get(j), Some(b' ' | b'\t')) {
+            j += 1;
+        }
+        if j >= bytes.len() || bytes[j] == b'#' {
+            break;
+        }
+        let word_end = |from: usize| match lex_word(line, from) {
+            Ok((_, e)) if e > from => e,
+            // A word grecfg cannot lex: up to the next blank.
+            _ => line[from..].find(is_blank).map_or(line.len(), |k| from + k),
+        };
+        match assignment_head(&line[j..]) {
+            Ok((_, (false, n))) => {
+                let e = word_end(j + n.len() + 1).max(j + n.len() + 1);
+                assigned.push((n, j, e));
+                j = e;
+            }
+            _ => {
+                let e = word_end(j).max(j + 1);
+                command = Some((j, e));
+                break;
+            }
+        }
+    }
+    let first = &line[value_start - 1 - name.len()..end];
+    let nm = format!("NetworkManager's ifcfg-rh reader would read {name} as empty");
+    match (command, assigned.first()) {
+        // `A=1 B=2`, `A=1; B=2`: bash assigns them all.
+        (None, Some(&(_, start, _))) => {
+            let names: Vec<&str> = std::iter::once(name)
+                .chain(assigned.iter().map(|a| a.0))
+                .collect();
+            let lines: Vec<String> = std::iter::once(first.to_string())
+                .chain(assigned.iter().map(|&(_, s, e)| line[s..e].to_string()))
+                .collect();
+            let last = assigned.last().expect("one at least").2;
+            let others = and_list(&names[1..]);
+            err(
+                start,
+                last - start,
+                format!(
+                    "{} assignments on one line: bash assigns {} (initscripts sources the file), but NetworkManager's ifcfg-rh reader takes one a line: it reads {name} as empty and never sees {others}",
+                    names.len(),
+                    and_list(&names),
+                ),
+                Some(format!("put each assignment on its own line: {}", lines.join(", then "))),
+            )
+        }
+        (Some((cs, ce)), _) => {
+            let cmd = &line[cs..ce];
+            let bash = if semicolon {
+                format!("bash would assign {name} and then run `{cmd}` as a command")
+            } else {
+                let env: Vec<&str> = std::iter::once(name)
+                    .chain(assigned.iter().map(|a| a.0))
+                    .collect();
+                format!(
+                    "bash would run `{cmd}` as a command, with {} set in its environment only",
+                    and_list(&env)
+                )
+            };
+            let (off, len, hint) = if semicolon || !assigned.is_empty() {
+                (
+                    cs,
+                    ce - cs,
+                    "put each assignment on its own line, and no command in the file".to_string(),
+                )
+            } else {
+                // A value with a blank. Show the quoted form as the fix.
+                let whole = line[value_start..].trim_end_matches(is_blank);
+                let whole = whole.split(" #").next().unwrap_or(whole);
+                (
+                    cs,
+                    ce - cs,
+                    format!("quote the value: {name}=\"{}\"", whole.replace('"', "\\\"")),
+                )
+            };
+            let what = if semicolon {
+                "more after `;`"
+            } else {
+                "unquoted blank"
+            };
+            err(
+                off,
+                len,
+                format!("{what} in the value of {name}: {bash}; {nm}"),
+                Some(hint),
+            )
+        }
+        // Only an operator or something grecfg cannot split follows.
+        (None, None) => err(
+            at,
+            line.len() - at,
+            format!("more after the value of {name}: {nm}"),
+            Some("put each assignment on its own line".into()),
+        ),
     }
 }
 
