@@ -883,7 +883,7 @@ fn context(kind: Format, t: &Tunnel, opts: &ExtrasOptions) -> Result<Value, Prob
 /// replaces it.
 pub fn environment(template_dir: Option<&std::path::Path>) -> Result<Environment<'static>, RenderError> {
     let mut env = render::environment(template_dir)?;
-    env.add_filter("comment", comment_filter);
+    env.add_filter("comment", crate::render::comment_filter);
     env.add_filter("nft", |v: &Value| -> Result<String, Error> {
         let s = scalar(v)?;
         match nft_string_problem(&s) {
@@ -904,21 +904,6 @@ fn scalar(v: &Value) -> Result<String, Error> {
             format!("a quoting filter needs a string or a number, not {k}"),
         )),
     }
-}
-
-/// Text for a `#` comment line: control characters (a newline would end
-/// the comment) are written `\xNN`.
-fn comment_filter(v: &Value) -> Result<String, Error> {
-    let s = scalar(v)?;
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_control() {
-            out.push_str(&format!("\\x{:02x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -62,6 +62,10 @@ pub fn environment(template_dir: Option<&Path>) -> Result<Environment<'static>, 
     env.add_filter("sh", sh_filter);
     env.add_filter("shcmd", shcmd_filter);
     env.add_filter("systemd", systemd_filter);
+    env.add_filter("systemd_text", |v: &Value| -> Result<String, Error> {
+        Ok(systemd_text(&word(v)?))
+    });
+    env.add_filter("comment", comment_filter);
     env.add_filter("systemd_escape", |v: &Value| -> Result<String, Error> {
         Ok(systemd_escape(&word(v)?))
     });
@@ -205,6 +209,20 @@ pub(crate) fn systemd_quote(s: &str) -> Result<String, Error> {
 /// Escape text for use in a unit name as `systemd-escape` does: `/`
 /// becomes `-`; bytes other than `[A-Za-z0-9:_.]`, and a leading `.`,
 /// become `\xNN`.
+/// Text for a `#` comment line: control characters (a newline would end
+/// the comment) and invisible ones are written as diagnostics show them.
+pub(crate) fn comment_filter(v: &Value) -> Result<String, Error> {
+    Ok(crate::diag::shown(&word(v)?).into_owned())
+}
+
+/// Text for a unit setting that is not a command line (`Description=`):
+/// systemd expands specifiers (`%n`) there but not variables, and takes
+/// quotes as they are, so only `%` is doubled; control characters, which
+/// would end the line, are shown as escapes.
+pub(crate) fn systemd_text(s: &str) -> String {
+    crate::diag::shown(s).replace('%', "%%")
+}
+
 pub(crate) fn systemd_escape(s: &str) -> String {
     let mut out = String::new();
     for (i, b) in s.bytes().enumerate() {
@@ -222,6 +240,14 @@ pub(crate) fn systemd_escape(s: &str) -> String {
 mod tests {
     use super::*;
     use minijinja::context;
+
+    #[test]
+    fn systemd_text_doubles_percent_only() {
+        // `$` is not expanded in Description=, nor are quotes removed.
+        assert_eq!(systemd_text("a$b\"c"), "a$b\"c");
+        assert_eq!(systemd_text("50%"), "50%%");
+        assert_eq!(systemd_text("a\nb"), "a\\nb");
+    }
 
     #[test]
     fn systemd_quoting() {
