@@ -55,6 +55,36 @@ impl DirCompanions {
     }
 }
 
+/// The most grecfg reads of one input: no tunnel configuration comes near
+/// it, and every reader stays linear below it; a larger input (or one that
+/// never ends, `/dev/zero`) is refused rather than read.
+pub const MAX_INPUT: u64 = 64 << 20;
+
+/// Read all of `r`, up to [`MAX_INPUT`] bytes: None when there is more.
+pub(crate) fn read_capped(r: impl std::io::Read) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    r.take(MAX_INPUT + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_INPUT).then_some(bytes))
+}
+
+/// The error for an input over [`MAX_INPUT`].
+pub(crate) fn too_big(name: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "{} is larger than {} MiB, the most grecfg reads of one input",
+        crate::diag::shown(name),
+        MAX_INPUT >> 20
+    ))
+    .hint("no tunnel configuration is that large: check that this is the file meant")
+}
+
+/// [`read_capped`] of the file at `path`: the outer error when it cannot
+/// be read, the inner one ([`too_big`]) when it is too large.
+pub(crate) fn read_file_capped(path: &std::path::Path) -> std::io::Result<Result<Vec<u8>, Diagnostic>> {
+    let f = std::fs::File::open(path)?;
+    Ok(read_capped(f)?.ok_or_else(|| too_big(&path.display().to_string())))
+}
+
 impl Companions for DirCompanions {
     fn open(&self, file_name: &str) -> Result<Option<Source>, Diagnostic> {
         if let Some(names) = &self.listed {
@@ -64,8 +94,9 @@ impl Companions for DirCompanions {
             }
         }
         let path = self.dir.join(file_name);
-        match std::fs::read(&path) {
-            Ok(bytes) => {
+        match read_file_capped(&path) {
+            Ok(Err(d)) => Err(d),
+            Ok(Ok(bytes)) => {
                 let text = String::from_utf8(bytes)
                     .map_err(|_| Diagnostic::error(format!("{}: not valid UTF-8", path.display())))?;
                 let src = Source::new(path.display().to_string(), Some(path), text);

@@ -2,7 +2,6 @@
 //! pointing at the input line it concerns. Nothing here writes files.
 
 use std::ffi::OsStr;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -153,9 +152,17 @@ pub fn list_inputs(paths: &[PathBuf], from: Option<Format>) -> Result<Inputs, Fa
     let mut inputs = Inputs::default();
     for path in paths {
         if path.as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| {
-                Fail::Io(Diagnostic::error(format!("cannot read standard input: {e}")).into())
+            let bytes = crate::codec::read_capped(std::io::stdin().lock())
+                .map_err(|e| Fail::Io(Diagnostic::error(format!("cannot read standard input: {e}")).into()))?
+                .ok_or_else(|| Fail::Input(crate::codec::too_big("standard input").into()))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let src = Source::new(
+                    "<stdin>",
+                    None,
+                    String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                );
+                let off = e.utf8_error().valid_up_to();
+                Fail::Input(Diagnostic::error("not valid UTF-8").at(src.loc_at(off, 1)).into())
             })?;
             let source = Source::new("<stdin>", None, text);
             let format = resolve_format(from, &source)?;
@@ -261,8 +268,9 @@ fn companions_of(path: &Path) -> Box<dyn Companions> {
 }
 
 fn read_file(path: &Path) -> Result<Source, Fail> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Fail::Io(Diagnostic::error(format!("cannot read {}: {e}", path.display())).into()))?;
+    let bytes = crate::codec::read_file_capped(path)
+        .map_err(|e| Fail::Io(Diagnostic::error(format!("cannot read {}: {e}", path.display())).into()))?
+        .map_err(|d| Fail::Input(d.into()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let src = Source::new(
             path.display().to_string(),

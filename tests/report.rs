@@ -514,3 +514,42 @@ fn foreign_dialects_are_named() {
         assert!(o.stdout.is_empty());
     }
 }
+
+/// Inputs over 64 MiB are refused, not read: a file, standard input, and
+/// one that never ends.
+#[test]
+fn inputs_over_64_mib_are_refused() {
+    let dir = common::tempdir();
+    let big = dir.path().join("ifcfg-big");
+    let mut body = String::from("DEVICE=big\nTYPE=GRE\n");
+    body.push_str(&"#".repeat((64 << 20) - body.len()));
+    fs::write(&big, &body).unwrap();
+    // Exactly 64 MiB is read.
+    let o = grecfg(&["convert", s(&big), "--to", "nm"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    fs::write(&big, body + "\n").unwrap();
+    for args in [
+        vec!["convert", s(&big), "--to", "nm"],
+        vec!["convert", "--from", "ifcfg", "/dev/zero", "--to", "nm"],
+    ] {
+        let o = grecfg(&args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("is larger than 64 MiB, the most grecfg reads of one input"),
+            "{err}"
+        );
+        assert!(o.stdout.is_empty());
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_grecfg"))
+        .args(["convert", "--from", "ifcfg", "-", "--to", "nm"])
+        .stdin(fs::File::open(&big).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("standard input is larger than 64 MiB"),
+        "{}",
+        text(&o.stderr)
+    );
+}
