@@ -77,6 +77,15 @@ fn every_file_has_its_test() {
 
 /// `route-NAME` with `ADDRESS0=` (empty): the route blocks took it as a
 /// route and then found none.
+/// `$'\' '` then a character of several bytes (here the replacement of an
+/// invalid byte): the error of the unclosed ANSI-C quote was located at an
+/// offset inside that character (a debug assertion in `Source::loc_at`).
+/// Found by the long run of the nmcli target.
+#[test]
+fn nmcli_ansi_c_quote_error_before_a_wide_character() {
+    run("nmcli-ansi-c-quote-error-before-a-wide-character");
+}
+
 #[test]
 fn ifcfg_route_address_empty() {
     run("ifcfg-route-address-empty");
