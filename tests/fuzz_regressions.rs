@@ -199,6 +199,28 @@ fn roundtrip_nmcli_dns_extra_not_an_address() {
     run("roundtrip_nmcli-dns-extra-not-an-address.json");
 }
 
+/// A keyfile extra `ipv4.route1_options` with an attribute nmcli does not
+/// know (`\u{a0}=-<.11`, a name that is a no-break space, where the
+/// reader split words as Rust's `split_whitespace` does, not as nmcli) or an empty value (`X=`): written
+/// into `ipv4.routes`, where nmcli refuses it. Lowering for nmcli now
+/// checks each attribute as nmcli does (`values::route_attribute`).
+#[test]
+fn roundtrip_nmcli_route_attribute_unknown() {
+    run("roundtrip_nmcli-route-attribute-unknown.json");
+}
+
+#[test]
+fn roundtrip_nmcli_route_attribute_empty() {
+    run("roundtrip_nmcli-route-attribute-empty.json");
+}
+
+/// `cwnd=05,onlink=1`, which nmcli takes and NetworkManager keeps as
+/// `cwnd=5,onlink=true`: lowered to that spelling, not lost.
+#[test]
+fn roundtrip_nmcli_route_attribute_spelled_otherwise() {
+    run("roundtrip_nmcli-route-attribute-spelled-otherwise.json");
+}
+
 // Huge inputs: a reader must take time in proportion to its input. Each
 // case is read at n and 8n lines; linear is 8 times as long, quadratic 64.
 

@@ -459,6 +459,43 @@ fn values_are_checked_as_nmcli_checks_them() {
         ),
         ("ipv4.never-default", &["yes", "no", "perhaps"]),
         ("ipv6.addr-gen-mode", &["eui64", "stable-privacy", "sideways"]),
+        (
+            "ipv4.routes",
+            &[
+                "198.51.100.0/24 cwnd=5",
+                "198.51.100.0/24 cwnd=+05",
+                "198.51.100.0/24 cwnd=0x10",
+                "198.51.100.0/24 cwnd=4294967296",
+                "198.51.100.0/24 foo=bar",
+                "198.51.100.0/24 onlink=yes",
+                "198.51.100.0/24 onlink=y",
+                "198.51.100.0/24 lock-mtu=0 mtu=1400",
+                "198.51.100.0/24 src=192.0.2.5",
+                "198.51.100.0/24 src=2001:db8::5",
+                "198.51.100.0/24 from=2001:db8::/64",
+                "198.51.100.0/24 tos=256",
+                "198.51.100.0/24 scope=253",
+                "198.51.100.0/24 type=blackhole",
+                "198.51.100.0/24 type=multicast",
+                "198.51.100.0/24 weight=256",
+                "198.51.100.0/24 weight=257",
+                "198.51.100.0/24 rto_min=5",
+                "198.51.100.0/24 cwnd=",
+                "198.51.100.0/24 =5",
+                "198.51.100.0/24\tcwnd=5",
+                "198.51.100.0/24\u{a0}cwnd=5",
+            ],
+        ),
+        (
+            "ipv6.routes",
+            &[
+                "2001:db8:1::/64 from=2001:db8:2::/64",
+                "2001:db8:1::/64 from=192.0.2.0/24",
+                "2001:db8:1::/64 tos=5",
+                "2001:db8:1::/64 src=2001:db8::5",
+                "2001:db8:1::/64 weight=5",
+            ],
+        ),
     ];
     let dir = common::tempdir();
     let mut failures = Vec::new();
@@ -484,7 +521,11 @@ fn values_are_checked_as_nmcli_checks_them() {
                 .filter(|l| l.contains(prop))
                 .map(|l| l.trim_end_matches('.').to_string());
             let file = dir.path().join("cmd.nmcli");
-            fs::write(&file, format!("nmcli {}\n", args.join(" "))).unwrap();
+            let quoted: Vec<String> = args
+                .iter()
+                .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+                .collect();
+            fs::write(&file, format!("nmcli {}\n", quoted.join(" "))).unwrap();
             let o = Command::new(env!("CARGO_BIN_EXE_grecfg"))
                 .args(["convert", "--from", "nmcli", "--to", "nm", file.to_str().unwrap()])
                 .stdin(Stdio::null())
@@ -503,6 +544,21 @@ fn values_are_checked_as_nmcli_checks_them() {
             };
             if !same {
                 failures.push(format!("{prop} {v}: nmcli {refused:?}, grecfg {ours_refused:?}"));
+            }
+            // A route taken by both is kept alike, its attributes in
+            // NetworkManager's spelling.
+            if prop.ends_with(".routes") && refused.is_none() && ours_refused.is_none() {
+                let routes = |out: &[u8]| -> Vec<String> {
+                    String::from_utf8_lossy(out)
+                        .lines()
+                        .filter(|l| l.starts_with("route1"))
+                        .map(str::to_string)
+                        .collect()
+                };
+                let (theirs, mine) = (routes(&nm.stdout), routes(&o.stdout));
+                if theirs != mine {
+                    failures.push(format!("{prop} {v}: nmcli keeps {theirs:?}, grecfg {mine:?}"));
+                }
             }
         }
     }

@@ -265,7 +265,8 @@ pub(crate) fn parse_addresses(text: &str, v6: bool) -> Result<Vec<IpNet>, String
 
 /// `DEST[/PREFIX] [NEXT_HOP] [METRIC] [ATTR=VALUE ...]`
 pub(crate) fn parse_route(text: &str, v6: bool) -> Result<NmRoute, String> {
-    let mut words = text.split_whitespace().peekable();
+    // nmcli splits on blanks and tabs only (`nm_strsplit_set(str, " \t")`).
+    let mut words = text.split([' ', '\t']).filter(|w| !w.is_empty()).peekable();
     let dest = parse_net(words.next().ok_or("empty route")?, v6)?;
     // Kept as written, host bits included, as NetworkManager keeps it.
     let mut r = NmRoute {
@@ -278,12 +279,11 @@ pub(crate) fn parse_route(text: &str, v6: bool) -> Result<NmRoute, String> {
     let mut positional = 0;
     for w in words {
         if let Some((k, v)) = w.split_once('=') {
+            let v = values::route_attribute(v6, k, v)?;
             if k == "table" {
-                r.table = Some(parse_u32(v, u32::MAX)?);
-            } else if k.is_empty() || v.is_empty() {
-                return Err(format!("invalid route attribute '{w}'"));
+                r.table = Some(parse_u32(&v, u32::MAX)?);
             } else {
-                r.options.insert(k.to_string(), v.to_string());
+                r.options.insert(k.to_string(), v);
             }
             positional = 2;
             continue;

@@ -423,6 +423,127 @@ fn parse_method(text: &str, names: &'static [&'static str]) -> Result<&'static s
     string_is_valid(text, names)
 }
 
+/// The type of a route attribute's value (`ip_route_attribute_spec` of
+/// libnm-core's nm-setting-ip-config.c).
+#[derive(Clone, Copy)]
+enum AttrType {
+    U32,
+    U8,
+    Bool,
+    /// An address of the route's family (`src`).
+    Addr,
+    /// An IPv6 address with an optional prefix (`from`).
+    Prefix,
+    /// `type`: a name or number of a route type NetworkManager handles.
+    RouteType,
+    /// `weight`: 0..256, of IPv4 routes only.
+    Weight,
+}
+
+/// The route attributes nmcli takes, with their type and the families
+/// they are valid for (v4, v6), as nmcli 1.42 checks them
+/// (`nm_utils_parse_variant_attributes` without unknown names, then
+/// `nm_ip_route_attribute_validate`). `table` is the model's own.
+const ROUTE_ATTRIBUTES: &[(&str, AttrType, bool, bool)] = &[
+    ("advmss", AttrType::U32, true, true),
+    ("cwnd", AttrType::U32, true, true),
+    ("from", AttrType::Prefix, false, true),
+    ("initcwnd", AttrType::U32, true, true),
+    ("initrwnd", AttrType::U32, true, true),
+    ("lock-advmss", AttrType::Bool, true, true),
+    ("lock-cwnd", AttrType::Bool, true, true),
+    ("lock-initcwnd", AttrType::Bool, true, true),
+    ("lock-initrwnd", AttrType::Bool, true, true),
+    ("lock-mtu", AttrType::Bool, true, true),
+    ("lock-window", AttrType::Bool, true, true),
+    ("mtu", AttrType::U32, true, true),
+    ("onlink", AttrType::Bool, true, true),
+    ("quickack", AttrType::Bool, true, true),
+    ("rto_min", AttrType::U32, true, true),
+    ("scope", AttrType::U8, true, false),
+    ("src", AttrType::Addr, true, true),
+    ("table", AttrType::U32, true, true),
+    ("tos", AttrType::U8, true, false),
+    ("type", AttrType::RouteType, true, true),
+    ("weight", AttrType::Weight, true, false),
+    ("window", AttrType::U32, true, true),
+];
+
+/// The route types NetworkManager configures, by name and by number
+/// (`RTN_*`).
+const ROUTE_TYPES: &[(&str, u8)] = &[
+    ("unicast", 1),
+    ("local", 2),
+    ("blackhole", 6),
+    ("unreachable", 7),
+    ("prohibit", 8),
+    ("throw", 9),
+];
+
+/// One `NAME=VALUE` attribute of a route as nmcli reads it, with nmcli's
+/// message when it refuses it; the value comes back as NetworkManager
+/// stores it (a boolean as `true`/`false`, a number in decimal).
+pub(crate) fn route_attribute(v6: bool, name: &str, value: &str) -> Result<String, String> {
+    let option = format!("invalid option '{name}={value}'");
+    let Some(&(_, ty, v4_ok, v6_ok)) = ROUTE_ATTRIBUTES.iter().find(|a| a.0 == name) else {
+        return Err(format!("{option}: unknown attribute '{name}'"));
+    };
+    let uint = |max: u32, what: &str| match c_integer(value, 10) {
+        Some(v) if (0..=i128::from(max)).contains(&v) => Ok(v.to_string()),
+        _ => Err(format!(
+            "{option}: invalid {what} value '{value}' for attribute '{name}'"
+        )),
+    };
+    let canonical = match ty {
+        AttrType::U32 | AttrType::Weight => uint(u32::MAX, "uint32")?,
+        AttrType::U8 => uint(u8::MAX.into(), "uint8")?,
+        AttrType::Bool => {
+            let s = value.to_ascii_lowercase();
+            if ["true", "yes", "on", "1"].contains(&s.as_str()) {
+                "true".to_string()
+            } else if ["false", "no", "off", "0"].contains(&s.as_str()) {
+                "false".to_string()
+            } else {
+                return Err(format!(
+                    "{option}: invalid boolean value '{value}' for attribute '{name}'"
+                ));
+            }
+        }
+        AttrType::Addr | AttrType::Prefix | AttrType::RouteType => value.to_string(),
+    };
+    let family = if v6 { "IPv6" } else { "IPv4" };
+    if !(if v6 { v6_ok } else { v4_ok }) {
+        return Err(format!("{name}: attribute is not valid for a {family} route"));
+    }
+    let not_address = || format!("{name}: '{value}' is not a valid {family} address");
+    match ty {
+        AttrType::Addr => {
+            let ok = value.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_ipv6() == v6);
+            ok.then_some(()).ok_or_else(not_address)?;
+        }
+        AttrType::Prefix => {
+            let (addr, prefix) = value.split_once('/').unwrap_or((value, "128"));
+            let ok = addr.parse::<std::net::Ipv6Addr>().is_ok()
+                && prefix.parse::<u8>().is_ok_and(|p| p <= 128)
+                && prefix.bytes().all(|b| b.is_ascii_digit());
+            ok.then_some(()).ok_or_else(not_address)?;
+        }
+        AttrType::RouteType => {
+            let known = ROUTE_TYPES
+                .iter()
+                .any(|(n, v)| *n == value || v.to_string() == value);
+            if !known {
+                return Err(format!("{name}: {value} is not a valid route type"));
+            }
+        }
+        AttrType::Weight if canonical.parse::<u32>().is_ok_and(|w| w > 256) => {
+            return Err(format!("{name}: route weight cannot be larger than 256"));
+        }
+        _ => {}
+    }
+    Ok(canonical)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,7 @@
 //! Writing: one `nmcli connection add` command per tunnel.
 
+use std::collections::BTreeMap;
+
 use crate::codec::{OutputFile, WriteOptions};
 use crate::diag::Problem;
 use crate::model::{Extra, Mode, Tunnel};
@@ -9,6 +11,7 @@ use crate::nm::settings::{
 use crate::shell::sh_quote;
 
 use super::spelling::{extra_to_keyfile, extra_to_nmcli, read_text, resolve};
+use super::values;
 
 /// Lower a tunnel onto what a profile created by nmcli holds: the shared
 /// lowering (`nm::lower`), then extras in keyfile spelling that grecfg cannot spell for
@@ -21,13 +24,29 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
         verbatim: nmcli_extras,
         warnings: mut w,
     } = crate::nm::lower(t, opts, Some(EXTRA_FORMAT_NMCLI))?;
-    lowered.extras.retain(|e| {
+    lowered.extras.retain_mut(|e| {
         let Some((group, key)) = split_extra_key(&e.key) else {
             return false;
         };
         let setting = settings::setting_for_group(group);
         if settings::route_options_index(key).is_some() {
-            return true;
+            // Each attribute as nmcli takes it, in the spelling
+            // NetworkManager keeps (`onlink=1` is `onlink=true`).
+            let taken = settings::parse_route_options(&e.value).and_then(|o| {
+                o.iter()
+                    .map(|(k, v)| Ok((k.clone(), values::route_attribute(group == "ipv6", k, v)?)))
+                    .collect::<Result<BTreeMap<_, _>, String>>()
+                    .ok()
+            });
+            if let Some(options) = taken {
+                e.value = settings::format_route_options(&options, None);
+                return true;
+            }
+            w.push(Problem::general(format!(
+                "NetworkManager setting {}={} is not written: nmcli does not take these route attributes",
+                e.key, e.value
+            )));
+            return false;
         }
         // Written only if nmcli's spelling reads back as the same value
         // (an empty one resets the property instead).
