@@ -10,6 +10,7 @@ use grecfg::model::{
 use ipnet::IpNet;
 
 pub mod check;
+pub mod words;
 pub use check::*;
 
 /// The tunnels of one input for the round trips: the model JSON reader's
@@ -34,75 +35,17 @@ const CHARS: &[char] = &[
     '\t', '\n', '\r', '\x0b', '\x0c', '\x01', '\x7f', '\u{a0}', 'é', '€', 'ä', '\u{feff}',
 ];
 
-/// Words the formats treat as keywords, and shell syntax.
-const WORDS: &[&str] = &[
-    "dev",
-    "name",
-    "type",
-    "mode",
-    "remote",
-    "local",
-    "key",
-    "ikey",
-    "okey",
-    "ttl",
-    "up",
-    "down",
-    "mtu",
-    "help",
-    "default",
-    "all",
-    "peer",
-    "via",
-    "lladdr",
-    "nud",
-    "table",
-    "metric",
-    "-6",
-    "-x",
-    "--",
-    "add",
-    "del",
-    "link",
-    "tunnel",
-    "inherit",
-    "any",
-    "start",
-    "stop",
-    "esac",
-    "fi",
-    "}",
-    "{",
-    "run",
-    "exists",
-    "case",
-    "in",
-    "$@",
-    "${1:-start}",
-    "sudo",
-    "modprobe",
-    "if",
-    "!",
-    "gre1",
-    "t",
-    "DEVICE",
-    "yes",
-    "no",
-    "con",
-    "connection",
-    "ip-tunnel",
-    "ifname",
-    "id",
-    "uuid",
-    "ipv4",
-    "ipv6",
-    "manual",
-    "none",
+/// Words of the other formats than the scripts' keywords
+/// ([`words::KEYWORDS`]): names and values nmcli and ifcfg files use.
+const FORMAT_WORDS: &[&str] = &[
+    "gre1", "t", "DEVICE", "yes", "no", "con", "connection", "ip-tunnel", "ifname", "id", "uuid", "ipv4",
+    "ipv6", "manual", "none",
 ];
 
 fn text(u: &mut Unstructured, max_chars: usize) -> Result<String> {
     if u.ratio(1, 4)? {
-        return Ok(u.choose(WORDS)?.to_string());
+        let words = if u.arbitrary()? { words::KEYWORDS } else { FORMAT_WORDS };
+        return Ok(u.choose(words)?.to_string());
     }
     let len = u.int_in_range(0..=max_chars)?;
     let mut s = String::new();
