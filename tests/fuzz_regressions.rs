@@ -161,11 +161,9 @@ fn roundtrip_nmcli_extra_not_an_address() {
 }
 
 /// A profile name with a line break is written in single quotes over two
-/// lines, which the script lexer refuses ("values cannot span lines").
-/// Needs the nmcli writer to quote it as `$'...'` (and the lexer to read
-/// that in nmcli arguments), or lowering for nmcli to refuse such names.
+/// lines, as POSIX quoting allows, which the script lexer refused ("values
+/// cannot span lines"). Quotes in scripts now span lines, as in the shell.
 #[test]
-#[ignore = "the nmcli writer quotes a line break in a way its reader refuses"]
 fn roundtrip_nmcli_profile_name_with_line_break() {
     run("roundtrip_nmcli-profile-name-with-line-break.json");
 }

@@ -82,6 +82,16 @@ fn cases() -> Vec<Case> {
         extra_args: vec![],
     });
 
+    // A profile name over two lines: single quotes span the line break in
+    // the nmcli command, and the keyfile escapes it as `\n`.
+    let mut t = Tunnel::new("gre2", Mode::Gre);
+    t.id = Some("line one\nline two".into());
+    t.remote = Some(ip("198.51.100.9"));
+    out.push(Case {
+        tunnel: t,
+        extra_args: vec![],
+    });
+
     // Multipoint GRE with neighbours, not autoconnected, firewalld zone.
     let mut t = Tunnel::new("mgre0", Mode::Gre);
     t.local = Some(ip("192.0.2.1"));

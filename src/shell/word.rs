@@ -154,7 +154,7 @@ pub(crate) fn is_name(s: &str) -> bool {
 /// `'...'`: everything literal up to the next `'`.
 fn single_quoted(s: &str) -> PResult<'_, Vec<u8>> {
     let (rest, _) = char('\'').parse(s)?;
-    let (rest, body) = take_till(|c| c == '\'' || c == '\n').parse(rest)?;
+    let (rest, body) = take_till(|c| c == '\'').parse(rest)?;
     match rest.chars().next() {
         Some('\'') => Ok((&rest[1..], body.as_bytes().to_vec())),
         _ => fail(
@@ -173,7 +173,7 @@ fn double_quoted(s: &str, base: usize, whole_len: usize) -> PResult<'_, Vec<Piec
     let mut pieces = Vec::new();
     let mut text = Vec::new();
     loop {
-        let (r, run) = take_till(|c| matches!(c, '"' | '\\' | '$' | '`' | '\n')).parse(rest)?;
+        let (r, run) = take_till(|c| matches!(c, '"' | '\\' | '$' | '`')).parse(rest)?;
         text.extend_from_slice(run.as_bytes());
         rest = r;
         match rest.chars().next() {
@@ -181,7 +181,7 @@ fn double_quoted(s: &str, base: usize, whole_len: usize) -> PResult<'_, Vec<Piec
                 rest = &rest[1..];
                 break;
             }
-            None | Some('\n') => {
+            None => {
                 return fail(
                     s,
                     1,
@@ -331,13 +331,13 @@ fn ansi_c_quoted(s: &str) -> PResult<'_, Piece> {
     let (mut rest, _) = tag("$'").parse(s)?;
     let mut out: Vec<u8> = Vec::new();
     loop {
-        let (r, run) = take_till(|c| c == '\'' || c == '\\' || c == '\n').parse(rest)?;
+        let (r, run) = take_till(|c| c == '\'' || c == '\\').parse(rest)?;
         out.extend_from_slice(run.as_bytes());
         rest = r;
         let mut chars = rest.chars();
         match chars.next() {
             Some('\'') => return Ok((&rest[1..], Piece::Text(out))),
-            None | Some('\n') => {
+            None => {
                 return fail(
                     s,
                     2,
