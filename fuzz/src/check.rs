@@ -115,11 +115,7 @@ pub const ROUND_TRIPS: &[(&str, Format)] = &[
 /// model, lowering again changes nothing and repeats no loss, and what the
 /// writer writes reads back as exactly the lowered tunnel. A tunnel the
 /// format cannot hold at all (`lower` refuses it) is skipped.
-///
-/// With `skip_known`, a tunnel that shows a loss already known
-/// ([`known_loss`]) is skipped too (the fuzz targets); the regression
-/// tests of those losses check them all.
-pub fn check_round_trip(format: Format, t: &Tunnel, skip_known: bool) {
+pub fn check_round_trip(format: Format, t: &Tunnel) {
     let opts = WriteOptions::default();
     let Ok((lowered, first)) = format::lower(format, t, &opts) else {
         return;
@@ -133,9 +129,6 @@ pub fn check_round_trip(format: Format, t: &Tunnel, skip_known: bool) {
     assert_eq!(again, lowered, "lowering is not idempotent");
     for w in &second {
         assert!(first.contains(w), "the second lowering warned anew: {w:?}");
-    }
-    if skip_known && known_loss(format, &lowered) {
-        return;
     }
     let files = format::write(format, &lowered, &opts)
         .expect("a lowered model is written")
@@ -155,15 +148,6 @@ pub fn check_round_trip(format: Format, t: &Tunnel, skip_known: bool) {
         ),
         Err(e) => panic!("{e}\n{}", written()),
     }
-}
-
-/// Round-trip losses already known, each kept as an ignored test in
-/// tests/fuzz_regressions.rs with what it needs, and skipped here so that
-/// the fuzzer looks for others. Remove a case when its test passes.
-fn known_loss(format: Format, lowered: &Tunnel) -> bool {
-    format == Format::Nmcli
-        // roundtrip_nmcli_nmcli_extra_read_as_keyfile
-        && lowered.extras.iter().any(|e| e.format == "nmcli")
 }
 
 /// Read a writer's files back: the first is the input, the others its

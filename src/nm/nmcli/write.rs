@@ -10,7 +10,7 @@ use crate::nm::settings::{
 };
 use crate::shell::sh_quote;
 
-use super::spelling::{extra_to_keyfile, extra_to_nmcli, read_text, resolve};
+use super::spelling::{extra_spelling, extra_to_keyfile, extra_to_nmcli, read_text, resolve, Spelling};
 use super::values;
 
 /// Lower a tunnel onto what a profile created by nmcli holds: the shared
@@ -24,6 +24,43 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
         verbatim: nmcli_extras,
         warnings: mut w,
     } = crate::nm::lower(t, opts, Some(EXTRA_FORMAT_NMCLI))?;
+    // nmcli extras first, read as the reader reads them back: those of
+    // properties it translates join the keyfile extras (and are judged
+    // with them below), those nmcli refuses are dropped.
+    let mut kept_nmcli = Vec::new();
+    for e in nmcli_extras {
+        let sign = if e.key.starts_with(['+', '-']) {
+            &e.key[..1]
+        } else {
+            ""
+        };
+        let why = match resolve(&e.key[sign.len()..]) {
+            Ok((s, p, _)) => match settings::owner_of_key(&s, &p) {
+                None => match translated(&s, &p, sign, &e.value) {
+                    Ok(None) => {
+                        kept_nmcli.push(Extra {
+                            format: EXTRA_FORMAT_NMCLI.into(),
+                            key: format!("{sign}{s}.{p}"),
+                            value: e.value,
+                        });
+                        continue;
+                    }
+                    Ok(Some(raw)) => {
+                        let key = format!("{}.{p}", settings::group_for_setting(&s));
+                        merge_keyfile_extra(&mut lowered.extras, key, sign, raw, &s, &p);
+                        continue;
+                    }
+                    Err(why) => why,
+                },
+                Some(owner) => format!("grecfg writes it from {owner}"),
+            },
+            Err(e) => e,
+        };
+        w.push(Problem::general(format!(
+            "nmcli property {} {} is not written: {why}",
+            e.key, e.value
+        )));
+    }
     lowered.extras.retain_mut(|e| {
         let Some((group, key)) = split_extra_key(&e.key) else {
             return false;
@@ -64,32 +101,60 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
         )));
         false
     });
-    for e in nmcli_extras {
-        let sign = if e.key.starts_with(['+', '-']) {
-            &e.key[..1]
-        } else {
-            ""
-        };
-        let why = match resolve(&e.key[sign.len()..]) {
-            Ok((s, p, _)) => match settings::owner_of_key(&s, &p) {
-                None => {
-                    lowered.extras.push(Extra {
-                        format: EXTRA_FORMAT_NMCLI.into(),
-                        key: format!("{sign}{s}.{p}"),
-                        value: e.value,
-                    });
-                    continue;
-                }
-                Some(owner) => format!("grecfg writes it from {owner}"),
-            },
-            Err(e) => e,
-        };
-        w.push(Problem::general(format!(
-            "nmcli property {} {} is not written: {why}",
-            e.key, e.value
-        )));
-    }
+    lowered.extras.extend(kept_nmcli);
     Ok((lowered, w))
+}
+
+/// What the reader makes of an nmcli extra `SIGN SETTING.PROP VALUE` of a
+/// property it does not map: `Some` keyfile spelling for the properties it
+/// translates, `None` for those it keeps in nmcli's, or nmcli's refusal.
+fn translated(setting: &str, prop: &str, sign: &str, value: &str) -> Result<Option<String>, String> {
+    let canonical = if sign == "-" || value.is_empty() {
+        value.to_string()
+    } else {
+        read_text(setting, prop, value)?
+    };
+    extra_to_keyfile(setting, prop, &canonical).transpose()
+}
+
+/// Apply a translated nmcli extra to the keyfile extras, as the reader
+/// applies it to the profile: set, append to a list, remove from a list,
+/// or reset (a removal with an empty value).
+fn merge_keyfile_extra(
+    extras: &mut Vec<Extra>,
+    key: String,
+    sign: &str,
+    raw: String,
+    setting: &str,
+    prop: &str,
+) {
+    let at = extras
+        .iter()
+        .position(|e| e.format != EXTRA_FORMAT_NMCLI && e.key == key);
+    let old = at.map(|i| extras[i].value.clone()).unwrap_or_default();
+    let list = extra_spelling(setting, prop) == Some(Spelling::List);
+    let new = match sign {
+        "+" if list => old + &raw,
+        "-" if list => old
+            .split(';')
+            .filter(|i| !i.is_empty() && !raw.split(';').any(|g| g == *i))
+            .map(|i| format!("{i};"))
+            .collect(),
+        // `-prop VALUE` on one value resets it only when VALUE is empty.
+        "-" if !raw.is_empty() => old,
+        "-" => String::new(),
+        _ => raw,
+    };
+    if let Some(i) = at {
+        extras.remove(i);
+    }
+    if !new.is_empty() {
+        extras.push(Extra {
+            format: "keyfile".into(),
+            key,
+            value: new,
+        });
+    }
 }
 
 /// `DEST [NEXT_HOP] [METRIC] [ATTR=VALUE ...]`, the route as nmcli spells it.
