@@ -148,6 +148,74 @@ const BROKEN: &[(&str, usize, usize, &str)] = &[
         17,
         "the `if` before it is still open and waits for `fi`",
     ),
+    // Operators with no command before them, or none after.
+    ("&& <GRE>", 1, 1, "unexpected `&&`: no command before it"),
+    ("; <GRE>", 1, 1, "unexpected `;`: no command before it"),
+    ("<GRE>\n| cat\n", 3, 1, "unexpected `|`: no command before it"),
+    (
+        "<GRE>\necho up & ; echo\n",
+        3,
+        11,
+        "unexpected `;`: no command before it",
+    ),
+    ("<GRE>echo up &&\n", 2, 9, "`&&` is followed by no command"),
+    ("<GRE>echo up |\n\n", 2, 9, "`|` is followed by no command"),
+    (
+        "if true; then <GRE>echo ||\nfi\n",
+        2,
+        6,
+        "`||` is followed by no command",
+    ),
+    (
+        "case x in\n\tx) <GRE>echo && ;;\nesac\n",
+        3,
+        6,
+        "`&&` is followed by no command",
+    ),
+    ("<GRE>( )\n", 2, 3, "unexpected `)`: no command before it"),
+    // Empty bodies.
+    (
+        "<GRE>if true; then fi\n",
+        2,
+        15,
+        "unexpected `fi`: no command between `then` and it",
+    ),
+    (
+        "<GRE>if then :; fi\n",
+        2,
+        4,
+        "unexpected `then`: no command between `if` and it",
+    ),
+    (
+        "if true; then <GRE>else fi\n",
+        2,
+        6,
+        "unexpected `fi`: no command between `else` and it",
+    ),
+    (
+        "<GRE>{ }\n",
+        2,
+        3,
+        "unexpected `}`: no command between `{` and it",
+    ),
+    (
+        "<GRE>f() {\n}\n",
+        3,
+        1,
+        "unexpected `}`: no command between `{` and it",
+    ),
+    (
+        "<GRE>while :; do done\n",
+        2,
+        13,
+        "unexpected `done`: no command between `do` and it",
+    ),
+    (
+        "<GRE>for i in a; do\ndone\n",
+        3,
+        1,
+        "unexpected `done`: no command between `do` and it",
+    ),
 ];
 
 /// Valid scripts: both shells and grecfg read them (each defines gre1).
@@ -164,6 +232,9 @@ const VALID: &[&str] = &[
     "echo ${x:-\"}\"} `echo \\\\`\n<GRE>",
     "echo fi done esac then } {\n<GRE>",
     "ip tunnel add gre1 \\\n  mode gre remote 192.0.2.2 local 192.0.2.1\n",
+    // An operator's command may follow on a later line; `;` and `&` may
+    // end a line; a branch of `case` may be empty.
+    "true &&\n\n<GRE>true ||\n  false\necho a |\n  cat\necho b ;\necho c &\ncase x in\n\ty) ;;\nesac\n",
 ];
 
 fn text(s: &str) -> String {

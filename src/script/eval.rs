@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::cmd::{Cmd, Span, Word, WordError};
+use super::pattern;
 use super::syntax::{self, Arm, Item};
 use crate::diag::{Diagnostic, Location, Source};
 use crate::shell::{self, LexError, Piece, ScriptWord};
@@ -212,7 +213,7 @@ impl<'a> Evaluator<'a> {
         // else it does (report a failure, exit) is not read.
         let wrapper = syntax::flatten(body)
             .into_iter()
-            .find(|w| syntax::runs_arguments(w))
+            .find(|w| pattern::runs_arguments(w))
             .map(|mut w| {
                 w.pop();
                 let skip = w
@@ -323,7 +324,7 @@ impl<'a> Evaluator<'a> {
             return;
         };
         let first = self.positional.as_ref().map(|args| args.first().cloned());
-        let (value, why) = match (syntax::first_argument_default(subject), first) {
+        let (value, why) = match (pattern::first_argument_default(subject), first) {
             // In a function: the call's first word, or the default.
             (Some(default), Some(arg)) => match arg {
                 Some(Ok(v)) if !v.is_empty() => {
@@ -376,7 +377,7 @@ impl<'a> Evaluator<'a> {
         let mut chosen = None;
         'arms: for (i, arm) in arms.iter().enumerate() {
             for p in &arm.patterns {
-                let pattern = match syntax::compile_pattern(&p.raw) {
+                let pattern = match pattern::compile_pattern(&p.raw) {
                     Some(c) => c,
                     None => {
                         let res = match &p.pieces {
@@ -384,7 +385,7 @@ impl<'a> Evaluator<'a> {
                             Err(e) => Err(e.clone()),
                         };
                         match res {
-                            Ok(text) => text.chars().map(syntax::PatternChar::Literal).collect(),
+                            Ok(text) => text.chars().map(pattern::PatternChar::Literal).collect(),
                             Err(e) => {
                                 let d = Diagnostic::error(format!(
                                     "grecfg cannot tell whether this case pattern matches: {}",
@@ -398,7 +399,7 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                 };
-                if syntax::pattern_matches(&pattern, &value) {
+                if pattern::pattern_matches(&pattern, &value) {
                     chosen = Some(i);
                     break 'arms;
                 }

@@ -26,6 +26,7 @@ mod eval;
 mod ip;
 mod nettools;
 mod nmcli;
+mod pattern;
 pub(crate) mod syntax;
 
 use crate::codec::Parsed;

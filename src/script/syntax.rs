@@ -18,7 +18,7 @@
 //! nothing open, a function without a body. The parser still reads what it
 //! can, so that fuzzing and the tests see the whole shape.
 
-use crate::shell::{self, Op, ScriptToken, ScriptWord};
+use crate::shell::{Op, ScriptToken, ScriptWord};
 
 /// One piece of a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -272,6 +272,37 @@ impl Parser {
         );
     }
 
+    /// `end` right after `after`, with no command between them.
+    fn empty(&mut self, w: &ScriptWord, after: &str) {
+        let end = w.raw.clone();
+        self.error(
+            w.offset,
+            w.len,
+            format!("unexpected `{end}`: no command between `{after}` and it"),
+            format!(
+                "the shell needs a command there (`:` does nothing) and refuses the whole script (`bash -n`: syntax error near unexpected token `{end}'), so none of it runs"
+            ),
+        );
+    }
+
+    /// An operator with no command before it (`&& x`, `; x`), or one that
+    /// waits for a command the list ends without (`x &&`, `x |`).
+    fn operator_error(&mut self, at: usize, text: &str, before: bool) {
+        let message = if before {
+            format!("unexpected `{text}`: no command before it")
+        } else {
+            format!("`{text}` is followed by no command")
+        };
+        self.error(
+            at,
+            text.len(),
+            message,
+            format!(
+                "the shell refuses the whole script (`bash -n`: syntax error near `{text}'), so none of it runs"
+            ),
+        );
+    }
+
     /// A closing word that closes nothing open, or not what is open.
     fn stray(&mut self, at: usize, len: usize, text: &str, waiting: Option<(&Opener, &str)>) {
         let message = match waiting {
@@ -293,6 +324,9 @@ impl Parser {
 
     /// Wait for one of `until`'s words after `o`: the word, or `None` when
     /// the script ends first or something else closes (both reported).
+    /// `after` is the word the list follows: the shell needs a command
+    /// between it and the word that ends the list.
+    #[allow(clippy::too_many_arguments)]
     fn expect(
         &mut self,
         out: &mut Vec<Item>,
@@ -300,9 +334,16 @@ impl Parser {
         until: Until,
         missing: &str,
         wants: &str,
+        after: &str,
     ) -> Option<ScriptWord> {
+        let before = out.len();
         match self.list(out, until) {
-            End::Word(w) => Some(w),
+            End::Word(w) => {
+                if out.len() == before {
+                    self.empty(&w, after);
+                }
+                Some(w)
+            }
             End::Eof => {
                 self.unclosed(o, missing);
                 None
@@ -355,23 +396,51 @@ impl Parser {
                 out.push(Item::Simple(std::mem::take(words)));
             }
         };
-        while let Some(tok) = self.peek().cloned() {
+        // Whether a command stands before the next operator, and the
+        // `&&`, `||` or `|` still waiting for the command after it (which
+        // may follow on a later line).
+        let mut have = false;
+        let mut pending: Option<(usize, &'static str)> = None;
+        let end = loop {
+            let Some(tok) = self.peek().cloned() else {
+                break End::Eof;
+            };
             match tok {
                 ScriptToken::Newline(_) => {
                     flush(&mut words, out);
                     self.i += 1;
+                    if pending.is_none() {
+                        have = false;
+                    }
+                }
+                ScriptToken::Op(op @ (Op::Semi | Op::Background | Op::And | Op::Or | Op::Pipe), at) => {
+                    flush(&mut words, out);
+                    self.i += 1;
+                    let text = match op {
+                        Op::Semi => ";",
+                        Op::Background => "&",
+                        Op::And => "&&",
+                        Op::Or => "||",
+                        _ => "|",
+                    };
+                    if !have {
+                        self.operator_error(at, text, true);
+                    }
+                    have = false;
+                    pending = matches!(op, Op::And | Op::Or | Op::Pipe).then_some((at, text));
                 }
                 ScriptToken::Op(op, at) => match op {
                     Op::CaseEnd | Op::CaseFall if until.arm => {
                         flush(&mut words, out);
-                        return End::Arm;
+                        break End::Arm;
                     }
                     Op::CaseEnd | Op::CaseFall => {
                         flush(&mut words, out);
                         let text = if op == Op::CaseEnd { ";;" } else { ";&" };
-                        return End::Stray(at, 2, text.into());
+                        break End::Stray(at, 2, text.into());
                     }
                     Op::Open => {
+                        (have, pending) = (true, None);
                         if words.len() == 1
                             && self.peek_op(self.i + 1) == Some(Op::Close)
                             && is_function_name(&words[0])
@@ -389,14 +458,11 @@ impl Parser {
                         flush(&mut words, out);
                         if until.paren {
                             self.i += 1;
-                            return End::Paren;
+                            break End::Paren;
                         }
-                        return End::Stray(at, 1, ")".into());
+                        break End::Stray(at, 1, ")".into());
                     }
-                    _ => {
-                        flush(&mut words, out);
-                        self.i += 1;
-                    }
+                    _ => unreachable!("the operators between commands are read above"),
                 },
                 ScriptToken::Word(w) => {
                     if !words.is_empty() || w.pieces.is_err() {
@@ -404,15 +470,21 @@ impl Parser {
                         self.i += 1;
                         continue;
                     }
+                    let closes = (until.arm && reserved(&w, "esac").is_some())
+                        || until.words.iter().any(|c| reserved(&w, c).is_some())
+                        || CLOSERS.iter().any(|c| reserved(&w, c).is_some());
+                    if !closes {
+                        (have, pending) = (true, None);
+                    }
                     if until.arm && reserved(&w, "esac").is_some() {
-                        return End::Arm;
+                        break End::Arm;
                     }
                     if until.words.iter().any(|c| reserved(&w, c).is_some()) {
                         self.i += 1;
-                        return End::Word(w);
+                        break End::Word(w);
                     }
                     if CLOSERS.iter().any(|c| reserved(&w, c).is_some()) {
-                        return End::Stray(w.offset, w.len, w.raw.clone());
+                        break End::Stray(w.offset, w.len, w.raw.clone());
                     }
                     match w.raw.as_str() {
                         "{" => {
@@ -459,15 +531,20 @@ impl Parser {
                     }
                 }
             }
-        }
+        };
         flush(&mut words, out);
-        End::Eof
+        if let Some((at, text)) = pending {
+            if !matches!(end, End::Deep) {
+                self.operator_error(at, text, false);
+            }
+        }
+        end
     }
 
     /// `{ ...; }` after its `{`.
     fn group(&mut self, w: &ScriptWord, out: &mut Vec<Item>) {
         let o = Opener::of(w);
-        self.expect(out, &o, words(&["}"]), "`}` is missing", "`}`");
+        self.expect(out, &o, words(&["}"]), "`}` is missing", "`}`", "{");
     }
 
     /// `( ... )` after its `(`, at offset `at`.
@@ -482,7 +559,13 @@ impl Parser {
             paren: true,
             arm: false,
         };
+        let before = out.len();
         match self.list(out, until) {
+            End::Paren if out.len() == before => {
+                if let Some(&ScriptToken::Op(Op::Close, at)) = self.toks.get(self.i - 1) {
+                    self.operator_error(at, ")", true);
+                }
+            }
             End::Eof => self.unclosed(&o, "`)` is missing"),
             End::Stray(at, len, text) => {
                 self.stray(at, len, &text, Some((&o, "`)`")));
@@ -495,22 +578,36 @@ impl Parser {
     /// `if ...; then ...; [elif ...; then ...;] [else ...;] fi` after `if`.
     fn if_(&mut self, w: &ScriptWord, out: &mut Vec<Item>) {
         let o = Opener::of(w);
-        let then = |p: &mut Parser, out: &mut Vec<Item>| {
-            p.expect(out, &o, words(&["then"]), "`then` and `fi` are missing", "`then`")
-                .is_some()
+        let then = |p: &mut Parser, out: &mut Vec<Item>, after: &str| {
+            p.expect(
+                out,
+                &o,
+                words(&["then"]),
+                "`then` and `fi` are missing",
+                "`then`",
+                after,
+            )
+            .is_some()
         };
-        if !then(self, out) {
+        if !then(self, out, "if") {
             return;
         }
         loop {
-            match self.expect(out, &o, words(&["elif", "else", "fi"]), "`fi` is missing", "`fi`") {
+            match self.expect(
+                out,
+                &o,
+                words(&["elif", "else", "fi"]),
+                "`fi` is missing",
+                "`fi`",
+                "then",
+            ) {
                 Some(w) if w.raw == "elif" => {
-                    if !then(self, out) {
+                    if !then(self, out, "elif") {
                         return;
                     }
                 }
                 Some(w) if w.raw == "else" => {
-                    self.expect(out, &o, words(&["fi"]), "`fi` is missing", "`fi`");
+                    self.expect(out, &o, words(&["fi"]), "`fi` is missing", "`fi`", "else");
                     return;
                 }
                 _ => return,
@@ -522,10 +619,17 @@ impl Parser {
     fn loop_(&mut self, w: &ScriptWord, out: &mut Vec<Item>) {
         let o = Opener::of(w);
         if self
-            .expect(out, &o, words(&["do"]), "`do` and `done` are missing", "`do`")
+            .expect(
+                out,
+                &o,
+                words(&["do"]),
+                "`do` and `done` are missing",
+                "`do`",
+                &w.raw,
+            )
             .is_some()
         {
-            self.expect(out, &o, words(&["done"]), "`done` is missing", "`done`");
+            self.expect(out, &o, words(&["done"]), "`done` is missing", "`done`", "do");
         }
     }
 
@@ -555,7 +659,7 @@ impl Parser {
             }
             self.i += 1;
         }
-        self.expect(out, &o, words(&["done"]), "`done` is missing", "`done`");
+        self.expect(out, &o, words(&["done"]), "`done` is missing", "`done`", "do");
     }
 
     /// The body of a function whose name (and `()`) was read.
@@ -733,168 +837,6 @@ impl Parser {
             arms,
         });
     }
-}
-
-/// The value `$1` has when the script runs without arguments, if `word`
-/// is the script's first argument: `$1`, `${1}` (empty), `${1:-D}`,
-/// `${1-D}` (`D`), each bare or in double quotes, `D` a literal word.
-pub(crate) fn first_argument_default(word: &ScriptWord) -> Option<String> {
-    let raw = word.raw.as_str();
-    let inner = raw
-        .strip_prefix('"')
-        .and_then(|r| r.strip_suffix('"'))
-        .unwrap_or(raw);
-    if inner == "$1" || inner == "${1}" {
-        return Some(String::new());
-    }
-    let body = inner.strip_prefix("${1")?.strip_suffix('}')?;
-    let default = body.strip_prefix(":-").or_else(|| body.strip_prefix('-'))?;
-    let plain = default
-        .chars()
-        .all(|c| !c.is_whitespace() && !"$`\\\"'{}()<>|&;*?[]".contains(c));
-    plain.then(|| default.to_string())
-}
-
-/// A `case` pattern as a shell matches it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum PatternChar {
-    Literal(char),
-    /// `*`
-    Any,
-    /// `?`
-    One,
-    /// `[...]`: ranges, negated or not.
-    Class {
-        negated: bool,
-        ranges: Vec<(char, char)>,
-    },
-}
-
-/// Compile the raw text of a pattern word without expansions: quoted
-/// characters and backslash escapes are literal, unquoted `*`, `?` and
-/// `[...]` are glob syntax. `None` for a word holding `$` or a backtick.
-pub(crate) fn compile_pattern(raw: &str) -> Option<Vec<PatternChar>> {
-    if raw.contains(['$', '`']) {
-        return None;
-    }
-    // Literal or special, with quoting removed.
-    let mut chars: Vec<(char, bool)> = Vec::new();
-    let mut it = raw.chars().peekable();
-    let mut quote: Option<char> = None;
-    while let Some(c) = it.next() {
-        match (quote, c) {
-            (None, '\'') | (None, '"') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (Some('"'), '\\') => match it.peek() {
-                Some(&n @ ('"' | '\\')) => {
-                    it.next();
-                    chars.push((n, false));
-                }
-                _ => chars.push(('\\', false)),
-            },
-            (Some(_), c) => chars.push((c, false)),
-            (None, '\\') => {
-                if let Some(n) = it.next() {
-                    chars.push((n, false));
-                }
-            }
-            (None, c) => chars.push((c, true)),
-        }
-    }
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (c, special) = chars[i];
-        i += 1;
-        if !special {
-            out.push(PatternChar::Literal(c));
-            continue;
-        }
-        match c {
-            '*' => out.push(PatternChar::Any),
-            '?' => out.push(PatternChar::One),
-            '[' => {
-                // A class up to the next `]` (a `]` right after `[` or
-                // `[!` is a member); without one, `[` is literal.
-                let mut j = i;
-                let negated = matches!(chars.get(j), Some(('!' | '^', _)));
-                if negated {
-                    j += 1;
-                }
-                let first = j;
-                let mut ranges = Vec::new();
-                let mut end = None;
-                while j < chars.len() {
-                    let (m, _) = chars[j];
-                    if m == ']' && j > first {
-                        end = Some(j);
-                        break;
-                    }
-                    if chars.get(j + 1).map(|x| x.0) == Some('-')
-                        && chars.get(j + 2).is_some_and(|x| x.0 != ']')
-                    {
-                        ranges.push((m, chars[j + 2].0));
-                        j += 3;
-                    } else {
-                        ranges.push((m, m));
-                        j += 1;
-                    }
-                }
-                match end {
-                    Some(e) => {
-                        out.push(PatternChar::Class { negated, ranges });
-                        i = e + 1;
-                    }
-                    None => out.push(PatternChar::Literal('[')),
-                }
-            }
-            c => out.push(PatternChar::Literal(c)),
-        }
-    }
-    Some(out)
-}
-
-/// Whether `text` matches the whole compiled pattern.
-pub(crate) fn pattern_matches(p: &[PatternChar], text: &str) -> bool {
-    let t: Vec<char> = text.chars().collect();
-    // Iterative glob matching with one backtrack point per `*`.
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        let one = match p.get(pi) {
-            Some(PatternChar::Literal(c)) => *c == t[ti],
-            Some(PatternChar::One) => true,
-            Some(PatternChar::Class { negated, ranges }) => {
-                ranges.iter().any(|&(a, b)| a <= t[ti] && t[ti] <= b) != *negated
-            }
-            Some(PatternChar::Any) => {
-                star = Some((pi, ti));
-                pi += 1;
-                continue;
-            }
-            None => false,
-        };
-        if one {
-            pi += 1;
-            ti += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi.min(p.len())..].iter().all(|c| *c == PatternChar::Any)
-}
-
-/// Whether the simple command `words` runs the function's arguments:
-/// its last word is `"$@"` (or `$@`). The words before it are the prefix
-/// the function puts before its arguments (none for `run() { "$@"; }`).
-pub(crate) fn runs_arguments(words: &[ScriptWord]) -> bool {
-    words.last().is_some_and(|w| {
-        matches!(&w.pieces, Ok(p) if matches!(p.as_slice(), [shell::Piece::Param { name, .. }] if name == "@"))
-    })
 }
 
 #[cfg(test)]

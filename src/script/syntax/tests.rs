@@ -1,7 +1,8 @@
 //! The parser on small scripts.
 
 use super::*;
-use crate::shell::lex_script;
+use crate::script::pattern::{compile_pattern, first_argument_default, pattern_matches};
+use crate::shell::{self, lex_script};
 
 fn items(s: &str) -> Vec<Item> {
     parse(lex_script(s).tokens).items
