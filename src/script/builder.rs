@@ -135,6 +135,10 @@ pub(crate) struct Builder<'a> {
     pub(crate) extras: Vec<PendingExtra>,
     /// NetworkManager profiles made by `nmcli` commands.
     pub(crate) nm: Nmcli,
+    /// A profile modified since its tunnel was last made from it: made
+    /// again only when something else comes (see `script::nmcli::sync`),
+    /// so that a run of `nmcli con mod` converts it once, not once each.
+    pub(crate) unsynced: Option<usize>,
     /// Deletions of a device the script had not created (yet): the notes'
     /// indices in `diags`, by name.
     early_deletes: HashMap<String, Vec<usize>>,
@@ -159,6 +163,7 @@ impl<'a> Builder<'a> {
             said_once: HashSet::new(),
             extras: Vec::new(),
             nm: Nmcli::default(),
+            unsynced: None,
             early_deletes: HashMap::new(),
             by_name: HashMap::new(),
             by_network: HashMap::new(),

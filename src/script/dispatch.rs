@@ -69,6 +69,7 @@ pub(crate) fn interpret(b: &mut Builder<'_>, cmd: &Cmd) {
         nmcli::nmcli(b, c, words);
         return;
     }
+    nmcli::sync(b);
     match known_command(name) {
         Some((known, typo)) => {
             if typo {

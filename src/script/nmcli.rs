@@ -43,8 +43,21 @@ pub(crate) fn nmcli(bld: &mut Builder<'_>, c: Span, words: &[Word]) {
     let mut msgs = Vec::new();
     let outcome = bld.nm.command(&words, whole, &mut msgs);
     let tunnel = match outcome {
-        Outcome::Added(p) | Outcome::Modified(p) => sync_profile(bld, p, &loc),
+        // A profile that has its tunnel: made again when something else
+        // comes, once for a run of modifications.
+        Outcome::Modified(p) if profile_tunnel(bld, p).is_some() => {
+            if bld.unsynced != Some(p) {
+                sync(bld);
+                bld.unsynced = Some(p);
+            }
+            profile_tunnel(bld, p)
+        }
+        Outcome::Added(p) | Outcome::Modified(p) => {
+            sync(bld);
+            sync_profile(bld, p, &loc)
+        }
         Outcome::Deleted(p) => {
+            sync(bld);
             let t = profile_tunnel(bld, p);
             if let Some(t) = t {
                 bld.tunnels[t].deleted = true;
@@ -82,6 +95,17 @@ fn profile_tunnel(bld: &Builder<'_>, p: usize) -> Option<usize> {
     bld.tunnels
         .iter()
         .rposition(|b| !b.deleted && b.profile.is_some_and(|(q, _, _)| q == p))
+}
+
+/// Make the tunnel of the profile modified last what the profile now
+/// says, before anything else reads or changes the tunnels.
+pub(crate) fn sync(bld: &mut Builder<'_>) {
+    if let Some(p) = bld.unsynced.take() {
+        let loc = bld.tunnels[profile_tunnel(bld, p).expect("an unsynced profile has its tunnel")]
+            .whole
+            .clone();
+        sync_profile(bld, p, &loc);
+    }
 }
 
 /// Make the tunnel of profile `p` what the profile now says, keeping
@@ -163,6 +187,7 @@ fn sync_profile(bld: &mut Builder<'_>, p: usize, loc: &Location) -> Option<usize
 
 /// What the conversion of every final profile has to say.
 pub(crate) fn finish_profiles(bld: &mut Builder<'_>) {
+    sync(bld);
     for p in 0..bld.nm.profiles.len() {
         let profile = &bld.nm.profiles[p];
         if profile.deleted || !profile.is_tunnel() {
