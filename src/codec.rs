@@ -81,8 +81,19 @@ pub(crate) fn too_big(name: &str) -> Diagnostic {
 /// [`read_capped`] of the file at `path`: the outer error when it cannot
 /// be read, the inner one ([`too_big`]) when it is too large.
 pub(crate) fn read_file_capped(path: &std::path::Path) -> std::io::Result<Result<Vec<u8>, Diagnostic>> {
+    use std::io::Read;
     let f = std::fs::File::open(path)?;
-    Ok(read_capped(f)?.ok_or_else(|| too_big(&path.display().to_string())))
+    // Room for the whole file and one byte more: two reads (the file, then
+    // the end) instead of the growing reads of an empty buffer. The size
+    // is a hint (files of /proc say 0); the cap holds whatever it says.
+    let size = f.metadata().map_or(0, |m| m.len()).min(MAX_INPUT);
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    f.take(MAX_INPUT + 1).read_to_end(&mut bytes)?;
+    Ok(if bytes.len() as u64 <= MAX_INPUT {
+        Ok(bytes)
+    } else {
+        Err(too_big(&path.display().to_string()))
+    })
 }
 
 impl Companions for DirCompanions {

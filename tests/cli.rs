@@ -114,6 +114,41 @@ fn shell_expansions_are_errors_never_executed() {
     }
 }
 
+/// The modes are the files' own whatever the umask: a umask that takes
+/// bits from them (0377) and one that takes none (0) give the same modes,
+/// 0600 and 0644 (files are created with their mode, and set again only
+/// where the umask took from it).
+#[test]
+fn modes_do_not_follow_the_umask() {
+    let dir = tempfile::tempdir().unwrap();
+    for umask in ["0377", "0", "077"] {
+        for (to, name, mode) in [("nm", "tun0.nmconnection", 0o600), ("ifcfg", "ifcfg-tun0", 0o644)] {
+            let out = dir.path().join(format!("{umask}-{name}"));
+            let o = Command::new("sh")
+                .args([
+                    "-c",
+                    &format!("umask {umask}; exec \"$@\""),
+                    "sh",
+                    env!("CARGO_BIN_EXE_grecfg"),
+                ])
+                .args([
+                    "convert",
+                    s(&fixture(TUN0_NUMERIC, "input/ifcfg-tun0")),
+                    "--to",
+                    to,
+                    "-o",
+                    s(&out),
+                ])
+                .stdin(Stdio::null())
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+            let got = fs::metadata(&out).unwrap().permissions().mode() & 0o7777;
+            assert_eq!(got, mode, "umask {umask}, {name}: mode {got:o}");
+        }
+    }
+}
+
 #[test]
 fn keyfiles_are_written_0600_and_ifcfg_0644() {
     let dir = tempfile::tempdir().unwrap();

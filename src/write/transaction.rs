@@ -181,10 +181,12 @@ impl Transaction {
         let (n, mut f) = loop {
             let n = NEXT.fetch_add(1, Ordering::Relaxed);
             let tmp = dir_path.join(staged_name(pid(), n));
+            // Created with its final mode, so that where the umask keeps
+            // all of it no fchmod is needed (a syscall a file).
             match fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
-                .mode(0o600)
+                .mode(file.mode & 0o777)
                 .open(&tmp)
             {
                 Ok(f) => break (n, f),
@@ -197,8 +199,10 @@ impl Transaction {
         drop(staged);
         f.write_all(file.contents.as_bytes())
             .map_err(|e| io_fail(&path, "write", e))?;
-        f.set_permissions(fs::Permissions::from_mode(file.mode))
-            .map_err(|e| io_fail(&path, "set the mode of", e))?;
+        if umask().is_none_or(|m| m & file.mode != 0) || file.mode & !0o777 != 0 {
+            f.set_permissions(fs::Permissions::from_mode(file.mode))
+                .map_err(|e| io_fail(&path, "set the mode of", e))?;
+        }
         Ok(())
     }
 
@@ -505,4 +509,17 @@ fn sync_dir(dir: &Path) {
 
 pub(super) fn io_fail(path: &Path, what: &str, e: std::io::Error) -> Fail {
     Fail::Io(Diagnostic::error(format!("cannot {what} {}: {e}", path.display())).into())
+}
+
+/// The process's umask, read once from `/proc/self/status` (Linux 4.7 and
+/// later; reading it with umask(2) would change it for a moment under the
+/// other threads); `None` where it cannot be read, and every mode is then
+/// set explicitly.
+fn umask() -> Option<u32> {
+    static UMASK: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
+    *UMASK.get_or_init(|| {
+        let status = fs::read_to_string("/proc/self/status").ok()?;
+        let value = status.lines().find_map(|l| l.strip_prefix("Umask:"))?;
+        u32::from_str_radix(value.trim(), 8).ok()
+    })
 }
