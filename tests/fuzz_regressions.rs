@@ -195,6 +195,23 @@ fn roundtrip_nmcli_dns_extra_not_an_address() {
     run("roundtrip_nmcli-dns-extra-not-an-address.json");
 }
 
+/// An nmcli extra holding a NUL: the writer drops the NUL (no command line
+/// can pass one), so the value changed on the trip. Lowering for nmcli now
+/// drops such an extra, with a warning.
+#[test]
+fn roundtrip_nmcli_nmcli_extra_with_nul() {
+    run("roundtrip_nmcli-nmcli-extra-with-nul.json");
+}
+
+/// An nmcli extra `ipv6.dns-search` whose translation into keyfile
+/// spelling the shared lowering refuses (a form feed): translated after
+/// the shared lowering, it was kept by the first lowering and dropped by
+/// the second. nmcli extras are now translated before it.
+#[test]
+fn roundtrip_nmcli_nmcli_extra_translated_then_refused() {
+    run("roundtrip_nmcli-nmcli-extra-translated-then-refused.json");
+}
+
 /// A keyfile extra `ipv4.route1_options` with an attribute nmcli does not
 /// know (`\u{a0}=-<.11`, a name that is a no-break space, where the
 /// reader split words as Rust's `split_whitespace` does, not as nmcli) or an empty value (`X=`): written

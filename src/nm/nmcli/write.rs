@@ -17,50 +17,18 @@ use super::values;
 /// lowering (`nm::lower`), then extras in keyfile spelling that grecfg cannot spell for
 /// nmcli are dropped with a warning.
 pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
-    // Extras already in nmcli spelling are this encoding's own: they pass
-    // through the shared lowering untouched and are judged below.
+    // nmcli extras first, read as the reader reads them back: those of
+    // properties it translates become keyfile extras (and go through the
+    // shared lowering as those do), those nmcli refuses are dropped.
+    let (t, mut early) = translate_nmcli_extras(t);
+    // Extras still in nmcli spelling are this encoding's own: they pass
+    // through the shared lowering untouched.
     let crate::nm::Lowered {
         tunnel: mut lowered,
-        verbatim: nmcli_extras,
+        verbatim: kept_nmcli,
         warnings: mut w,
-    } = crate::nm::lower(t, opts, Some(EXTRA_FORMAT_NMCLI))?;
-    // nmcli extras first, read as the reader reads them back: those of
-    // properties it translates join the keyfile extras (and are judged
-    // with them below), those nmcli refuses are dropped.
-    let mut kept_nmcli = Vec::new();
-    for e in nmcli_extras {
-        let sign = if e.key.starts_with(['+', '-']) {
-            &e.key[..1]
-        } else {
-            ""
-        };
-        let why = match resolve(&e.key[sign.len()..]) {
-            Ok((s, p, _)) => match settings::owner_of_key(&s, &p) {
-                None => match translated(&s, &p, sign, &e.value) {
-                    Ok(None) => {
-                        kept_nmcli.push(Extra {
-                            format: EXTRA_FORMAT_NMCLI.into(),
-                            key: format!("{sign}{s}.{p}"),
-                            value: e.value,
-                        });
-                        continue;
-                    }
-                    Ok(Some(raw)) => {
-                        let key = format!("{}.{p}", settings::group_for_setting(&s));
-                        merge_keyfile_extra(&mut lowered.extras, key, sign, raw, &s, &p);
-                        continue;
-                    }
-                    Err(why) => why,
-                },
-                Some(owner) => format!("grecfg writes it from {owner}"),
-            },
-            Err(e) => e,
-        };
-        w.push(Problem::general(format!(
-            "nmcli property {} {} is not written: {why}",
-            e.key, e.value
-        )));
-    }
+    } = crate::nm::lower(&t, opts, Some(EXTRA_FORMAT_NMCLI))?;
+    w.append(&mut early);
     lowered.extras.retain_mut(|e| {
         let Some((group, key)) = split_extra_key(&e.key) else {
             return false;
@@ -103,6 +71,58 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
     });
     lowered.extras.extend(kept_nmcli);
     Ok((lowered, w))
+}
+
+/// `t` with its nmcli extras as the reader reads them back: in keyfile
+/// spelling where it translates them, with the property's full name where
+/// it keeps them; those it refuses are dropped, with a warning each.
+fn translate_nmcli_extras(t: &Tunnel) -> (Tunnel, Vec<Problem>) {
+    let mut out = t.clone();
+    out.extras.clear();
+    let mut w = Vec::new();
+    for e in &t.extras {
+        if e.format != EXTRA_FORMAT_NMCLI {
+            out.extras.push(e.clone());
+            continue;
+        }
+        let sign = if e.key.starts_with(['+', '-']) {
+            &e.key[..1]
+        } else {
+            ""
+        };
+        let why = if e.key.contains('\0') || e.value.contains('\0') {
+            "it holds a NUL byte, which no command line can pass".to_string()
+        } else {
+            match resolve(&e.key[sign.len()..]) {
+                Ok((s, p, _)) => match settings::owner_of_key(&s, &p) {
+                    None => match translated(&s, &p, sign, &e.value) {
+                        Ok(None) => {
+                            out.extras.push(Extra {
+                                format: EXTRA_FORMAT_NMCLI.into(),
+                                key: format!("{sign}{s}.{p}"),
+                                value: e.value.clone(),
+                            });
+                            continue;
+                        }
+                        Ok(Some(raw)) => {
+                            let key = format!("{}.{p}", settings::group_for_setting(&s));
+                            merge_keyfile_extra(&mut out.extras, key, sign, raw, &s, &p);
+                            continue;
+                        }
+                        Err(why) => why,
+                    },
+                    Some(owner) => format!("grecfg writes it from {owner}"),
+                },
+                Err(e) => e,
+            }
+        };
+        w.push(Problem::general(format!(
+            "nmcli property {} {} is not written: {why}",
+            crate::diag::shown(&e.key),
+            crate::diag::shown(&e.value)
+        )));
+    }
+    (out, w)
 }
 
 /// What the reader makes of an nmcli extra `SIGN SETTING.PROP VALUE` of a
@@ -150,7 +170,7 @@ fn merge_keyfile_extra(
     }
     if !new.is_empty() {
         extras.push(Extra {
-            format: "keyfile".into(),
+            format: settings::EXTRA_FORMAT.into(),
             key,
             value: new,
         });
