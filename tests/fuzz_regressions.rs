@@ -212,6 +212,29 @@ fn roundtrip_nmcli_nmcli_extra_translated_then_refused() {
     run("roundtrip_nmcli-nmcli-extra-translated-then-refused.json");
 }
 
+/// A profile name with a CR before a line break: the reader takes CR LF
+/// as a line break (scripts saved with DOS line endings), inside quotes
+/// too, so the CR was lost. Lowering for nmcli now writes the line break
+/// alone, with a warning.
+#[test]
+fn roundtrip_nmcli_profile_name_with_crlf() {
+    run("roundtrip_nmcli-profile-name-with-crlf.json");
+}
+
+/// Two CRs before a line break: the reader drops one, so replacing one
+/// pair made a lowering that a second lowering changed again.
+#[test]
+fn roundtrip_nmcli_profile_name_with_crs_before_a_line_break() {
+    run("roundtrip_nmcli-profile-name-with-crs-before-a-line-break.json");
+}
+
+/// The same nmcli property set twice: the reader keeps the last value,
+/// as nmcli does; lowering now keeps only the last too.
+#[test]
+fn roundtrip_nmcli_nmcli_extra_set_twice() {
+    run("roundtrip_nmcli-nmcli-extra-set-twice.json");
+}
+
 /// A keyfile extra `ipv4.route1_options` with an attribute nmcli does not
 /// know (`\u{a0}=-<.11`, a name that is a no-break space, where the
 /// reader split words as Rust's `split_whitespace` does, not as nmcli) or an empty value (`X=`): written

@@ -70,6 +70,32 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
         false
     });
     lowered.extras.extend(kept_nmcli);
+    // The reader takes a CR before a line break as part of the line break
+    // (scripts saved with DOS line endings), also inside quotes.
+    let mut crlf = |what: &str, v: &mut String| {
+        if v.contains("\r\n") {
+            // Every CR of a run before the line break: the text written
+            // must read back as itself.
+            while v.contains("\r\n") {
+                *v = v.replace("\r\n", "\n");
+            }
+            w.push(Problem::general(format!(
+                "{what}: carriage returns before a line break are written as the line break alone, \
+                 as grecfg reads nmcli commands saved with DOS line endings"
+            )));
+        }
+    };
+    for (what, v) in [
+        ("the profile name", lowered.id.as_mut()),
+        ("the firewall zone", lowered.zone.as_mut()),
+    ] {
+        if let Some(v) = v {
+            crlf(what, v);
+        }
+    }
+    for e in &mut lowered.extras {
+        crlf(&format!("setting {}", e.key), &mut e.value);
+    }
     Ok((lowered, w))
 }
 
@@ -97,6 +123,13 @@ fn translate_nmcli_extras(t: &Tunnel) -> (Tunnel, Vec<Problem>) {
                 Ok((s, p, _)) => match settings::owner_of_key(&s, &p) {
                     None => match translated(&s, &p, sign, &e.value) {
                         Ok(None) => {
+                            // A value set again replaces the one before,
+                            // as the reader keeps only the last.
+                            if sign.is_empty() {
+                                let full = format!("{s}.{p}");
+                                out.extras
+                                    .retain(|x| x.format != EXTRA_FORMAT_NMCLI || x.key != full);
+                            }
                             out.extras.push(Extra {
                                 format: EXTRA_FORMAT_NMCLI.into(),
                                 key: format!("{sign}{s}.{p}"),
