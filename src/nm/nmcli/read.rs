@@ -7,9 +7,7 @@ use crate::diag::Severity;
 use crate::model::{Extra, Tunnel};
 use crate::nm::settings::{self, property, Kind, Settings, Value, EXTRA_FORMAT_NMCLI};
 
-use super::spelling::{
-    extra_spelling, extra_to_keyfile, parse_bool, parse_value, read_text, resolve, Spelling,
-};
+use super::spelling::{extra_to_keyfile, list_change, parse_bool, parse_value, read_text, resolve, Change};
 use super::values;
 
 /// One argument of a command: its text after shell quote removal and
@@ -100,14 +98,6 @@ pub(crate) struct Nmcli {
 /// nmcli's `matches`: `word` is a non-empty prefix of `full`.
 fn matches(word: &str, full: &str) -> bool {
     !word.is_empty() && full.starts_with(word)
-}
-
-/// How a `setting.property` argument changes the value.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Change {
-    Set,
-    Append,
-    Remove,
 }
 
 /// The `connection add` aliases of an ip-tunnel profile.
@@ -665,18 +655,8 @@ fn translated(p: &mut Profile, at: &Arg, change: Change, raw: String, m: &mut Ms
         Some(Value::Opaque(o)) => o.clone(),
         _ => String::new(),
     };
-    let list = extra_spelling(s, pr) == Some(Spelling::List);
-    let new = match change {
-        Change::Append if list => old + &raw,
-        Change::Remove if list => {
-            let gone: Vec<&str> = raw.split(';').collect();
-            old.split(';')
-                .filter(|i| !i.is_empty() && !gone.contains(i))
-                .map(|i| format!("{i};"))
-                .collect()
-        }
-        Change::Remove => return remove_single(p, s, pr, at.key, value, m),
-        _ => raw,
+    let Some(new) = list_change(s, pr, old, change, raw) else {
+        return remove_single(p, s, pr, at.key, value, m);
     };
     if new.is_empty() {
         p.settings.settings.get_mut(s).map(|x| x.remove(pr));

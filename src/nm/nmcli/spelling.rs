@@ -238,6 +238,53 @@ pub(crate) fn parse_net(text: &str, v6: bool) -> Result<IpNet, String> {
     IpNet::new(addr, prefix).map_err(|e| e.to_string())
 }
 
+/// How a `setting.property` argument changes the value: `prop`, `+prop`
+/// or `-prop`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Change {
+    Set,
+    Append,
+    Remove,
+}
+
+impl Change {
+    /// The change a key's leading sign spells.
+    pub(crate) fn of_sign(sign: &str) -> Change {
+        match sign {
+            "+" => Change::Append,
+            "-" => Change::Remove,
+            _ => Change::Set,
+        }
+    }
+}
+
+/// The keyfile spelling of a property grecfg keeps as an extra after a
+/// change of it in keyfile spelling (`raw`), as nmcli applies it: a list
+/// is appended to or has items removed, anything else is replaced. `None`
+/// for a removal from a property with one value, which nmcli resets when
+/// the value is empty and ignores otherwise; the caller says which.
+pub(crate) fn list_change(
+    setting: &str,
+    prop: &str,
+    old: String,
+    change: Change,
+    raw: String,
+) -> Option<String> {
+    let list = extra_spelling(setting, prop) == Some(Spelling::List);
+    Some(match change {
+        Change::Append if list => old + &raw,
+        Change::Remove if list => {
+            let gone: Vec<&str> = raw.split(';').collect();
+            old.split(';')
+                .filter(|i| !i.is_empty() && !gone.contains(i))
+                .map(|i| format!("{i};"))
+                .collect()
+        }
+        Change::Remove => return None,
+        _ => raw,
+    })
+}
+
 /// nmcli splits lists at `,`; `\,` is a literal comma.
 pub(crate) fn split_list(text: &str) -> Vec<String> {
     let mut out = vec![String::new()];

@@ -10,7 +10,7 @@ use crate::nm::settings::{
 };
 use crate::shell::sh_quote;
 
-use super::spelling::{extra_spelling, extra_to_keyfile, extra_to_nmcli, read_text, resolve, Spelling};
+use super::spelling::{extra_to_keyfile, extra_to_nmcli, list_change, read_text, resolve, Change};
 use super::values;
 
 /// Lower a tunnel onto what a profile created by nmcli holds: the shared
@@ -183,20 +183,13 @@ fn merge_keyfile_extra(
 ) {
     let at = extras
         .iter()
-        .position(|e| e.format != EXTRA_FORMAT_NMCLI && e.key == key);
+        .position(|e| e.format == settings::EXTRA_FORMAT && e.key == key);
     let old = at.map(|i| extras[i].value.clone()).unwrap_or_default();
-    let list = extra_spelling(setting, prop) == Some(Spelling::List);
-    let new = match sign {
-        "+" if list => old + &raw,
-        "-" if list => old
-            .split(';')
-            .filter(|i| !i.is_empty() && !raw.split(';').any(|g| g == *i))
-            .map(|i| format!("{i};"))
-            .collect(),
+    let new = match list_change(setting, prop, old.clone(), Change::of_sign(sign), raw.clone()) {
+        Some(new) => new,
         // `-prop VALUE` on one value resets it only when VALUE is empty.
-        "-" if !raw.is_empty() => old,
-        "-" => String::new(),
-        _ => raw,
+        None if raw.is_empty() => String::new(),
+        None => old,
     };
     if let Some(i) = at {
         extras.remove(i);
