@@ -122,8 +122,8 @@ pub(crate) struct RouteSpec {
 /// A script being read: what its commands have built so far.
 pub(crate) struct Builder<'a> {
     pub(crate) src: &'a Source,
-    /// 1-based numbers of lines holding a comment: a command after one may
-    /// be the comment's wrapped rest.
+    /// 1-based numbers of lines holding a comment, increasing: a command
+    /// after one may be the comment's wrapped rest.
     pub(crate) comment_lines: Vec<usize>,
     pub(crate) tunnels: Vec<Building>,
     /// The diagnostics, each at the offset it was found at (they are
@@ -132,6 +132,13 @@ pub(crate) struct Builder<'a> {
     pub(crate) diags: Report,
     /// Offsets of the word errors said once (see [`WordError::once`]).
     said_once: HashSet<usize>,
+    /// What was said where, about which tunnel: a function called again
+    /// runs the same commands, and what is said of them is said once
+    /// ([`Builder::push`]).
+    said: HashSet<(usize, Option<usize>, Severity, String)>,
+    /// Where commands that configure no tunnel start, noted once each
+    /// (`dispatch::ignored`).
+    pub(crate) ignored: HashSet<usize>,
     pub(crate) extras: Vec<PendingExtra>,
     /// NetworkManager profiles made by `nmcli` commands.
     pub(crate) nm: Nmcli,
@@ -161,6 +168,8 @@ impl<'a> Builder<'a> {
             tunnels: Vec::new(),
             diags: Report::default(),
             said_once: HashSet::new(),
+            said: HashSet::new(),
+            ignored: HashSet::new(),
             extras: Vec::new(),
             nm: Nmcli::default(),
             unsynced: None,
@@ -175,13 +184,15 @@ impl<'a> Builder<'a> {
     }
 
     /// The location of a command: its first line, from its first word.
-    /// The location of a command: its first line, from its first word.
     pub(crate) fn cmd_loc(&self, c: Span) -> Location {
         c.loc(self.src)
     }
 
+    /// Say `d` at `offset`, of `tunnel`, unless it was said there already.
     pub(crate) fn push(&mut self, offset: usize, tunnel: Option<usize>, d: Diagnostic) {
-        self.diags.push_for(tunnel, offset, d);
+        if self.said.insert((offset, tunnel, d.severity, d.message.clone())) {
+            self.diags.push_for(tunnel, offset, d);
+        }
     }
 
     /// Why a word of an interpreted command cannot be read.
@@ -189,7 +200,12 @@ impl<'a> Builder<'a> {
         if e.once && !self.said_once.insert(e.offset) {
             return;
         }
-        self.push(e.offset, None, e.diagnostic.clone());
+        let d = Diagnostic::error(e.message.clone()).at(self.loc(e.offset, e.len));
+        let d = match &e.hint {
+            Some(h) => d.hint(h),
+            None => d,
+        };
+        self.push(e.offset, None, d);
     }
 
     pub(crate) fn arg_loc(&self, a: &Arg) -> Location {
@@ -401,6 +417,7 @@ impl<'a> Builder<'a> {
                 );
             }
             None => {
+                let before = self.diags.len();
                 self.note_cmd(
                     c,
                     None,
@@ -409,10 +426,13 @@ impl<'a> Builder<'a> {
                         name.text
                     ),
                 );
-                self.early_deletes
-                    .entry(name.text.clone())
-                    .or_default()
-                    .push(self.diags.len() - 1);
+                // Not when it was said there before (a function called again).
+                if self.diags.len() > before {
+                    self.early_deletes
+                        .entry(name.text.clone())
+                        .or_default()
+                        .push(self.diags.len() - 1);
+                }
             }
         }
     }

@@ -4,7 +4,7 @@
 //! builds these from its own words and hands them to
 //! [`dispatch::interpret`](super::dispatch::interpret).
 
-use crate::diag::{Diagnostic, Location, Source};
+use crate::diag::{Location, Source};
 
 /// A word after expansion, with where it was written.
 #[derive(Debug, Clone)]
@@ -30,11 +30,15 @@ pub(crate) struct Word {
     pub(crate) stray_blank: bool,
 }
 
-/// Why a word cannot be expanded, said at its place.
+/// Why a word cannot be expanded: an error at `len` bytes from `offset`,
+/// made a diagnostic only where it is said (a word in a function's body
+/// is expanded at every call).
 #[derive(Debug, Clone)]
 pub(crate) struct WordError {
     pub(crate) offset: usize,
-    pub(crate) diagnostic: Diagnostic,
+    pub(crate) len: usize,
+    pub(crate) message: String,
+    pub(crate) hint: Option<String>,
     /// Said only once, however many commands use the word: an assignment's
     /// error, or one in a function's body, is one mistake.
     pub(crate) once: bool,

@@ -149,11 +149,15 @@ fn brctl_addif(b: &mut Builder<'_>, c: Span, words: &[Word]) {
 /// A command that configures no tunnel, written at `c` with `first_word` as
 /// its first word: noted, unless it looks like a slip a shell would fail on.
 fn ignored(b: &mut Builder<'_>, c: Span, first_word: &str, name: &str) {
+    // A command run again (in a function called again) is noted once.
+    if !b.ignored.insert(c.start) {
+        return;
+    }
     let loc = b.cmd_loc(c);
     let line = loc.line;
     let first = first_word.chars().next().unwrap_or(' ');
     let wrapped_comment = line > 1
-        && b.comment_lines.contains(&(line - 1))
+        && b.comment_lines.binary_search(&(line - 1)).is_ok()
         && !first.is_ascii_alphanumeric()
         && !matches!(first, '/' | '.' | '_' | '$' | '"' | '\'');
     if first_word.chars().all(char::is_whitespace) {
@@ -193,28 +197,33 @@ fn basename(s: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    // Optimal string alignment: a swap of two neighbours (`rotue`) is one edit.
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
+/// Whether `a` is one edit from `b` (optimal string alignment: a
+/// character added, dropped or changed, or two neighbours swapped, as in
+/// `rotue`), counted in characters and without allocating: every command
+/// of a script that is not a tunnel's is checked.
+fn one_edit(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la == lb {
+        let mut diff = a.chars().zip(b.chars()).enumerate().filter(|(_, (x, y))| x != y);
+        return match (diff.next(), diff.next(), diff.next()) {
+            (Some(_), None, _) => true,
+            (Some((i, (x1, y1))), Some((j, (x2, y2))), None) => j == i + 1 && x1 == y2 && x2 == y1,
+            _ => false,
+        };
     }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
+    let (long, short) = if la == lb + 1 {
+        (a, b)
+    } else if lb == la + 1 {
+        (b, a)
+    } else {
+        return false;
+    };
+    let same = long
+        .chars()
+        .zip(short.chars())
+        .take_while(|(x, y)| x == y)
+        .count();
+    long.chars().skip(same + 1).eq(short.chars().skip(same))
 }
 
 /// The known command `name` stands for, and whether it is a typo of it.
@@ -229,7 +238,7 @@ pub(super) fn known_command(name: &str) -> Option<(&'static str, bool)> {
         return None;
     }
     for k in ["ip", "route", "ifconfig"] {
-        if base.eq_ignore_ascii_case(k) || edit_distance(&base.to_ascii_lowercase(), k) == 1 {
+        if base.eq_ignore_ascii_case(k) || one_edit(&base.to_ascii_lowercase(), k) {
             return Some((k, true));
         }
     }

@@ -5,7 +5,8 @@
 //! that runs `"$@"` as the command it wraps), the branch of a `case` that
 //! runs, and `export`-style assignments. It knows nothing of tunnels.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use super::cmd::{Cmd, Span, Word, WordError};
@@ -23,16 +24,18 @@ pub(crate) trait Sink {
     fn report(&mut self, offset: usize, d: Diagnostic);
 }
 
-/// One simple command as written.
-struct Command {
-    words: Vec<ScriptWord>,
+/// One simple command as written: the script's words, or those a
+/// wrapper function puts together.
+struct Command<'w> {
+    words: Cow<'w, [ScriptWord]>,
     start: usize,
     end: usize,
 }
 
-/// A variable assigned by the script.
+/// A variable assigned by the script: its value, or why it has none
+/// grecfg can know (said where a command uses it).
 struct Var {
-    value: Result<String, (LexError, Location)>,
+    value: Result<String, LexError>,
 }
 
 /// A shell function the script defines.
@@ -41,7 +44,7 @@ struct Function {
     body: Rc<Vec<Item>>,
     /// For a function that runs its arguments (`run() { "$@" || exit; }`):
     /// the words it puts before them. A call is read as that command.
-    wrapper: Option<Vec<ScriptWord>>,
+    wrapper: Option<Rc<[ScriptWord]>>,
     called: bool,
 }
 
@@ -72,6 +75,10 @@ pub(crate) struct Evaluator<'a> {
     escaped_blanks: Vec<usize>,
     /// Functions defined so far, by name.
     functions: BTreeMap<String, Function>,
+    /// The wrapper prefix of each function body seen (by the address of
+    /// the body, which the parse tree keeps): a definition that runs
+    /// again is not searched again.
+    wrappers: HashMap<*const Vec<Item>, Option<Rc<[ScriptWord]>>>,
     /// Functions being called, innermost last (a recursive call is not
     /// followed).
     calling: Vec<String>,
@@ -88,18 +95,22 @@ pub(crate) struct Evaluator<'a> {
     positional: Option<Vec<Result<String, LexError>>>,
 }
 
-impl Command {
-    fn new(words: Vec<ScriptWord>) -> Command {
+impl<'w> Command<'w> {
+    fn new(words: &'w [ScriptWord]) -> Command<'w> {
         let start = words[0].offset;
         let end = words.last().map_or(start, |l| l.offset + l.len);
-        Command { words, start, end }
+        Command {
+            words: Cow::Borrowed(words),
+            start,
+            end,
+        }
     }
 }
 
-fn is_assignment(w: &ScriptWord) -> Option<(String, usize)> {
+fn is_assignment(w: &ScriptWord) -> Option<(&str, usize)> {
     let eq = w.raw.find('=')?;
     let name = &w.raw[..eq];
-    shell::is_name(name).then(|| (name.to_string(), eq))
+    shell::is_name(name).then_some((name, eq))
 }
 
 impl<'a> Evaluator<'a> {
@@ -110,6 +121,7 @@ impl<'a> Evaluator<'a> {
             vars: BTreeMap::new(),
             escaped_blanks,
             functions: BTreeMap::new(),
+            wrappers: HashMap::new(),
             calling: Vec::new(),
             call_depth: 0,
             commands_read: 0,
@@ -149,7 +161,7 @@ impl<'a> Evaluator<'a> {
         self.out.report(offset, d);
     }
 
-    fn note_cmd(&mut self, c: &Command, msg: String) {
+    fn note_cmd(&mut self, c: &Command<'_>, msg: String) {
         let loc = Span {
             start: c.start,
             end: c.end,
@@ -158,12 +170,12 @@ impl<'a> Evaluator<'a> {
         self.push(c.start, Diagnostic::note(msg).at(loc));
     }
 
-    fn command(&mut self, c: Command) {
+    fn command(&mut self, c: Command<'_>) {
         self.commands_read += 1;
         // Assignments before a command name apply to that command only.
         let first_cmd = c.words.iter().position(|w| is_assignment(w).is_none());
         let Some(first) = first_cmd else {
-            for w in &c.words {
+            for w in c.words.iter() {
                 self.assign(w);
             }
             return;
@@ -196,7 +208,7 @@ impl<'a> Evaluator<'a> {
     fn items(&mut self, items: &[Item]) {
         for it in items {
             match it {
-                Item::Simple(words) => self.command(Command::new(words.clone())),
+                Item::Simple(words) => self.command(Command::new(words)),
                 Item::Function { name, body } => self.define(name, body),
                 Item::Case {
                     keyword,
@@ -208,28 +220,33 @@ impl<'a> Evaluator<'a> {
     }
 
     /// A function definition: nothing runs until it is called.
-    fn define(&mut self, name: &ScriptWord, body: &[Item]) {
+    fn define(&mut self, name: &ScriptWord, body: &Rc<Vec<Item>>) {
         // A function whose body runs `PREFIX "$@"` runs its arguments; what
         // else it does (report a failure, exit) is not read.
-        let wrapper = syntax::flatten(body)
-            .into_iter()
-            .find(|w| pattern::runs_arguments(w))
-            .map(|mut w| {
-                w.pop();
-                let skip = w
-                    .iter()
-                    .take_while(|x| {
-                        is_assignment(x).is_some() || matches!(x.raw.as_str(), "command" | "exec")
+        let wrapper = self
+            .wrappers
+            .entry(Rc::as_ptr(body))
+            .or_insert_with(|| {
+                syntax::flatten(body)
+                    .into_iter()
+                    .find(|w| pattern::runs_arguments(w))
+                    .map(|w| {
+                        let w = &w[..w.len() - 1];
+                        let skip = w
+                            .iter()
+                            .take_while(|x| {
+                                is_assignment(x).is_some() || matches!(x.raw.as_str(), "command" | "exec")
+                            })
+                            .count();
+                        Rc::from(&w[skip..])
                     })
-                    .count();
-                w.drain(..skip);
-                w
-            });
+            })
+            .clone();
         self.functions.insert(
             name.raw.clone(),
             Function {
                 name: name.clone(),
-                body: Rc::new(body.to_vec()),
+                body: Rc::clone(body),
                 wrapper,
                 called: false,
             },
@@ -238,7 +255,7 @@ impl<'a> Evaluator<'a> {
 
     /// A call of a function the script defined (true), read as its body,
     /// or for a function that runs its arguments, as that command.
-    fn call(&mut self, c: &Command, words: &[ScriptWord]) -> bool {
+    fn call(&mut self, c: &Command<'_>, words: &[ScriptWord]) -> bool {
         let w = &words[0];
         if w.pieces.is_err() {
             return false;
@@ -284,12 +301,12 @@ impl<'a> Evaluator<'a> {
         }
         self.call_depth += 1;
         match wrapper {
-            Some(mut ws) => {
-                ws.extend(words[1..].iter().cloned());
+            Some(prefix) => {
+                let ws: Vec<ScriptWord> = prefix.iter().chain(&words[1..]).cloned().collect();
                 if !ws.is_empty() {
                     let start = words.get(1).map_or(w.offset, |a| a.offset);
                     self.command(Command {
-                        words: ws,
+                        words: Cow::Owned(ws),
                         start,
                         end: c.end,
                     });
@@ -458,20 +475,17 @@ impl<'a> Evaluator<'a> {
             return;
         };
         let value = match &w.pieces {
-            Err(e) => Err((e.clone(), self.loc(e.offset, e.len))),
+            Err(e) => Err(e.clone()),
             Ok(pieces) => {
                 // The first piece starts with `NAME=`.
                 let mut pieces = pieces.clone();
                 if let Some(Piece::Text(t)) = pieces.first_mut() {
                     t.drain(..(eq + 1).min(t.len()));
                 }
-                self.expand_pieces(&pieces, w).map_err(|e| {
-                    let l = self.loc(e.offset, e.len);
-                    (e, l)
-                })
+                self.expand_pieces(&pieces, w)
             }
         };
-        self.vars.insert(name, Var { value });
+        self.vars.insert(name.to_string(), Var { value });
     }
 
     fn expand_pieces(&self, pieces: &[Piece], w: &ScriptWord) -> Result<String, LexError> {
@@ -524,7 +538,7 @@ impl<'a> Evaluator<'a> {
                     match self.vars.get(name) {
                         Some(Var { value: Ok(v) }) => bytes.extend_from_slice(v.as_bytes()),
                         // Reported where the assignment is, once.
-                        Some(Var { value: Err((e, _)) }) => return Err(e.clone()),
+                        Some(Var { value: Err(e) }) => return Err(e.clone()),
                         None => {
                             return Err(err(
                                 format!("variable ${name} is not assigned in this script"),
@@ -582,25 +596,20 @@ impl<'a> Evaluator<'a> {
                     };
                     return WordError {
                         offset: off,
-                        diagnostic: Diagnostic::error(format!(
-                            "`${{{inner}}}` is a placeholder, not a value"
-                        ))
-                        .at(self.loc(off, len))
-                        .hint("replace the placeholder with a value"),
+                        len,
+                        message: format!("`${{{inner}}}` is a placeholder, not a value"),
+                        hint: Some("replace the placeholder with a value".into()),
                         once: false,
                     };
                 }
             }
         }
         // Report an assignment's own error once, at the assignment.
-        let d = Diagnostic::error(e.message.clone()).at(self.loc(e.offset, e.len));
-        let d = match &e.hint {
-            Some(h) => d.hint(h),
-            None => d,
-        };
         WordError {
             offset: e.offset,
-            diagnostic: d,
+            len: e.len,
+            message: e.message,
+            hint: e.hint,
             once: true,
         }
     }

@@ -18,6 +18,8 @@
 //! nothing open, a function without a body. The parser still reads what it
 //! can, so that fuzzing and the tests see the whole shape.
 
+use std::rc::Rc;
+
 use crate::shell::{Op, ScriptToken, ScriptWord};
 
 /// One piece of a script.
@@ -25,8 +27,10 @@ use crate::shell::{Op, ScriptToken, ScriptWord};
 pub(crate) enum Item {
     /// A simple command: its words (redirections are already dropped).
     Simple(Vec<ScriptWord>),
-    /// `NAME() BODY` or `function NAME BODY`.
-    Function { name: ScriptWord, body: Vec<Item> },
+    /// `NAME() BODY` or `function NAME BODY`. The body is shared: each
+    /// time the definition runs (in a function called again) it defines
+    /// the same function, without a copy.
+    Function { name: ScriptWord, body: Rc<Vec<Item>> },
     /// `case SUBJECT in ... esac`.
     Case {
         keyword: ScriptWord,
@@ -144,19 +148,22 @@ pub(crate) fn parse(tokens: Vec<ScriptToken>) -> Script {
 }
 /// Every simple command in source order, function bodies and all case
 /// branches included: the shape the lexer tests look at.
-pub(crate) fn flatten(items: &[Item]) -> Vec<Vec<ScriptWord>> {
-    let mut out = Vec::new();
-    for it in items {
-        match it {
-            Item::Simple(w) => out.push(w.clone()),
-            Item::Function { body, .. } => out.extend(flatten(body)),
-            Item::Case { arms, .. } => {
-                for a in arms {
-                    out.extend(flatten(&a.body));
+pub(crate) fn flatten(items: &[Item]) -> Vec<&[ScriptWord]> {
+    fn walk<'a>(items: &'a [Item], out: &mut Vec<&'a [ScriptWord]>) {
+        for it in items {
+            match it {
+                Item::Simple(w) => out.push(w),
+                Item::Function { body, .. } => walk(body, out),
+                Item::Case { arms, .. } => {
+                    for a in arms {
+                        walk(&a.body, out);
+                    }
                 }
             }
         }
     }
+    let mut out = Vec::new();
+    walk(items, &mut out);
     out
 }
 
@@ -251,6 +258,21 @@ impl Parser {
             Some(ScriptToken::Word(w)) => Some(w),
             _ => None,
         }
+    }
+
+    /// The word at the current token, taken out of the tokens (the parser
+    /// never goes back), and the next token; `None` when it is no word.
+    fn take_word(&mut self) -> Option<ScriptWord> {
+        let Some(ScriptToken::Word(w)) = self.toks.get_mut(self.i) else {
+            return None;
+        };
+        let offset = w.offset;
+        let ScriptToken::Word(w) = std::mem::replace(&mut self.toks[self.i], ScriptToken::Newline(offset))
+        else {
+            unreachable!("a word was here");
+        };
+        self.i += 1;
+        Some(w)
     }
 
     fn error(&mut self, offset: usize, len: usize, message: String, hint: String) {
@@ -402,10 +424,10 @@ impl Parser {
         let mut have = false;
         let mut pending: Option<(usize, &'static str)> = None;
         let end = loop {
-            let Some(tok) = self.peek().cloned() else {
+            let Some(tok) = self.peek() else {
                 break End::Eof;
             };
-            match tok {
+            match *tok {
                 ScriptToken::Newline(_) => {
                     flush(&mut words, out);
                     self.i += 1;
@@ -464,70 +486,48 @@ impl Parser {
                     }
                     _ => unreachable!("the operators between commands are read above"),
                 },
-                ScriptToken::Word(w) => {
+                ScriptToken::Word(ref w) => {
                     if !words.is_empty() || w.pieces.is_err() {
-                        words.push(w);
-                        self.i += 1;
+                        words.extend(self.take_word());
                         continue;
                     }
-                    let closes = (until.arm && reserved(&w, "esac").is_some())
-                        || until.words.iter().any(|c| reserved(&w, c).is_some())
-                        || CLOSERS.iter().any(|c| reserved(&w, c).is_some());
-                    if !closes {
+                    let ends_arm = until.arm && reserved(w, "esac").is_some();
+                    let awaited = until.words.iter().any(|c| reserved(w, c).is_some());
+                    let closer = CLOSERS.iter().any(|c| reserved(w, c).is_some());
+                    if !(ends_arm || awaited || closer) {
                         (have, pending) = (true, None);
                     }
-                    if until.arm && reserved(&w, "esac").is_some() {
+                    if ends_arm {
                         break End::Arm;
                     }
-                    if until.words.iter().any(|c| reserved(&w, c).is_some()) {
-                        self.i += 1;
-                        break End::Word(w);
+                    if awaited {
+                        break End::Word(self.take_word().expect("a word"));
                     }
-                    if CLOSERS.iter().any(|c| reserved(&w, c).is_some()) {
+                    if closer {
                         break End::Stray(w.offset, w.len, w.raw.clone());
                     }
+                    let w = self.take_word().expect("a word");
                     match w.raw.as_str() {
-                        "{" => {
-                            self.i += 1;
-                            self.group(&w, out);
-                        }
-                        "if" => {
-                            self.i += 1;
-                            self.if_(&w, out);
-                        }
-                        "while" | "until" => {
-                            self.i += 1;
-                            self.loop_(&w, out);
-                        }
-                        "for" | "select" => {
-                            self.i += 1;
-                            self.for_(&w, out);
-                        }
-                        "case" => {
-                            self.i += 1;
-                            self.case(w, out);
-                        }
-                        "function" => {
-                            self.i += 1;
-                            match self.word().cloned() {
-                                Some(name) if is_function_name(&name) => {
-                                    self.i += 1;
-                                    if self.peek_op(self.i) == Some(Op::Open)
-                                        && self.peek_op(self.i + 1) == Some(Op::Close)
-                                    {
-                                        self.i += 2;
-                                    }
-                                    self.function(name, out);
+                        "{" => self.group(&w, out),
+                        "if" => self.if_(&w, out),
+                        "while" | "until" => self.loop_(&w, out),
+                        "for" | "select" => self.for_(&w, out),
+                        "case" => self.case(w, out),
+                        "function" => match self.word() {
+                            Some(name) if is_function_name(name) => {
+                                let name = self.take_word().expect("a word");
+                                if self.peek_op(self.i) == Some(Op::Open)
+                                    && self.peek_op(self.i + 1) == Some(Op::Close)
+                                {
+                                    self.i += 2;
                                 }
-                                _ => words.push(w),
+                                self.function(name, out);
                             }
-                        }
+                            _ => words.push(w),
+                        },
                         // Its command simply follows.
-                        "!" => self.i += 1,
-                        _ => {
-                            words.push(w);
-                            self.i += 1;
-                        }
+                        "!" => {}
+                        _ => words.push(w),
                     }
                 }
             }
@@ -644,13 +644,13 @@ impl Parser {
         // `do` is reserved right after the name or after `;` or a newline.
         let mut reserved_here = true;
         loop {
-            match self.peek().cloned() {
+            match self.peek() {
                 None => {
                     self.unclosed(&o, "`do` and `done` are missing");
                     return;
                 }
                 Some(ScriptToken::Newline(_)) | Some(ScriptToken::Op(Op::Semi, _)) => reserved_here = true,
-                Some(ScriptToken::Word(d)) if reserved_here && reserved(&d, "do").is_some() => {
+                Some(ScriptToken::Word(d)) if reserved_here && reserved(d, "do").is_some() => {
                     self.i += 1;
                     break;
                 }
@@ -666,12 +666,12 @@ impl Parser {
     fn function(&mut self, name: ScriptWord, out: &mut Vec<Item>) {
         self.skip_newlines();
         let mut body = Vec::new();
-        match self.peek().cloned() {
+        match self.peek() {
             Some(ScriptToken::Word(w))
                 if w.pieces.is_ok()
                     && matches!(w.raw.as_str(), "{" | "if" | "case" | "while" | "until" | "for") =>
             {
-                self.i += 1;
+                let w = self.take_word().expect("a word");
                 match w.raw.as_str() {
                     "{" => self.group(&w, &mut body),
                     "if" => self.if_(&w, &mut body),
@@ -680,7 +680,7 @@ impl Parser {
                     _ => self.loop_(&w, &mut body),
                 }
             }
-            Some(ScriptToken::Op(Op::Open, at)) => {
+            Some(&ScriptToken::Op(Op::Open, at)) => {
                 self.i += 1;
                 self.subshell(at, &mut body);
             }
@@ -700,16 +700,16 @@ impl Parser {
                 return;
             }
         }
-        out.push(Item::Function { name, body });
+        out.push(Item::Function {
+            name,
+            body: Rc::new(body),
+        });
     }
 
     /// `case` after its keyword.
     fn case(&mut self, keyword: ScriptWord, out: &mut Vec<Item>) {
         let o = Opener::of(&keyword);
-        let subject = self.word().cloned();
-        if subject.is_some() {
-            self.i += 1;
-        }
+        let subject = self.take_word();
         self.skip_newlines();
         if self.word().is_some_and(|w| reserved(w, "in").is_some()) {
             self.i += 1;
@@ -758,12 +758,11 @@ impl Parser {
             let mut closed = false;
             // Patterns are separated by `|`: `a b)` is not a pattern list.
             let mut want_word = true;
-            while let Some(tok) = self.peek().cloned() {
+            while let Some(tok) = self.peek() {
                 match tok {
-                    ScriptToken::Word(w) if want_word => {
-                        patterns.push(w);
+                    ScriptToken::Word(_) if want_word => {
+                        patterns.extend(self.take_word());
                         want_word = false;
-                        self.i += 1;
                     }
                     ScriptToken::Op(Op::Pipe, _) if !want_word => {
                         want_word = true;
@@ -805,7 +804,7 @@ impl Parser {
             };
             let end = self.list(&mut body, until);
             if let End::Arm = end {
-                if let Some(ScriptToken::Op(op, at)) = self.peek().cloned() {
+                if let Some(&ScriptToken::Op(op, at)) = self.peek() {
                     self.i += 1;
                     if op == Op::CaseFall {
                         fall_through = Some(at);

@@ -10,7 +10,7 @@ use crate::values;
 fn words(text: &str) -> Vec<Vec<String>> {
     syntax::flatten(&syntax::parse(lex_script(text).tokens).items)
         .into_iter()
-        .map(|c| c.into_iter().map(|w| w.raw).collect())
+        .map(|c| c.iter().map(|w| w.raw.clone()).collect())
         .collect()
 }
 
@@ -509,6 +509,23 @@ fn typos_are_read_as_meant_with_a_warning() {
     assert_eq!(p.tunnel.mtu, Some(1400));
     assert_eq!(known_command("cp"), None);
     assert_eq!(known_command("id"), None);
+    // One edit of the three: added, dropped, changed or two neighbours
+    // swapped, counted in characters; two edits are another command.
+    for (name, known) in [
+        ("rotue", "route"),
+        ("rout3", "route"),
+        ("routes", "route"),
+        ("ifconfg", "ifconfig"),
+        ("ifcnofig", "ifconfig"),
+        ("ipé", "ip"),
+        ("ruote", "route"),
+        ("pi", "ip"),
+    ] {
+        assert_eq!(known_command(name), Some((known, true)), "{name}");
+    }
+    for name in ["é", "rtoeu", "ifconfigure", "ipé2", "éé", "r", "iproute", "ro"] {
+        assert_eq!(known_command(name), None, "{name}");
+    }
 }
 
 #[test]
@@ -807,4 +824,30 @@ fn unknown_link_types_are_named_as_such() {
     assert!(!w.iter().any(|m| m.contains("bridge")), "{w:?}");
     let e = errors("ip tunnel add t2 mode eoip remote 198.51.100.1\n");
     assert!(e[0].2.contains("MikroTik"), "{e:?}");
+}
+
+#[test]
+fn what_a_function_called_again_says_is_said_once() {
+    // Each call runs the same commands: their notes and warnings are the
+    // same, at the same place, and are said once. A warning about another
+    // tunnel, or with other words, is another.
+    let text = format!(
+        "{GRE}ip tunnel add gre2 mode gre remote 192.0.2.3 local 192.0.2.1\n\
+         f() {{ ping -c1 192.0.2.2; ip link set ntb up; ip link set \"$1\" down; }}\n\
+         f gre1\nf gre1\nf gre2\n"
+    );
+    let v = read_rc(&text).unwrap_or_else(|f| panic!("{f}"));
+    let all: Vec<String> = v
+        .iter()
+        .flat_map(|p| {
+            p.warnings
+                .iter()
+                .map(|d| format!("{:?} {}", d.severity, d.message))
+        })
+        .collect();
+    let count = |s: &str| all.iter().filter(|m| m.contains(s)).count();
+    assert_eq!(count("`ping` does not configure a tunnel"), 1, "{all:#?}");
+    assert_eq!(count("ntb is not a tunnel this script creates"), 1, "{all:#?}");
+    // Said of gre1 once (called twice) and of gre2 once.
+    assert_eq!(count("is set down here"), 2, "{all:#?}");
 }

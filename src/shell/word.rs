@@ -31,7 +31,9 @@ impl LexError {
 pub(super) struct PErr<'a> {
     at: &'a str,
     len: usize,
-    message: String,
+    /// `Err(kind)` for nom's own errors, said only when one reaches the
+    /// user: most are alternatives tried and dropped, so they cost nothing.
+    message: Result<String, ErrorKind>,
     hint: Option<String>,
 }
 
@@ -40,7 +42,7 @@ impl<'a> ParseError<&'a str> for PErr<'a> {
         PErr {
             at: input,
             len: 1,
-            message: format!("unexpected input ({kind:?})"),
+            message: Err(kind),
             hint: None,
         }
     }
@@ -56,7 +58,7 @@ fn fail<'a, T>(at: &'a str, len: usize, message: impl Into<String>, hint: Option
     Err(nom::Err::Failure(PErr {
         at,
         len,
-        message: message.into(),
+        message: Ok(message.into()),
         hint: hint.map(str::to_string),
     }))
 }
@@ -65,7 +67,9 @@ fn to_lex_error(whole: &str, e: PErr<'_>) -> LexError {
     LexError {
         offset: whole.len() - e.at.len(),
         len: e.len,
-        message: e.message,
+        message: e
+            .message
+            .unwrap_or_else(|kind| format!("unexpected input ({kind:?})")),
         hint: e.hint,
     }
 }
