@@ -486,6 +486,51 @@ fn values_are_checked_as_nmcli_checks_them() {
                 "198.51.100.0/24\u{a0}cwnd=5",
             ],
         ),
+        // Free text nmcli checks as it sets it, or NetworkManager as the
+        // profile is written.
+        (
+            "connection.permissions",
+            &[
+                "user:root",
+                "root",
+                "alice bob,user:carol",
+                "user:",
+                "a:b",
+                "user:root,user:",
+            ],
+        ),
+        (
+            "ipv4.dhcp-iaid",
+            &[
+                "mac",
+                "ifname",
+                "0x1f",
+                "017",
+                "ffffffff",
+                "1:2:3:4",
+                "x",
+                "08",
+                "4294967296",
+                "1:2:3",
+                "",
+            ],
+        ),
+        ("ipv6.dhcp-iaid", &["stable", "perm-mac", "MAC"]),
+        (
+            "ipv6.dhcp-duid",
+            &[
+                "ll",
+                "stable-uuid",
+                "00:01:02",
+                "0:1:2",
+                "000102",
+                "00:01",
+                "001",
+                "0:1:",
+                "x",
+            ],
+        ),
+        ("ipv4.dhcp-fqdn", &["host.example", "host", ""]),
         (
             "ipv6.routes",
             &[
@@ -563,4 +608,60 @@ fn values_are_checked_as_nmcli_checks_them() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What NetworkManager checks as it writes the profile is checked after
+/// the whole command, on the last value: an earlier bad one set again is
+/// no error, `-prop VALUE` leaves it, `-prop ''` resets it.
+#[test]
+fn properties_are_verified_after_the_whole_command() {
+    if let Err(why) = nmcli_available() {
+        assert!(!common::ci(), "nmcli is needed in CI: {why}");
+        common::skip("properties_are_verified_after_the_whole_command", &why);
+        return;
+    }
+    let cases: &[(&[&str], bool)] = &[
+        (&["ipv4.dhcp-iaid", "x", "ipv4.dhcp-iaid", "mac"], false),
+        (&["ipv4.dhcp-iaid", "mac", "+ipv4.dhcp-iaid", "x"], true),
+        (&["ipv4.dhcp-iaid", "x", "-ipv4.dhcp-iaid", "y"], true),
+        (&["ipv4.dhcp-iaid", "x", "-ipv4.dhcp-iaid", ""], false),
+        (&["ipv6.dhcp-duid", "00:01", "ipv6.dhcp-duid", "ll"], false),
+    ];
+    let dir = common::tempdir();
+    for (extra, refused) in cases {
+        let mut args = vec![
+            "connection",
+            "add",
+            "type",
+            "ip-tunnel",
+            "ifname",
+            "t1",
+            "ip-tunnel.mode",
+            "gre",
+            "ip-tunnel.remote",
+            "198.51.100.1",
+        ];
+        args.extend(extra.iter());
+        let nm = Command::new("nmcli")
+            .arg("--offline")
+            .args(&args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run nmcli");
+        assert_eq!(!nm.status.success(), *refused, "nmcli {extra:?}");
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        let file = dir.path().join("cmd.nmcli");
+        fs::write(&file, format!("nmcli {}\n", quoted.join(" "))).unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_grecfg"))
+            .args(["convert", "--from", "nmcli", "--to", "nm", file.to_str().unwrap()])
+            .stdin(Stdio::null())
+            .output()
+            .expect("run grecfg");
+        assert_eq!(
+            !o.status.success(),
+            *refused,
+            "grecfg {extra:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
 }

@@ -22,6 +22,7 @@
 mod read;
 mod spelling;
 mod values;
+mod verify;
 mod write;
 
 pub(crate) use read::*;

@@ -9,6 +9,7 @@ use crate::nm::settings::{self, property, Kind, Settings, Value, EXTRA_FORMAT_NM
 
 use super::spelling::{extra_to_keyfile, list_change, parse_bool, parse_value, read_text, resolve, Change};
 use super::values;
+use super::verify;
 
 /// One argument of a command: its text after shell quote removal and
 /// where it was written.
@@ -401,7 +402,40 @@ fn apply(p: &mut Profile, args: &[Word], adding: bool, m: &mut Msgs) -> bool {
             ok = false;
         }
     }
-    ok
+    ok && verify_extras(p, m)
+}
+
+/// What NetworkManager's `verify()` refuses of the properties kept as
+/// nmcli extras (`verify::verified`), which nmcli says when it writes the
+/// profile the command made, so after all its arguments: the last value
+/// of each property counts. A stored profile is valid (a command refused
+/// changes nothing), so only this command can have made one invalid.
+fn verify_extras(p: &Profile, m: &mut Msgs) -> bool {
+    let mut decided = std::collections::HashSet::new();
+    for (e, span) in p.extras.iter().rev() {
+        let name = e.key.trim_start_matches(['+', '-']);
+        // `-prop VALUE` changes nothing on one value unless VALUE is
+        // empty, which resets it.
+        if e.key.starts_with('-') && !e.value.is_empty() {
+            continue;
+        }
+        if !decided.insert(name) || e.key.starts_with('-') {
+            continue;
+        }
+        let Some((setting, prop)) = name.split_once('.') else {
+            continue;
+        };
+        if let Err(why) = verify::verified(setting, prop, &e.value) {
+            m.push(
+                Severity::Error,
+                *span,
+                format!("{name}: {why}"),
+                Some("nmcli refuses to write a profile with it (Error writing connection)"),
+            );
+            return false;
+        }
+    }
+    true
 }
 
 fn apply_one(

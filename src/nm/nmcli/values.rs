@@ -8,6 +8,8 @@
 
 use crate::model::Mode;
 
+use super::verify;
+
 /// The names of `ip-tunnel.flags` (`NMIPTunnelFlags`).
 pub(crate) const FLAG_NAMES: [(&str, u32); 6] = [
     ("ip6-ign-encap-limit", 0x1),
@@ -45,6 +47,8 @@ pub(crate) enum Check {
     /// `connection.metered` (`_set_fcn_connection_metered`): a ternary
     /// spelled yes, no or unknown.
     Metered,
+    /// `connection.permissions`: user names ([`verify::permissions`]).
+    Permissions,
 }
 
 const I32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
@@ -101,6 +105,7 @@ pub(crate) fn check_of(setting: &str, name: &str) -> Check {
         ("connection", "auth-retries" | "wait-device-timeout" | "wait-activation-delay") => int(-1, I32.1),
         ("connection", "gateway-ping-timeout") => int(0, 600),
         ("connection", "metered") => Check::Metered,
+        ("connection", "permissions") => Check::Permissions,
         ("connection", "lldp") => {
             Check::Enum(&[("default", -1), ("disable", 0), ("enable-rx", 1), ("enable", 1)])
         }
@@ -185,6 +190,7 @@ pub(crate) fn check(setting: &str, name: &str, text: &str) -> Result<String, Str
         Check::Mtu => parse_mtu(text).map(|v| v.to_string()),
         Check::Enum(nicks) => parse_enum(text, nicks).map(str::to_string),
         Check::Method(names) => parse_method(text, names).map(str::to_string),
+        Check::Permissions => verify::permissions(text).map(|()| text.to_string()),
     }
 }
 
@@ -238,6 +244,9 @@ pub(crate) fn accepted(setting: &str, name: &str) -> Option<String> {
             "nmcli accepts {} (or a unique prefix), and static for manual",
             names.join(", ")
         ),
+        Check::Permissions => {
+            "nmcli accepts user names, each [user:]NAME without `:`, separated by commas or blanks".into()
+        }
     })
 }
 
@@ -638,7 +647,6 @@ mod tests {
             "connection.type",
             "connection.interface-name",
             "connection.timestamp",
-            "connection.permissions",
             "connection.zone",
             "connection.master",
             "connection.slave-type",

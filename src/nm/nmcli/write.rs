@@ -12,6 +12,7 @@ use crate::shell::sh_quote;
 
 use super::spelling::{extra_to_keyfile, extra_to_nmcli, list_change, read_text, resolve, Change};
 use super::values;
+use super::verify;
 
 /// Lower a tunnel onto what a profile created by nmcli holds: the shared
 /// lowering (`nm::lower`), then extras in keyfile spelling that grecfg cannot spell for
@@ -121,7 +122,14 @@ fn translate_nmcli_extras(t: &Tunnel) -> (Tunnel, Vec<Problem>) {
         } else {
             match resolve(&e.key[sign.len()..]) {
                 Ok((s, p, _)) => match settings::owner_of_key(&s, &p) {
-                    None => match translated(&s, &p, sign, &e.value) {
+                    None => match translated(&s, &p, sign, &e.value).and_then(|kept| {
+                        // What NetworkManager refuses to write in a profile.
+                        if kept.is_none() && sign != "-" {
+                            verify::verified(&s, &p, &e.value)
+                                .map_err(|why| format!("NetworkManager refuses it ({s}.{p}: {why})"))?;
+                        }
+                        Ok(kept)
+                    }) {
                         Ok(None) => {
                             // A value set again replaces the one before,
                             // as the reader keeps only the last.

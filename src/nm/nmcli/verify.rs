@@ -1,0 +1,207 @@
+//! What NetworkManager 1.42 refuses of the free-text properties grecfg
+//! keeps as they are written (nmcli extras): the user names of
+//! `connection.permissions`, which nmcli checks when it sets them, and the
+//! IAID, DUID and FQDN of the DHCP settings, which the profile's `verify()`
+//! checks when nmcli writes it (`Error writing connection: ...`).
+
+/// nmcli's check of the items of `connection.permissions` as it sets them
+/// (`_multilist_validate2_fcn_connection_permissions`): split at commas and
+/// blanks, each `[user:]NAME` with NAME not empty, under 100 bytes and
+/// without `:` (`nm_settings_connection_validate_permission_user`).
+pub(crate) fn permissions(text: &str) -> Result<(), String> {
+    for item in text
+        .split([' ', '\n', '\t', '\r', '\x0c', ','])
+        .filter(|i| !i.is_empty())
+    {
+        let name = item.strip_prefix("user:").unwrap_or(item);
+        if name.is_empty() || name.len() >= 100 || name.contains(':') {
+            return Err(format!("invalid permission \"{item}\""));
+        }
+    }
+    Ok(())
+}
+
+/// What the profile's `verify()` says of `setting.name` set to `text`, in
+/// NetworkManager's words; `Ok` for the properties it does not check this
+/// way and for an empty value, which resets the property.
+pub(crate) fn verified(setting: &str, name: &str, text: &str) -> Result<(), String> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    match (setting, name) {
+        ("ipv4" | "ipv6", "dhcp-iaid") if !iaid_valid(text) => Err(format!("'{text}' is not a valid IAID")),
+        ("ipv6", "dhcp-duid") if !duid_valid(text) => Err("invalid DUID".into()),
+        ("ipv4", "dhcp-fqdn") if !text.contains('.') => Err(format!("'{text}' is not a valid FQDN")),
+        _ => Ok(()),
+    }
+}
+
+/// `_nm_utils_iaid_verify`: `mac`, `perm-mac`, `ifname`, `stable`, a number
+/// up to 2^32-1 as C reads it (decimal, 0x hexadecimal, 0 octal), or four
+/// bytes in hexadecimal (`0x` before them allowed, `:` between them).
+fn iaid_valid(text: &str) -> bool {
+    if matches!(text, "mac" | "perm-mac" | "ifname" | "stable") {
+        return true;
+    }
+    if !text
+        .chars()
+        .all(|c| c.is_ascii_hexdigit() || c == 'x' || c == ':')
+    {
+        return false;
+    }
+    c_number(text).is_some_and(|v| v <= u64::from(u32::MAX))
+        || hex_bytes(text, true, 4).is_some_and(|b| b.len() == 4)
+}
+
+/// `_nm_utils_dhcp_duid_valid`: one of the named DUIDs, or 3 to 130 bytes
+/// in hexadecimal.
+fn duid_valid(text: &str) -> bool {
+    matches!(
+        text,
+        "lease" | "llt" | "ll" | "stable-llt" | "stable-ll" | "stable-uuid"
+    ) || hex_bytes(text, false, 130).is_some_and(|b| b.len() > 2)
+}
+
+/// The whole of `text` as `strtoll` with base 0 reads it, for the digits
+/// and `x` that [`iaid_valid`] lets through: `None` when something is left
+/// over or it does not fit.
+fn c_number(text: &str) -> Option<u64> {
+    let (digits, radix) = if let Some(h) = text.strip_prefix("0x") {
+        (h, 16)
+    } else if text.len() > 1 && text.starts_with('0') {
+        (&text[1..], 8)
+    } else {
+        (text, 10)
+    };
+    if digits.is_empty() {
+        // `0x` alone: strtoll reads the 0 and leaves the x.
+        return None;
+    }
+    u64::from_str_radix(digits, radix).ok()
+}
+
+/// `nm_utils_hexstr2bin_full` with `:` as the delimiter it may find after
+/// the first byte, neither the delimiter nor pairs of digits required (a
+/// single digit is a byte when a delimiter follows it), and room for `max`
+/// bytes.
+fn hex_bytes(text: &str, allow_0x: bool, max: usize) -> Option<Vec<u8>> {
+    let s = text.as_bytes();
+    let mut i = if allow_0x && s.starts_with(b"0x") { 2 } else { 0 };
+    let hex = |c: Option<&u8>| c.and_then(|c| (*c as char).to_digit(16));
+    let mut out = Vec::new();
+    // Whether a delimiter is looked for after each byte, and which.
+    let mut delimited = true;
+    let mut delimiter = None;
+    loop {
+        let hi = hex(s.get(i))?;
+        let next = match hex(s.get(i + 1)) {
+            Some(lo) => {
+                out.push((hi * 16 + lo) as u8);
+                let next = s.get(i + 2);
+                if next.is_none() {
+                    break;
+                }
+                i += 2;
+                next
+            }
+            None => {
+                // No leading zero ("aa:b:cc"): the digit is a byte.
+                out.push(hi as u8);
+                let next = s.get(i + 1);
+                if next.is_none() {
+                    if !delimited {
+                        return None;
+                    }
+                    break;
+                }
+                i += 1;
+                next
+            }
+        };
+        if out.len() == max {
+            return None;
+        }
+        if delimited {
+            if next.copied() != delimiter {
+                if delimiter.is_some() {
+                    return None;
+                }
+                if next == Some(&b':') {
+                    delimiter = Some(b':');
+                } else {
+                    delimited = false;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permissions_are_user_names() {
+        for ok in ["", "user:root", "root", "alice bob,user:carol", " , "] {
+            assert_eq!(permissions(ok), Ok(()), "{ok:?}");
+        }
+        for bad in ["user:", "user:a:b", "a:", &"x".repeat(100)] {
+            assert!(permissions(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            permissions("root user:"),
+            Err("invalid permission \"user:\"".into())
+        );
+    }
+
+    #[test]
+    fn iaids_duids_and_fqdns_are_checked_as_networkmanager_checks_them() {
+        // The values were run through `nmcli --offline connection add` of
+        // NetworkManager 1.42 (tests/nmcli_commands.rs checks a few of
+        // them the same way).
+        for ok in [
+            "mac",
+            "stable",
+            "0",
+            "4294967295",
+            "0x1f",
+            "017",
+            "ffffffff",
+            "0x1:2:3:4",
+            "01:02:03:04",
+            "a:b:c:d",
+        ] {
+            assert!(iaid_valid(ok), "{ok:?}");
+        }
+        for bad in [
+            "x",
+            "4294967296",
+            "0x",
+            "08",
+            "ab",
+            "1:2:3",
+            "1:2:3:4:5",
+            "01020304:",
+            "MAC",
+        ] {
+            assert!(!iaid_valid(bad), "{bad:?}");
+        }
+        for ok in ["ll", "stable-uuid", "00:01:02", "000102", "0:1:2", "aa:bb:cc:dd"] {
+            assert!(duid_valid(ok), "{ok:?}");
+        }
+        for bad in ["x", "00:01", "0001", "0:1:", "00-01-02", "001", &"00".repeat(131)] {
+            assert!(!duid_valid(bad), "{bad:?}");
+        }
+        assert!(duid_valid(&"00".repeat(130)));
+        assert_eq!(
+            verified("ipv4", "dhcp-fqdn", "host"),
+            Err("'host' is not a valid FQDN".into())
+        );
+        assert_eq!(verified("ipv4", "dhcp-fqdn", "host.example"), Ok(()));
+        assert_eq!(verified("ipv4", "dhcp-iaid", ""), Ok(()));
+        assert_eq!(verified("ipv6", "dhcp-duid", "x"), Err("invalid DUID".into()));
+    }
+}
