@@ -13,7 +13,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 mod common;
@@ -103,6 +103,32 @@ fn nmcli_available() -> Result<(), String> {
         Ok(o) => Err(format!("nmcli --version failed ({})", o.status)),
         Err(e) => Err(format!("nmcli not found: {e}")),
     }
+}
+
+/// `nmcli --offline ARGS`, as it ran.
+fn nmcli_offline(args: &[&str]) -> std::process::Output {
+    Command::new("nmcli")
+        .arg("--offline")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run nmcli")
+}
+
+/// grecfg converting the command `nmcli ARGS` (written in `dir`, each
+/// argument shell-quoted) to a keyfile, as it ran.
+fn grecfg_on_command(dir: &Path, args: &[&str]) -> std::process::Output {
+    let quoted: Vec<String> = args
+        .iter()
+        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+        .collect();
+    let file = dir.join("cmd.nmcli");
+    fs::write(&file, format!("nmcli {}\n", quoted.join(" "))).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_grecfg"))
+        .args(["convert", "--from", "nmcli", "--to", "nm", file.to_str().unwrap()])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run grecfg")
 }
 
 #[test]
@@ -551,12 +577,7 @@ fn values_are_checked_as_nmcli_checks_them() {
                 args.extend(["ip-tunnel.mode", "gre"]);
             }
             args.extend(["ip-tunnel.remote", "198.51.100.1", prop, v]);
-            let nm = Command::new("nmcli")
-                .arg("--offline")
-                .args(&args)
-                .stdin(Stdio::null())
-                .output()
-                .expect("run nmcli");
+            let nm = nmcli_offline(&args);
             let nm_err = String::from_utf8_lossy(&nm.stderr);
             // Refused when setting the property, or when the profile is
             // checked (`Error writing connection: PROP: ...`).
@@ -565,17 +586,7 @@ fn values_are_checked_as_nmcli_checks_them() {
                 .find_map(|l| l.strip_prefix("Error: "))
                 .filter(|l| l.contains(prop))
                 .map(|l| l.trim_end_matches('.').to_string());
-            let file = dir.path().join("cmd.nmcli");
-            let quoted: Vec<String> = args
-                .iter()
-                .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
-                .collect();
-            fs::write(&file, format!("nmcli {}\n", quoted.join(" "))).unwrap();
-            let o = Command::new(env!("CARGO_BIN_EXE_grecfg"))
-                .args(["convert", "--from", "nmcli", "--to", "nm", file.to_str().unwrap()])
-                .stdin(Stdio::null())
-                .output()
-                .expect("run grecfg");
+            let o = grecfg_on_command(dir.path(), &args);
             let ours = String::from_utf8_lossy(&o.stderr);
             let ours_refused = ours
                 .lines()
@@ -642,21 +653,9 @@ fn properties_are_verified_after_the_whole_command() {
             "198.51.100.1",
         ];
         args.extend(extra.iter());
-        let nm = Command::new("nmcli")
-            .arg("--offline")
-            .args(&args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run nmcli");
+        let nm = nmcli_offline(&args);
         assert_eq!(!nm.status.success(), *refused, "nmcli {extra:?}");
-        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
-        let file = dir.path().join("cmd.nmcli");
-        fs::write(&file, format!("nmcli {}\n", quoted.join(" "))).unwrap();
-        let o = Command::new(env!("CARGO_BIN_EXE_grecfg"))
-            .args(["convert", "--from", "nmcli", "--to", "nm", file.to_str().unwrap()])
-            .stdin(Stdio::null())
-            .output()
-            .expect("run grecfg");
+        let o = grecfg_on_command(dir.path(), &args);
         assert_eq!(
             !o.status.success(),
             *refused,
