@@ -76,15 +76,27 @@ impl Cli {
     }
 }
 
+/// Each subcommand's arguments are built only when it is the one run
+/// (clap's `defer`): a third of a one-file conversion's instructions were
+/// clap building every subcommand's arguments.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
+    /// Convert tunnel configurations from one format to another
     Convert(ConvertArgs),
+    /// Render tunnels as scripts, units, firewall rules and keepalives
     Render(RenderArgs),
+    /// Write the configuration of the other end of a tunnel
     Peer(PeerArgs),
+    /// Find mistakes in a tunnel, or in the two ends of one
     Check(CheckArgs),
+    /// Show a tunnel's header overhead, MTU and TCP MSS
     Mtu(MtuArgs),
+    /// Create or update a NetworkManager profile over D-Bus and bring it up
     Activate(ActivateArgs),
+    /// Deactivate NetworkManager profiles
     Deactivate(DeactivateArgs),
+    /// Delete NetworkManager profiles
     Delete(DeleteArgs),
 }
 
@@ -120,7 +132,7 @@ Without a UUID in the input, NetworkManager profiles get a UUID derived from the
     )
 }
 
-/// Convert tunnel configurations from one format to another
+// The arguments of `grecfg convert`; its one-line help is on `Command::Convert`.
 #[derive(Debug, Args)]
 #[command(
     long_about = convert_about(),
@@ -135,7 +147,7 @@ pub struct ConvertArgs {
     pub common: CommonArgs,
 }
 
-/// Render tunnels as scripts, units, firewall rules and keepalives
+// The arguments of `grecfg render`; its one-line help is on `Command::Render`.
 #[derive(Debug, Args)]
 #[command(
     long_about = "Render tunnels as scripts: iproute2 commands, an rc.local script or a systemd unit. \
@@ -175,7 +187,8 @@ pub struct RenderArgs {
     pub common: CommonArgs,
 }
 
-/// What `convert` and `render` share.
+// What `convert` and `render` share (flattened: a doc comment here would
+// become their one-line help).
 #[derive(Debug, Args)]
 pub struct CommonArgs {
     /// Format of the inputs (detected when absent)
@@ -223,7 +236,7 @@ pub struct CommonArgs {
     pub inputs: Vec<PathBuf>,
 }
 
-/// Write the configuration of the other end of a tunnel
+// The arguments of `grecfg peer`; its one-line help is on `Command::Peer`.
 #[derive(Debug, Args)]
 #[command(
     long_about = "Write the configuration of the other end of a tunnel.\n\n\
@@ -276,7 +289,7 @@ Exit status:
   1  findings: at least one error or warning
   2  the check could not run: usage, an unreadable file, an unknown format";
 
-/// Find mistakes in a tunnel, or in the two ends of one
+// The arguments of `grecfg check`; its one-line help is on `Command::Check`.
 #[derive(Debug, Args)]
 #[command(
     long_about = "Find mistakes in a tunnel configuration, or in the two ends of one.\n\n\
@@ -350,7 +363,7 @@ pub enum ReportFormat {
     Json,
 }
 
-/// Show a tunnel's header overhead, MTU and TCP MSS
+// The arguments of `grecfg mtu`; its one-line help is on `Command::Mtu`.
 #[derive(Debug, Args)]
 #[command(
     long_about = "Show what a tunnel adds to every packet, the MTU the tunnel device gets \
@@ -424,7 +437,7 @@ Exit status:
   6  not authorised: NetworkManager or the bus refused the caller (run as root,
      or allow it through polkit)";
 
-/// Create or update a NetworkManager profile over D-Bus and bring it up
+// The arguments of `grecfg activate`; its one-line help is on `Command::Activate`.
 #[derive(Debug, Args)]
 #[command(
     long_about = "Create or update a NetworkManager profile over D-Bus and bring it up.\n\n\
@@ -483,7 +496,7 @@ pub struct ActivateArgs {
     pub inputs: Vec<PathBuf>,
 }
 
-/// Deactivate NetworkManager profiles
+// The arguments of `grecfg deactivate`; its one-line help is on `Command::Deactivate`.
 #[derive(Debug, Args)]
 #[command(
     long_about = "Deactivate NetworkManager profiles.\n\n\
@@ -501,7 +514,7 @@ pub struct DeactivateArgs {
     pub names: Vec<String>,
 }
 
-/// Delete NetworkManager profiles
+// The arguments of `grecfg delete`; its one-line help is on `Command::Delete`.
 #[derive(Debug, Args)]
 #[command(
     long_about = "Delete NetworkManager profiles.\n\n\
@@ -544,7 +557,8 @@ impl ActivateArgs {
     }
 }
 
-/// The options of the extra targets as `render` spells them.
+// The options of the extra targets as `render` spells them (flattened: a
+// doc comment here would become its one-line help).
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
 pub struct ExtrasArgs {
     /// firewalld, nftables, iptables: masquerade traffic from the tunnel's

@@ -105,7 +105,9 @@ mod tests {
             (Some("deactivate"), &nm),
             (Some("delete"), &nm),
         ];
-        let top = Cli::command();
+        let mut top = Cli::command();
+        // The subcommands' arguments and texts are built on demand.
+        top.build();
         for (sub, exits) in expected {
             let cmd = match sub {
                 Some(s) => top.find_subcommand(s).expect("a subcommand"),

@@ -62,6 +62,36 @@ fn help_answers_and_names_exit_statuses() {
     }
 }
 
+/// Each subcommand's one-line help is its own, in `grecfg --help` and in
+/// its `-h`: not the words of a group of options it shares with others.
+#[test]
+fn every_subcommand_says_what_it_does() {
+    let top = text(&grecfg(&["--help"]).stdout);
+    for (sub, about) in [
+        (
+            "convert",
+            "Convert tunnel configurations from one format to another",
+        ),
+        (
+            "render",
+            "Render tunnels as scripts, units, firewall rules and keepalives",
+        ),
+        ("peer", "Write the configuration of the other end of a tunnel"),
+        ("check", "Find mistakes in a tunnel, or in the two ends of one"),
+        ("mtu", "Show a tunnel's header overhead, MTU and TCP MSS"),
+    ] {
+        assert!(
+            top.lines()
+                .any(|l| l.split_whitespace().next() == Some(sub) && l.ends_with(about)),
+            "grecfg --help does not say `{sub}  {about}`:\n{top}"
+        );
+        let o = grecfg(&[sub, "-h"]);
+        assert!(o.status.success());
+        let short = text(&o.stdout);
+        assert!(short.starts_with(about), "grecfg {sub} -h:\n{short}");
+    }
+}
+
 #[test]
 fn converts_to_stdout_exactly_the_expected_keyfile() {
     let input = fixture(TUN0_NUMERIC, "input/ifcfg-tun0");
