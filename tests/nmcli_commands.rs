@@ -486,6 +486,12 @@ fn values_are_checked_as_nmcli_checks_them() {
         ("ipv4.never-default", &["yes", "no", "perhaps"]),
         ("ipv6.addr-gen-mode", &["eui64", "stable-privacy", "sideways"]),
         (
+            "connection.slave-type",
+            &["bond", "BRIDGE", "ovs-p", "ovs", "vrf", "t", "hub", ""],
+        ),
+        ("802-3-ethernet.duplex", &["half", "FULL", "f", "both"]),
+        ("802-3-ethernet.s390-nettype", &["qeth", "l", "x"]),
+        (
             "ipv4.routes",
             &[
                 "198.51.100.0/24 cwnd=5",
@@ -637,6 +643,46 @@ fn properties_are_verified_after_the_whole_command() {
         (&["ipv4.dhcp-iaid", "x", "-ipv4.dhcp-iaid", "y"], true),
         (&["ipv4.dhcp-iaid", "x", "-ipv4.dhcp-iaid", ""], false),
         (&["ipv6.dhcp-duid", "00:01", "ipv6.dhcp-duid", "ll"], false),
+        // A token needs addr-gen-mode eui64, given before or after it.
+        (&["ipv6.token", "::1"], true),
+        (&["ipv6.token", "::1", "ipv6.addr-gen-mode", "eui64"], false),
+        (&["ipv6.addr-gen-mode", "eui64", "ipv6.token", "::1:2"], false),
+        (&["ipv6.addr-gen-mode", "eui64", "ipv6.token", "1::1"], true),
+        (&["ipv6.addr-gen-mode", "eui64", "ipv6.token", "::"], true),
+        (
+            &["ipv6.addr-gen-mode", "stable-privacy", "ipv6.token", "::1"],
+            true,
+        ),
+        (&["ipv6.token", "::1", "ipv6.token", ""], false),
+        (
+            &["ipv6.addr-gen-mode", "eui64", "ipv6.token", "0::ffff:c000:201"],
+            false,
+        ),
+        // A port names its controller and its kind, both or neither.
+        (&["connection.master", "br0"], true),
+        (&["master", "br0"], true),
+        (&["connection.slave-type", "bridge"], true),
+        (
+            &["connection.master", "br0", "connection.slave-type", "bridge"],
+            false,
+        ),
+        (&["slave-type", "bond", "master", "bond0"], false),
+        (
+            &["master", "br0", "slave-type", "bridge", "connection.master", ""],
+            true,
+        ),
+        (
+            &["master", "br0", "slave-type", "bridge", "-connection.master", "x"],
+            false,
+        ),
+        (&["master", "x", "slave-type", "ovs-port"], false),
+        (&["master", "x", "slave-type", "TEAM"], false),
+        (&["master", "x", "slave-type", "v"], false),
+        (&["master", "x", "connection.slave-type", "ovs"], true),
+        (
+            &["master", "x", "slave-type", "bridge", "con-name", "mine"],
+            false,
+        ),
     ];
     let dir = common::tempdir();
     for (extra, refused) in cases {
@@ -662,5 +708,16 @@ fn properties_are_verified_after_the_whole_command() {
             "grecfg {extra:?}: {}",
             String::from_utf8_lossy(&o.stderr)
         );
+        // What both write of the token (NetworkManager's normal form) and
+        // the name (a port's is its controller kind's: bridge-slave-t1).
+        for key in ["token=", "id="] {
+            let line = |out: &[u8]| {
+                String::from_utf8_lossy(out)
+                    .lines()
+                    .find(|l| l.starts_with(key))
+                    .map(str::to_string)
+            };
+            assert_eq!(line(&o.stdout), line(&nm.stdout), "{extra:?}");
+        }
     }
 }

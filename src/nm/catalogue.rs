@@ -470,7 +470,7 @@ const IP_ROWS: &[IpRow] = &[
     ip("link-local").v4("i", "0"),
     ip("dhcp-reject-servers").v4("as", "").v6_dbus("as", ""),
     ip("auto-route-ext-gw").both("i", ""),
-    ip("token").v6("s", ""),
+    ip("token").v6("s", "").spelled(Spelling::Plain),
     ip("address-data").both_dbus("aa{sv}", ""),
     ip("dns-data").both_dbus("as", ""),
     ip("route-data").both_dbus("aa{sv}", ""),

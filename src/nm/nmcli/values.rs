@@ -49,6 +49,10 @@ pub(crate) enum Check {
     Metered,
     /// `connection.permissions`: user names ([`verify::permissions`]).
     Permissions,
+    /// `_set_fcn_gobject_string` with `values_static`: one of the words
+    /// (`nmc_string_is_valid`: any case, or a unique prefix), stored as it
+    /// is listed.
+    OneOf(&'static [&'static str]),
 }
 
 const I32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
@@ -128,6 +132,11 @@ pub(crate) fn check_of(setting: &str, name: &str) -> Check {
         ("hostname", "priority") => int(I32.0, I32.1),
         ("hostname", "from-dhcp" | "from-dns-lookup" | "only-from-default") => Check::Ternary,
         ("proxy", "method") => Check::Enum(&[("none", 0), ("auto", 1)]),
+        ("connection", "slave-type") => {
+            Check::OneOf(&["bond", "bridge", "ovs-bridge", "ovs-port", "team", "vrf"])
+        }
+        ("802-3-ethernet", "duplex") => Check::OneOf(&["half", "full"]),
+        ("802-3-ethernet", "s390-nettype") => Check::OneOf(&["qeth", "lcs", "ctc"]),
         ("proxy", "browser-only") => Check::Bool,
         ("ipv4", "method") => Check::Method(IPV4_METHODS),
         ("ipv6", "method") => Check::Method(IPV6_METHODS),
@@ -191,6 +200,7 @@ pub(crate) fn check(setting: &str, name: &str, text: &str) -> Result<String, Str
         Check::Enum(nicks) => parse_enum(text, nicks).map(str::to_string),
         Check::Method(names) => parse_method(text, names).map(str::to_string),
         Check::Permissions => verify::permissions(text).map(|()| text.to_string()),
+        Check::OneOf(words) => string_is_valid(text, words).map(str::to_string),
     }
 }
 
@@ -247,6 +257,7 @@ pub(crate) fn accepted(setting: &str, name: &str) -> Option<String> {
         Check::Permissions => {
             "nmcli accepts user names, each [user:]NAME without `:`, separated by commas or blanks".into()
         }
+        Check::OneOf(words) => format!("nmcli accepts {} (or a unique prefix)", words.join(", ")),
     })
 }
 
@@ -649,7 +660,6 @@ mod tests {
             "connection.timestamp",
             "connection.zone",
             "connection.master",
-            "connection.slave-type",
             "connection.autoconnect-slaves",
             "connection.secondaries",
             "connection.mptcp-flags",
@@ -662,13 +672,11 @@ mod tests {
             "ip-tunnel.output-key",
             "ip-tunnel.flags",
             "802-3-ethernet.port",
-            "802-3-ethernet.duplex",
             "802-3-ethernet.mac-address",
             "802-3-ethernet.cloned-mac-address",
             "802-3-ethernet.generate-mac-address-mask",
             "802-3-ethernet.mac-address-blacklist",
             "802-3-ethernet.s390-subchannels",
-            "802-3-ethernet.s390-nettype",
             "802-3-ethernet.s390-options",
             "802-3-ethernet.wake-on-lan",
             "802-3-ethernet.wake-on-lan-password",

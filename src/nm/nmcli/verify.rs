@@ -36,6 +36,66 @@ pub(crate) fn verified(setting: &str, name: &str, text: &str) -> Result<(), Stri
     }
 }
 
+/// What the IPv6 setting's `verify()` says of `ipv6.token` under
+/// `ipv6.addr-gen-mode` (keyfile spelling; a new profile's is `default`):
+/// a token only with `eui64`, and then an IPv6 address with only its low
+/// 64 bits set. `Ok` holds the token as NetworkManager normalizes it
+/// before writing (`inet_ntop`'s spelling).
+pub(crate) fn token(addr_gen_mode: &str, text: &str) -> Result<String, String> {
+    if addr_gen_mode != "eui64" {
+        return Err("only makes sense with EUI64 address generation mode".into());
+    }
+    match text.parse::<std::net::Ipv6Addr>() {
+        Ok(a) if a.segments()[..4] == [0; 4] && a.segments()[4..] != [0; 4] => Ok(inet_ntop6(a)),
+        _ => Err("value is not a valid token".into()),
+    }
+}
+
+/// glibc's `inet_ntop(AF_INET6, ...)`: the first longest run of two or
+/// more zero groups as `::`, and the last 32 bits as a dotted quad when
+/// the first 96 are zero with something in group 6 (`::0.1.0.2`) or the
+/// address is IPv4-mapped. Rust's `Display` writes `::1:2` for the first.
+fn inet_ntop6(a: std::net::Ipv6Addr) -> String {
+    let w = a.segments();
+    let (mut best, mut cur): ((usize, usize), (usize, usize)) = ((0, 0), (0, 0));
+    for (i, &g) in w.iter().enumerate() {
+        if g == 0 {
+            if cur.1 == 0 {
+                cur.0 = i;
+            }
+            cur.1 += 1;
+            if cur.1 > best.1 {
+                best = cur;
+            }
+        } else {
+            cur.1 = 0;
+        }
+    }
+    if best.1 < 2 {
+        best.1 = 0;
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    while i < 8 {
+        if best.1 > 0 && i == best.0 {
+            out.push_str(if i == 0 { "::" } else { ":" });
+            i += best.1;
+            continue;
+        }
+        if i == 6 && best.0 == 0 && (best.1 == 6 || (best.1 == 5 && w[5] == 0xffff)) {
+            let o = a.octets();
+            out.push_str(&format!("{}.{}.{}.{}", o[12], o[13], o[14], o[15]));
+            break;
+        }
+        out.push_str(&format!("{:x}", w[i]));
+        if i < 7 {
+            out.push(':');
+        }
+        i += 1;
+    }
+    out
+}
+
 /// `_nm_utils_iaid_verify`: `mac`, `perm-mac`, `ifname`, `stable`, a number
 /// up to 2^32-1 as C reads it (decimal, 0x hexadecimal, 0 octal), or four
 /// bytes in hexadecimal (`0x` before them allowed, `:` between them).
@@ -155,6 +215,33 @@ mod tests {
             permissions("root user:"),
             Err("invalid permission \"user:\"".into())
         );
+    }
+
+    #[test]
+    /// `nmcli --offline connection add ... ipv6.addr-gen-mode eui64
+    /// ipv6.token T` (NetworkManager 1.42.4) writes `token=` as here, or
+    /// fails with these words.
+    fn tokens_need_eui64_and_are_written_as_inet_ntop_writes_them() {
+        for (t, want) in [
+            ("::1:2", "::0.1.0.2"),
+            ("::0:1", "::1"),
+            ("::1", "::1"),
+            ("::a:b:c:d", "::a:b:c:d"),
+            ("0:0:0:0:0:ffff:c000:201", "::ffff:192.0.2.1"),
+            ("::1:0:0:2", "::1:0:0:2"),
+            ("::1:0:2:0", "::1:0:2:0"),
+        ] {
+            assert_eq!(token("eui64", t).as_deref(), Ok(want), "{t}");
+        }
+        for t in ["1::1", "::", "abc", "::1%2"] {
+            assert_eq!(token("eui64", t), Err("value is not a valid token".into()), "{t}");
+        }
+        for mode in ["default", "stable-privacy", "default-or-eui64"] {
+            assert_eq!(
+                token(mode, "::1"),
+                Err("only makes sense with EUI64 address generation mode".into())
+            );
+        }
     }
 
     #[test]
