@@ -9,7 +9,6 @@ use crate::nm::settings::{self, property, Kind, Settings, Value, EXTRA_FORMAT_NM
 
 use super::spelling::{extra_to_keyfile, list_change, parse_bool, parse_value, read_text, resolve, Change};
 use super::values;
-use super::verify;
 
 /// One argument of a command: its text after shell quote removal and
 /// where it was written.
@@ -401,29 +400,14 @@ fn apply(p: &mut Profile, args: &[Word], adding: bool, m: &mut Msgs) -> bool {
             ok = false;
         }
     }
-    ok && verify_extras(p, m) && verify_token(p, m)
-}
-
-/// The value each property kept as an nmcli extra has after the whole
-/// command, with where it was given: `-prop VALUE` changes nothing on one
-/// value unless VALUE is empty, which resets it.
-fn last_extras(p: &Profile) -> BTreeMap<&str, (&str, Span)> {
-    let mut last = BTreeMap::new();
-    for (e, span) in p.extras.iter().rev() {
-        let name = e.key.trim_start_matches(['+', '-']);
-        if e.key.starts_with('-') && !e.value.is_empty() {
-            continue;
-        }
-        last.entry(name).or_insert((e.value.as_str(), *span));
-    }
-    last
+    ok && written::verify(p, m)
 }
 
 /// The name `connection add` gives a profile without `con-name`: the
 /// type's, or for a port the kind of its controller's
 /// (`get_name_alias_toplevel`), then `-IFNAME`.
 fn default_id(p: &Profile) -> String {
-    let slave_type = last_extras(p)
+    let slave_type = written::last_extras(p)
         .get("connection.slave-type")
         .and_then(|(v, _)| values::check("connection", "slave-type", v).ok());
     let kind = match slave_type.as_deref() {
@@ -437,76 +421,6 @@ fn default_id(p: &Profile) -> String {
     match p.interface_name() {
         Some(n) => format!("{kind}-{n}"),
         None => kind.into(),
-    }
-}
-
-/// `ipv6.token` as the IPv6 setting's `verify()` takes it when nmcli
-/// writes the profile: only with `ipv6.addr-gen-mode eui64`, a valid
-/// token, and then stored as NetworkManager normalizes it.
-fn verify_token(p: &mut Profile, m: &mut Msgs) -> bool {
-    let Some(Value::Opaque(token)) = p.settings.get("ipv6", "token") else {
-        return true;
-    };
-    let mode = match p.settings.get("ipv6", "addr-gen-mode") {
-        Some(Value::Opaque(mode)) => mode.as_str(),
-        _ => "default",
-    };
-    match verify::token(mode, token) {
-        Ok(normal) => {
-            p.settings.set("ipv6", "token", Value::Opaque(normal));
-            true
-        }
-        Err(why) => {
-            let at = p.locations.get(&("ipv6".into(), "token".into())).copied();
-            m.push(
-                Severity::Error,
-                at.unwrap_or(p.whole),
-                format!("ipv6.token: {why}"),
-                Some("nmcli refuses to write a profile with it (Error writing connection)"),
-            );
-            false
-        }
-    }
-}
-
-/// What NetworkManager's `verify()` refuses of the properties kept as
-/// nmcli extras (`verify::verified`), which nmcli says when it writes the
-/// profile the command made, so after all its arguments: the last value
-/// of each property counts. A stored profile is valid (a command refused
-/// changes nothing), so only this command can have made one invalid.
-fn verify_extras(p: &Profile, m: &mut Msgs) -> bool {
-    let last = last_extras(p);
-    let refused = |m: &mut Msgs, span: Span, message: String| {
-        m.push(
-            Severity::Error,
-            span,
-            message,
-            Some("nmcli refuses to write a profile with it (Error writing connection)"),
-        );
-        false
-    };
-    for (name, (value, span)) in &last {
-        let Some((setting, prop)) = name.split_once('.') else {
-            continue;
-        };
-        if let Err(why) = verify::verified(setting, prop, value) {
-            return refused(m, *span, format!("{name}: {why}"));
-        }
-    }
-    // A port names its controller and the controller's kind, both or neither.
-    let set = |name: &str| last.get(name).filter(|(v, _)| !v.is_empty()).map(|(_, s)| *s);
-    match (set("connection.master"), set("connection.slave-type")) {
-        (Some(at), None) => refused(
-            m,
-            at,
-            "connection.slave-type: Cannot set 'master' without 'slave-type'".into(),
-        ),
-        (None, Some(at)) => refused(
-            m,
-            at,
-            "connection.master: Slave connections need a valid 'master' property".into(),
-        ),
-        _ => true,
     }
 }
 
@@ -638,7 +552,7 @@ fn resolve_key(
         Ok(r) => r,
         Err(e) => {
             let hint = (!full.contains('.'))
-                .then_some("properties are written setting.property (ipv4.addresses); the aliases are con-name, ifname, autoconnect, mode, remote, local, dev, ip4, gw4, ip6, gw6");
+                .then_some("properties are written setting.property (ipv4.addresses); the aliases are con-name, ifname, autoconnect, master, slave-type, mode, remote, local, dev, ip4, gw4, ip6, gw6");
             m.error(key, e, hint);
             return None;
         }
@@ -897,3 +811,4 @@ pub(crate) fn convert(p: &Profile) -> Converted {
 
 #[cfg(test)]
 mod tests;
+mod written;

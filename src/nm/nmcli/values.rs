@@ -53,7 +53,20 @@ pub(crate) enum Check {
     /// (`nmc_string_is_valid`: any case, or a unique prefix), stored as it
     /// is listed.
     OneOf(&'static [&'static str]),
+    /// `_set_fcn_gobject_enum` on GFlags: a number (decimal or 0x
+    /// hexadecimal) or flag names separated by commas or blanks, stored as
+    /// the number.
+    Flags(&'static [(&'static str, u32)]),
 }
+
+/// `NMDhcpHostnameFlags`, as nmcli lists them.
+pub(crate) const DHCP_HOSTNAME_FLAGS: &[(&str, u32)] = &[
+    ("none", 0),
+    ("fqdn-serv-update", 0x1),
+    ("fqdn-encoded", 0x2),
+    ("fqdn-no-update", 0x4),
+    ("fqdn-clear-flags", 0x8),
+];
 
 const I32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
 const U32MAX: i64 = u32::MAX as i64;
@@ -132,6 +145,7 @@ pub(crate) fn check_of(setting: &str, name: &str) -> Check {
         ("hostname", "priority") => int(I32.0, I32.1),
         ("hostname", "from-dhcp" | "from-dns-lookup" | "only-from-default") => Check::Ternary,
         ("proxy", "method") => Check::Enum(&[("none", 0), ("auto", 1)]),
+        (_, "dhcp-hostname-flags") if ip => Check::Flags(DHCP_HOSTNAME_FLAGS),
         ("connection", "slave-type") => {
             Check::OneOf(&["bond", "bridge", "ovs-bridge", "ovs-port", "team", "vrf"])
         }
@@ -201,6 +215,7 @@ pub(crate) fn check(setting: &str, name: &str, text: &str) -> Result<String, Str
         Check::Method(names) => parse_method(text, names).map(str::to_string),
         Check::Permissions => verify::permissions(text).map(|()| text.to_string()),
         Check::OneOf(words) => string_is_valid(text, words).map(str::to_string),
+        Check::Flags(names) => parse_flag_words(text, names).map(|v| v.to_string()),
     }
 }
 
@@ -258,6 +273,10 @@ pub(crate) fn accepted(setting: &str, name: &str) -> Option<String> {
             "nmcli accepts user names, each [user:]NAME without `:`, separated by commas or blanks".into()
         }
         Check::OneOf(words) => format!("nmcli accepts {} (or a unique prefix)", words.join(", ")),
+        Check::Flags(names) => {
+            let n: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+            format!("nmcli accepts a number or a combination of {}", n.join(", "))
+        }
     })
 }
 
@@ -286,6 +305,32 @@ pub(crate) fn string_is_valid<'a>(text: &str, allowed: &[&'a str]) -> Result<&'a
         }
     }
     Err(format!("'{text}' not among [{}]", allowed.join(", ")))
+}
+
+/// GFlags as nmcli sets them: the whole text a number, or each word
+/// (split at commas and blanks) one of `names`.
+pub(crate) fn parse_flag_words(text: &str, names: &[(&str, u32)]) -> Result<u32, String> {
+    let number = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None => text.parse::<u32>().ok(),
+    };
+    if let Some(n) = number {
+        return Ok(n);
+    }
+    let mut v = 0;
+    for word in text.split([',', ' ', '\t']).filter(|w| !w.is_empty()) {
+        match names.iter().find(|(n, _)| *n == word) {
+            Some((_, bit)) => v |= bit,
+            None => {
+                let all: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+                return Err(format!(
+                    "invalid option '{text}', use a combination of [{}]",
+                    all.join(",")
+                ));
+            }
+        }
+    }
+    Ok(v)
 }
 
 /// nmcli's boolean words (`nmc_string_to_bool`).
@@ -701,7 +746,6 @@ mod tests {
             "dhcp-iaid",
             "dhcp-hostname",
             "dhcp-fqdn",
-            "dhcp-hostname-flags",
             "dhcp-vendor-class-identifier",
             "dhcp-reject-servers",
             "token",

@@ -97,7 +97,61 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
     for e in &mut lowered.extras {
         crlf(&format!("setting {}", e.key), &mut e.value);
     }
+    // What NetworkManager refuses of the profile as a whole (the DNS of an
+    // extra under a method without DNS, ...): the extra it names goes.
+    while let Some((name, why)) = refused(&lowered) {
+        let before = lowered.extras.len();
+        lowered.extras.retain(|e| !extra_is(e, &name));
+        if lowered.extras.len() == before {
+            break;
+        }
+        w.push(Problem::general(format!(
+            "NetworkManager setting {name} is not written: NetworkManager refuses it ({why})"
+        )));
+    }
     Ok((lowered, w))
+}
+
+/// The property NetworkManager's `verify()` names when nmcli writes the
+/// profile `command_line(t)` creates, with its words: the command read
+/// back by grecfg's reader of nmcli commands, which checks as it does.
+fn refused(t: &Tunnel) -> Option<(String, String)> {
+    let mut words = vec!["nmcli".to_string(), "connection".into(), "add".into()];
+    let s = settings::from_tunnel(t);
+    words.extend(arguments(&s).into_iter().flatten());
+    for e in t.extras.iter().filter(|e| e.format == EXTRA_FORMAT_NMCLI) {
+        words.extend([e.key.clone(), e.value.clone()]);
+    }
+    let words: Vec<super::Word> = words
+        .into_iter()
+        .map(|text| super::Word {
+            text,
+            offset: 0,
+            len: 0,
+        })
+        .collect();
+    let mut msgs = Vec::new();
+    super::Nmcli::default().command(&words, (0, 0), &mut msgs);
+    msgs.into_iter()
+        .filter(|m| m.severity == crate::diag::Severity::Error)
+        .find_map(|m| {
+            let (name, why) = m.message.split_once(": ")?;
+            name.contains('.').then(|| (name.to_string(), why.to_string()))
+        })
+}
+
+/// Whether `e` is an extra of the property `setting.prop`: in nmcli's
+/// spelling (with its sign) or in the keyfile's (`GROUP.key`).
+fn extra_is(e: &Extra, name: &str) -> bool {
+    let Some((setting, prop)) = name.split_once('.') else {
+        return false;
+    };
+    if e.format == EXTRA_FORMAT_NMCLI {
+        return e.key.trim_start_matches(['+', '-']) == name;
+    }
+    e.format == settings::EXTRA_FORMAT
+        && split_extra_key(&e.key)
+            .is_some_and(|(g, k)| settings::setting_for_group(g) == setting && k == prop)
 }
 
 /// `t` with its nmcli extras as the reader reads them back: in keyfile
