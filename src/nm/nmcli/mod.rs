@@ -12,12 +12,15 @@
 //! abbreviated to a unique prefix (aliases may not); `+prop` appends to a
 //! list, `-prop ITEM` or `-prop INDEX` removes from it, `-prop ''` resets a
 //! single value (any other `-prop VALUE` changes nothing); the
-//! `connection add` aliases `con-name`, `ifname`, `autoconnect`, `mode`,
-//! `remote`, `local`, `dev`, `ip4`, `gw4`, `ip6`, `gw6` (`ip4`/`ip6` append
-//! and make the method manual unless it is given); only the settings every
-//! profile has may come before `type`; a profile without `con-name` is
-//! called `ip-tunnel-IFNAME`; `ipv4.method` and `ipv6.method` default to
-//! `auto`. `tests/nmcli_commands.rs` checks these against `nmcli --offline`.
+//! `connection add` aliases `con-name`, `ifname`, `autoconnect`, `master`,
+//! `slave-type`, `mode`, `remote`, `local`, `dev`, `ip4`, `gw4`, `ip6`,
+//! `gw6` (`ip4`/`ip6` append and make the method manual unless it is
+//! given); only the settings every profile has may come before `type`; a
+//! profile without `con-name` is called `ip-tunnel-IFNAME` (a port
+//! `bridge-slave-IFNAME` and the like); `ipv4.method` and `ipv6.method`
+//! default to `auto`; the profile made is then checked as NetworkManager
+//! checks it when nmcli writes it (`read/written.rs`).
+//! `tests/nmcli_commands.rs` checks these against `nmcli --offline`.
 
 mod read;
 mod spelling;

@@ -182,20 +182,10 @@ pub(crate) fn parse_flags(text: &str) -> Result<u32, String> {
     if text.bytes().all(|b| b.is_ascii_digit()) {
         return parse_u32(text, u32::MAX);
     }
-    let mut v = 0;
-    for part in text.split([',', ' ', '\t']).filter(|p| !p.is_empty()) {
-        match FLAG_NAMES.iter().find(|(n, _)| *n == part) {
-            Some((_, b)) => v |= b,
-            None => {
-                let names: Vec<&str> = FLAG_NAMES.iter().map(|(n, _)| *n).collect();
-                return Err(format!(
-                    "invalid option '{part}', use one of [{}]",
-                    names.join(",")
-                ));
-            }
-        }
-    }
-    Ok(v)
+    values::flag_words(text, &FLAG_NAMES).map_err(|part| {
+        let names: Vec<&str> = FLAG_NAMES.iter().map(|(n, _)| *n).collect();
+        format!("invalid option '{part}', use one of [{}]", names.join(","))
+    })
 }
 
 pub(crate) fn parse_mode(text: &str) -> Result<u32, String> {

@@ -317,20 +317,24 @@ pub(crate) fn parse_flag_words(text: &str, names: &[(&str, u32)]) -> Result<u32,
     if let Some(n) = number {
         return Ok(n);
     }
-    let mut v = 0;
-    for word in text.split([',', ' ', '\t']).filter(|w| !w.is_empty()) {
-        match names.iter().find(|(n, _)| *n == word) {
-            Some((_, bit)) => v |= bit,
-            None => {
-                let all: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
-                return Err(format!(
-                    "invalid option '{text}', use a combination of [{}]",
-                    all.join(",")
-                ));
-            }
-        }
-    }
-    Ok(v)
+    flag_words(text, names).map_err(|_| {
+        let all: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+        format!(
+            "invalid option '{text}', use a combination of [{}]",
+            all.join(",")
+        )
+    })
+}
+
+/// The flags the words of `text` name (split at commas and blanks),
+/// together; `Err` holds the first word that is none of `names`.
+pub(crate) fn flag_words<'t>(text: &'t str, names: &[(&str, u32)]) -> Result<u32, &'t str> {
+    text.split([',', ' ', '\t'])
+        .filter(|w| !w.is_empty())
+        .try_fold(0, |v, word| match names.iter().find(|(n, _)| *n == word) {
+            Some((_, bit)) => Ok(v | bit),
+            None => Err(word),
+        })
 }
 
 /// nmcli's boolean words (`nmc_string_to_bool`).
