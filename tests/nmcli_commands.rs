@@ -721,3 +721,64 @@ fn properties_are_verified_after_the_whole_command() {
         }
     }
 }
+
+/// An extra NetworkManager refuses in the profile as a whole (DNS on a
+/// tunnel without addresses, whose method is `disabled`) is dropped with
+/// a warning by both writers: nmcli refuses the command that holds it
+/// (checked here) and NetworkManager a keyfile that does.
+#[test]
+fn writers_drop_what_networkmanager_refuses_in_the_whole_profile() {
+    let dir = common::tempdir();
+    let model = dir.path().join("gre1.json");
+    fs::write(
+        &model,
+        r#"{"name": "gre1", "mode": "gre", "remote": "198.51.100.1",
+            "extras": [{"format": "keyfile", "key": "ipv4.dns", "value": "192.0.2.53;"},
+                       {"format": "nmcli", "key": "ipv6.dns", "value": "2001:db8::53"}]}"#,
+    )
+    .unwrap();
+    for to in ["nm", "nmcli"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_grecfg"))
+            .args(["convert", "--from", "model", "--to", to, model.to_str().unwrap()])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let (out, err) = (
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr),
+        );
+        assert!(o.status.success(), "--to {to}: {err}");
+        assert!(
+            !out.contains("192.0.2.53") && !out.contains("2001:db8::53"),
+            "--to {to}:\n{out}"
+        );
+        assert!(
+            err.contains("ipv4.dns is not written: NetworkManager refuses it"),
+            "--to {to}: {err}"
+        );
+        // The nmcli extra: refused as well, or (keyfile) not carried.
+        assert!(err.contains("ipv6.dns"), "--to {to}: {err}");
+    }
+    if let Err(why) = nmcli_available() {
+        assert!(!common::ci(), "nmcli is needed in CI: {why}");
+        return;
+    }
+    // What they would have written, nmcli refuses.
+    let nm = nmcli_offline(&[
+        "connection",
+        "add",
+        "type",
+        "ip-tunnel",
+        "ifname",
+        "gre1",
+        "ip-tunnel.mode",
+        "gre",
+        "ip-tunnel.remote",
+        "198.51.100.1",
+        "ipv4.method",
+        "disabled",
+        "ipv4.dns",
+        "192.0.2.53",
+    ]);
+    assert!(!nm.status.success());
+}

@@ -478,9 +478,12 @@ fn decode_value(raw: &str, kind: Kind, setting: &str, key: &str) -> Result<Value
 }
 
 /// Lower a tunnel onto what a keyfile holds: NetworkManager's rules
-/// (`nm::lower`); a keyfile has no extras of its own spelling.
+/// (`nm::lower`), without the extras NetworkManager would refuse in the
+/// profile as a whole; a keyfile has no extras of its own spelling.
 pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), Vec<Problem>> {
-    crate::nm::lower(t, opts, None).map(|l| (l.tunnel, l.warnings))
+    let mut l = crate::nm::lower(t, opts, None)?;
+    crate::nm::nmcli::drop_refused(&mut l.tunnel, &mut l.warnings);
+    Ok((l.tunnel, l.warnings))
 }
 
 /// The keyfile NetworkManager would write for the profile.

@@ -97,19 +97,25 @@ pub fn lower(t: &Tunnel, opts: &WriteOptions) -> Result<(Tunnel, Vec<Problem>), 
     for e in &mut lowered.extras {
         crlf(&format!("setting {}", e.key), &mut e.value);
     }
-    // What NetworkManager refuses of the profile as a whole (the DNS of an
-    // extra under a method without DNS, ...): the extra it names goes.
-    while let Some((name, why)) = refused(&lowered) {
-        let before = lowered.extras.len();
-        lowered.extras.retain(|e| !extra_is(e, &name));
-        if lowered.extras.len() == before {
+    drop_refused(&mut lowered, &mut w);
+    Ok((lowered, w))
+}
+
+/// Drop, with a warning each, the extras NetworkManager refuses in the
+/// profile as a whole (the DNS of an extra under a method without DNS,
+/// ...): it would refuse the command nmcli is given, and a keyfile
+/// holding them would not load.
+pub(crate) fn drop_refused(t: &mut Tunnel, w: &mut Vec<Problem>) {
+    while let Some((name, why)) = refused(t) {
+        let before = t.extras.len();
+        t.extras.retain(|e| !extra_is(e, &name));
+        if t.extras.len() == before {
             break;
         }
         w.push(Problem::general(format!(
             "NetworkManager setting {name} is not written: NetworkManager refuses it ({why})"
         )));
     }
-    Ok((lowered, w))
 }
 
 /// The property NetworkManager's `verify()` names when nmcli writes the
