@@ -23,6 +23,7 @@
 //! `tests/nmcli_commands.rs` checks these against `nmcli --offline`.
 
 mod read;
+mod rules;
 mod spelling;
 mod values;
 mod verify;

@@ -134,6 +134,9 @@ pub(crate) fn read_text(setting: &str, name: &str, text: &str) -> Result<String,
     if name == "gateway" && (setting == "ipv4" || v6) && !text.is_empty() {
         parse_ip(text, v6)?;
     }
+    if name == "routing-rules" && (setting == "ipv4" || v6) {
+        super::rules::check(text, v6)?;
+    }
     values::check(setting, name, text)
 }
 
@@ -176,16 +179,7 @@ pub(crate) fn parse_u32(text: &str, max: u32) -> Result<u32, String> {
 }
 
 pub(crate) fn parse_flags(text: &str) -> Result<u32, String> {
-    if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-        return u32::from_str_radix(hex, 16).map_err(|_| format!("'{text}' is not a valid number"));
-    }
-    if text.bytes().all(|b| b.is_ascii_digit()) {
-        return parse_u32(text, u32::MAX);
-    }
-    values::flag_words(text, &FLAG_NAMES).map_err(|part| {
-        let names: Vec<&str> = FLAG_NAMES.iter().map(|(n, _)| *n).collect();
-        format!("invalid option '{part}', use one of [{}]", names.join(","))
-    })
+    values::parse_flag_words(text, &FLAG_NAMES, &[])
 }
 
 pub(crate) fn parse_mode(text: &str) -> Result<u32, String> {

@@ -11,7 +11,8 @@ use crate::model::Mode;
 use super::verify;
 
 /// The names of `ip-tunnel.flags` (`NMIPTunnelFlags`).
-pub(crate) const FLAG_NAMES: [(&str, u32); 6] = [
+pub(crate) const FLAG_NAMES: [(&str, u32); 7] = [
+    ("none", 0),
     ("ip6-ign-encap-limit", 0x1),
     ("ip6-use-orig-tclass", 0x2),
     ("ip6-use-orig-flowlabel", 0x4),
@@ -55,8 +56,9 @@ pub(crate) enum Check {
     OneOf(&'static [&'static str]),
     /// `_set_fcn_gobject_enum` on GFlags: a number (decimal or 0x
     /// hexadecimal) or flag names separated by commas or blanks, stored as
-    /// the number.
-    Flags(&'static [(&'static str, u32)]),
+    /// the number; or one of nmcli's own names for a value (`value_infos`),
+    /// as the whole text.
+    Flags(&'static [(&'static str, u32)], &'static [(&'static str, u32)]),
 }
 
 /// `NMDhcpHostnameFlags`, as nmcli lists them.
@@ -66,6 +68,19 @@ pub(crate) const DHCP_HOSTNAME_FLAGS: &[(&str, u32)] = &[
     ("fqdn-encoded", 0x2),
     ("fqdn-no-update", 0x4),
     ("fqdn-clear-flags", 0x8),
+];
+
+/// `NMMptcpFlags`, as nmcli lists them.
+pub(crate) const MPTCP_FLAGS: &[(&str, u32)] = &[
+    ("none", 0),
+    ("disabled", 0x1),
+    ("enabled", 0x2),
+    ("also-without-sysctl", 0x4),
+    ("also-without-default-route", 0x8),
+    ("signal", 0x10),
+    ("subflow", 0x20),
+    ("backup", 0x40),
+    ("fullmesh", 0x80),
 ];
 
 const I32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
@@ -145,7 +160,8 @@ pub(crate) fn check_of(setting: &str, name: &str) -> Check {
         ("hostname", "priority") => int(I32.0, I32.1),
         ("hostname", "from-dhcp" | "from-dns-lookup" | "only-from-default") => Check::Ternary,
         ("proxy", "method") => Check::Enum(&[("none", 0), ("auto", 1)]),
-        (_, "dhcp-hostname-flags") if ip => Check::Flags(DHCP_HOSTNAME_FLAGS),
+        (_, "dhcp-hostname-flags") if ip => Check::Flags(DHCP_HOSTNAME_FLAGS, &[]),
+        ("connection", "mptcp-flags") => Check::Flags(MPTCP_FLAGS, &[("default", 0)]),
         ("connection", "slave-type") => {
             Check::OneOf(&["bond", "bridge", "ovs-bridge", "ovs-port", "team", "vrf"])
         }
@@ -215,7 +231,7 @@ pub(crate) fn check(setting: &str, name: &str, text: &str) -> Result<String, Str
         Check::Method(names) => parse_method(text, names).map(str::to_string),
         Check::Permissions => verify::permissions(text).map(|()| text.to_string()),
         Check::OneOf(words) => string_is_valid(text, words).map(str::to_string),
-        Check::Flags(names) => parse_flag_words(text, names).map(|v| v.to_string()),
+        Check::Flags(names, nicks) => parse_flag_words(text, names, nicks).map(|v| v.to_string()),
     }
 }
 
@@ -273,7 +289,7 @@ pub(crate) fn accepted(setting: &str, name: &str) -> Option<String> {
             "nmcli accepts user names, each [user:]NAME without `:`, separated by commas or blanks".into()
         }
         Check::OneOf(words) => format!("nmcli accepts {} (or a unique prefix)", words.join(", ")),
-        Check::Flags(names) => {
+        Check::Flags(names, _) => {
             let n: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
             format!("nmcli accepts a number or a combination of {}", n.join(", "))
         }
@@ -307,33 +323,34 @@ pub(crate) fn string_is_valid<'a>(text: &str, allowed: &[&'a str]) -> Result<&'a
     Err(format!("'{text}' not among [{}]", allowed.join(", ")))
 }
 
-/// GFlags as nmcli sets them: the whole text a number, or each word
-/// (split at commas and blanks) one of `names`.
-pub(crate) fn parse_flag_words(text: &str, names: &[(&str, u32)]) -> Result<u32, String> {
-    let number = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-        None => text.parse::<u32>().ok(),
+/// GFlags as nmcli sets them (`_nm_utils_enum_from_str_full`): the
+/// text split at blanks and commas, each word a number (decimal, or `0x`
+/// and hexadecimal), one of nmcli's own `nicks` or one of `names`, all of
+/// them together; else nmcli's complaint, which lists `names`.
+pub(crate) fn parse_flag_words(
+    text: &str,
+    names: &[(&str, u32)],
+    nicks: &[(&str, u32)],
+) -> Result<u32, String> {
+    let word = |w: &str| -> Option<u32> {
+        let number = match w.strip_prefix("0x") {
+            Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                u32::from_str_radix(hex, 16).ok()
+            }
+            _ if w.bytes().all(|b| b.is_ascii_digit()) => w.parse().ok(),
+            _ => None,
+        };
+        number.or_else(|| nicks.iter().chain(names).find(|(n, _)| *n == w).map(|(_, v)| *v))
     };
-    if let Some(n) = number {
-        return Ok(n);
-    }
-    flag_words(text, names).map_err(|_| {
-        let all: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
-        format!(
-            "invalid option '{text}', use a combination of [{}]",
-            all.join(",")
-        )
-    })
-}
-
-/// The flags the words of `text` name (split at commas and blanks),
-/// together; `Err` holds the first word that is none of `names`.
-pub(crate) fn flag_words<'t>(text: &'t str, names: &[(&str, u32)]) -> Result<u32, &'t str> {
-    text.split([',', ' ', '\t'])
+    text.split([' ', '\t', ',', '\n', '\r'])
         .filter(|w| !w.is_empty())
-        .try_fold(0, |v, word| match names.iter().find(|(n, _)| *n == word) {
-            Some((_, bit)) => Ok(v | bit),
-            None => Err(word),
+        .try_fold(0, |v, w| word(w).map(|bit| v | bit))
+        .ok_or_else(|| {
+            let all: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+            format!(
+                "invalid option '{text}', use a combination of [{}]",
+                all.join(",")
+            )
         })
 }
 
@@ -415,6 +432,15 @@ fn c_integer(s: &str, base: u32) -> Option<i128> {
     }
     let v = i128::from_str_radix(digits, radix).ok()?;
     (v <= i128::from(u64::MAX)).then_some(if neg { -v } else { v })
+}
+
+/// `_nm_utils_ascii_str_to_int64(text, base, min, max, -1)`: blanks
+/// around, then a number of `base` (`c_integer`) within min..=max.
+pub(crate) fn ascii_int(text: &str, base: u32, min: i64, max: i64) -> Option<i64> {
+    let v = c_integer(strip(text), base)?;
+    (i128::from(min)..=i128::from(max))
+        .contains(&v)
+        .then_some(v as i64)
 }
 
 /// `_set_fcn_gobject_int`: a named value, else a number in range.
@@ -711,7 +737,6 @@ mod tests {
             "connection.master",
             "connection.autoconnect-slaves",
             "connection.secondaries",
-            "connection.mptcp-flags",
             "connection.mud-url",
             "ip-tunnel.mode",
             "ip-tunnel.parent",

@@ -127,14 +127,10 @@ pub(crate) fn drop_refused(t: &mut Tunnel, w: &mut Vec<Problem>) {
 /// profile `command_line(t)` creates, with its words: the command read
 /// back by grecfg's reader of nmcli commands, which checks as it does.
 fn refused(t: &Tunnel) -> Option<(String, String)> {
-    let mut words = vec!["nmcli".to_string(), "connection".into(), "add".into()];
-    let s = settings::from_tunnel(t);
-    words.extend(arguments(&s).into_iter().flatten());
-    for e in t.extras.iter().filter(|e| e.format == EXTRA_FORMAT_NMCLI) {
-        words.extend([e.key.clone(), e.value.clone()]);
-    }
-    let words: Vec<super::Word> = words
+    let head = ["nmcli", "connection", "add"].map(String::from);
+    let words: Vec<super::Word> = head
         .into_iter()
+        .chain(argument_groups(t).into_iter().flatten())
         .map(|text| super::Word {
             text,
             offset: 0,
@@ -149,6 +145,31 @@ fn refused(t: &Tunnel) -> Option<(String, String)> {
             let (name, why) = m.message.split_once(": ")?;
             name.contains('.').then(|| (name.to_string(), why.to_string()))
         })
+}
+
+/// The arguments of `nmcli connection add` for `t`, in groups (a line
+/// each): `type ip-tunnel` first, as nmcli needs the type to resolve
+/// aliases, and the nmcli extras last.
+fn argument_groups(t: &Tunnel) -> Vec<Vec<String>> {
+    let s = settings::from_tunnel(t);
+    let mut groups = arguments(&s);
+    let extra: Vec<String> = t
+        .extras
+        .iter()
+        .filter(|e| e.format == EXTRA_FORMAT_NMCLI)
+        .flat_map(|e| [e.key.clone(), e.value.clone()])
+        .collect();
+    if !extra.is_empty() {
+        groups.push(extra);
+    }
+    if let Some(i) = groups
+        .first()
+        .and_then(|g| g.chunks(2).position(|kv| kv[0] == "type"))
+    {
+        let ty: Vec<String> = groups[0].drain(i * 2..i * 2 + 2).collect();
+        groups[0].splice(0..0, ty);
+    }
+    groups
 }
 
 /// Whether `e` is an extra of the property `setting.prop`: in nmcli's
@@ -335,25 +356,7 @@ pub(crate) fn arguments(s: &Settings) -> Vec<Vec<String>> {
 /// The command creating a lowered tunnel's profile, shell-quoted, one
 /// setting per continuation line.
 pub fn command_line(t: &Tunnel) -> String {
-    let s = settings::from_tunnel(t);
-    let mut groups = arguments(&s);
-    let extra: Vec<String> = t
-        .extras
-        .iter()
-        .filter(|e| e.format == EXTRA_FORMAT_NMCLI)
-        .flat_map(|e| [e.key.clone(), e.value.clone()])
-        .collect();
-    if !extra.is_empty() {
-        groups.push(extra);
-    }
-    // `type ip-tunnel` first: nmcli needs the type to resolve aliases.
-    if let Some(i) = groups
-        .first()
-        .and_then(|g| g.chunks(2).position(|kv| kv[0] == "type"))
-    {
-        let ty: Vec<String> = groups[0].drain(i * 2..i * 2 + 2).collect();
-        groups[0].splice(0..0, ty);
-    }
+    let groups = argument_groups(t);
     // A shell word cannot hold NUL, and neither can a NetworkManager string.
     let quote = |w: &String| sh_quote(&w.replace('\0', "")).unwrap_or_default();
     let lines: Vec<String> = groups

@@ -35,12 +35,13 @@ pub(super) fn last_extras(p: &Profile) -> BTreeMap<&str, (&str, Span)> {
 /// `false` when it refuses (the error is in `m`). `ipv6.token` is then
 /// stored as NetworkManager normalizes it.
 pub(super) fn verify(p: &mut Profile, m: &mut Msgs) -> bool {
-    let refusal = {
+    let (refusal, token) = {
         let view = View {
             p,
             extras: last_extras(p),
+            token: Default::default(),
         };
-        view.refusal()
+        (view.refusal(), view.token.take())
     };
     if let Some((span, message)) = refusal {
         m.push(
@@ -51,7 +52,9 @@ pub(super) fn verify(p: &mut Profile, m: &mut Msgs) -> bool {
         );
         return false;
     }
-    normalize_token(p);
+    if let Some(token) = token {
+        p.settings.set("ipv6", "token", Value::Opaque(token));
+    }
     true
 }
 
@@ -59,6 +62,8 @@ pub(super) fn verify(p: &mut Profile, m: &mut Msgs) -> bool {
 struct View<'a> {
     p: &'a Profile,
     extras: BTreeMap<&'a str, (&'a str, Span)>,
+    /// A valid `ipv6.token` as NetworkManager normalizes it.
+    token: std::cell::RefCell<Option<String>>,
 }
 
 impl View<'_> {
@@ -101,6 +106,9 @@ impl View<'_> {
             Some((self.at(setting, prop), format!("{setting}.{prop}: {why}")))
         };
         // connection
+        if let Some(why) = self.extra("connection.mptcp-flags").and_then(mptcp_flags) {
+            return no("connection", "mptcp-flags", why);
+        }
         if let Some(url) = self.extra("connection.mud-url") {
             if url != "none" && (url.len() > 255 || !https_url(url)) {
                 let why = if url.len() > 255 {
@@ -188,14 +196,20 @@ impl View<'_> {
             return no("dhcp-hostname-flags", why);
         }
         if s == "ipv4" {
-            match (self.extra("ipv4.link-local"), method.as_str()) {
-                (Some(ll), "disabled") if link_local(ll) == Some(3) => {
+            let link_local = self
+                .extra("ipv4.link-local")
+                .map(|ll| values::check(s, "link-local", ll));
+            match (
+                link_local.as_ref().and_then(|ll| ll.as_deref().ok()),
+                method.as_str(),
+            ) {
+                (Some("enabled"), "disabled") => {
                     return no(
                         "link-local",
                         "cannot enable ipv4.link-local with ipv4.method=disabled".into(),
                     );
                 }
-                (Some(ll), "link-local") if link_local(ll) == Some(2) => {
+                (Some("disabled"), "link-local") => {
                     return no(
                         "link-local",
                         "cannot disable ipv4.link-local with ipv4.method=link-local".into(),
@@ -216,8 +230,9 @@ impl View<'_> {
         }
         if s == "ipv6" {
             if let Some(Value::Opaque(token)) = self.p.settings.get("ipv6", "token") {
-                if let Err(why) = verify::token(&addr_gen_mode(self.p), token) {
-                    return no("token", why);
+                match verify::token(&addr_gen_mode(self.p), token) {
+                    Ok(normal) => *self.token.borrow_mut() = Some(normal),
+                    Err(why) => return no("token", why),
                 }
             }
         }
@@ -227,7 +242,7 @@ impl View<'_> {
     /// `dhcp-hostname-flags` as a number (nmcli checked it as it set it).
     fn flags(&self, s: &str) -> u32 {
         self.extra(&format!("{s}.dhcp-hostname-flags"))
-            .and_then(|t| values::parse_flag_words(t, values::DHCP_HOSTNAME_FLAGS).ok())
+            .and_then(|t| values::parse_flag_words(t, values::DHCP_HOSTNAME_FLAGS, &[]).ok())
             .unwrap_or(0)
     }
 
@@ -291,15 +306,6 @@ fn addr_gen_mode(p: &Profile) -> String {
     }
 }
 
-/// A valid token is stored as NetworkManager normalizes it.
-fn normalize_token(p: &mut Profile) {
-    if let Some(Value::Opaque(token)) = p.settings.get("ipv6", "token") {
-        if let Ok(normal) = verify::token(&addr_gen_mode(p), token) {
-            p.settings.set("ipv6", "token", Value::Opaque(normal));
-        }
-    }
-}
-
 /// `nm_sd_http_url_is_valid_https`: `https://`, something after it, and
 /// only ASCII.
 fn https_url(url: &str) -> bool {
@@ -307,16 +313,28 @@ fn https_url(url: &str) -> bool {
         .is_some_and(|rest| !rest.is_empty() && rest.is_ascii())
 }
 
-/// `ipv4.link-local` as its number (nmcli checked the word when it was
-/// set): default 0, auto 1, disabled 2, enabled 3.
-fn link_local(text: &str) -> Option<i64> {
-    match text {
-        "default" => Some(0),
-        "auto" => Some(1),
-        "disabled" => Some(2),
-        "enabled" => Some(3),
-        n => n.parse().ok(),
+/// The connection setting's check of `mptcp-flags` (nmcli checked the
+/// words as it set them).
+fn mptcp_flags(text: &str) -> Option<String> {
+    let (disabled, signal, fullmesh) = (0x1, 0x10, 0x80);
+    let flags: u32 = values::check("connection", "mptcp-flags", text)
+        .ok()?
+        .parse()
+        .ok()?;
+    if flags == 0 || flags == disabled {
+        return None;
     }
+    if flags & disabled != 0 {
+        return Some("\"disabled\" flag cannot be combined with other MPTCP flags".into());
+    }
+    if flags & (signal | fullmesh) == signal | fullmesh {
+        return Some("cannot set both \"signal\" and \"fullmesh\" MPTCP flags".into());
+    }
+    // nm_mptcp_flags_normalize() keeps only the flags it knows.
+    if flags & !0xff != 0 {
+        return Some(format!("value {flags} is not a valid combination of MPTCP flags"));
+    }
+    None
 }
 
 /// `NM_DHCP_HOSTNAME_FLAGS_FQDN_MASK`: every flag NetworkManager knows.
