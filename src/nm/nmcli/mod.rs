@@ -19,12 +19,14 @@
 //! profile without `con-name` is called `ip-tunnel-IFNAME` (a port
 //! `bridge-slave-IFNAME` and the like); `ipv4.method` and `ipv6.method`
 //! default to `auto`; the profile made is then checked as NetworkManager
-//! checks it when nmcli writes it (`read/written.rs`).
+//! checks it when nmcli writes it (`read/written.rs`); routing rules
+//! (`rules.rs`) and traffic control (`tc.rs`) as libnm reads them.
 //! `tests/nmcli_commands.rs` checks these against `nmcli --offline`.
 
 mod read;
 mod rules;
 mod spelling;
+mod tc;
 mod values;
 mod verify;
 mod write;

@@ -137,6 +137,9 @@ pub(crate) fn read_text(setting: &str, name: &str, text: &str) -> Result<String,
     if name == "routing-rules" && (setting == "ipv4" || v6) {
         super::rules::check(text, v6)?;
     }
+    if setting == "tc" && (name == "qdiscs" || name == "tfilters") {
+        super::tc::check(name, text)?;
+    }
     values::check(setting, name, text)
 }
 
