@@ -633,6 +633,76 @@ fn values_are_checked_as_nmcli_checks_them() {
             ],
         ),
         (
+            "802-3-ethernet.mac-address",
+            &[
+                "02:00:00:00:00:01",
+                "02-00-00-00-00-01",
+                "0200.0000.0001",
+                "zz",
+                "02:00:00:00:00",
+                "",
+            ],
+        ),
+        (
+            "802-3-ethernet.cloned-mac-address",
+            &[
+                "02:00:00:00:00:01",
+                "preserve",
+                "permanent",
+                "random",
+                "stable",
+                "bogus",
+            ],
+        ),
+        (
+            "802-3-ethernet.wake-on-lan",
+            &[
+                "magic",
+                "phy,unicast",
+                "default",
+                "ignore",
+                "0x40",
+                "bogus",
+                "magic default",
+            ],
+        ),
+        (
+            "802-3-ethernet.wake-on-lan-password",
+            &["02:00:00:00:00:01", "zz"],
+        ),
+        (
+            "802-3-ethernet.mac-address",
+            &["2:0:0:0:0:1", "02:00-00:00:00:01", "02:00:00:00:00:01:"],
+        ),
+        (
+            "802-3-ethernet.mac-address-blacklist",
+            &["02:00:00:00:00:01", "02:00:00:00:00:01,02:00:00:00:00:02", "zz"],
+        ),
+        (
+            "802-3-ethernet.s390-subchannels",
+            &["0.0.0600,0.0.0601", "0.0.0600 0.0.0601 0.0.0602", "x", "a,b,c,d"],
+        ),
+        (
+            "802-3-ethernet.s390-options",
+            &["layer2=1", "a=b", "portno=0 layer2=1"],
+        ),
+        (
+            "802-3-ethernet.accept-all-mac-addresses",
+            &["yes", "unknown", "x"],
+        ),
+        (
+            "ipv4.dhcp-reject-servers",
+            &[
+                "192.0.2.1",
+                "192.0.2.0/24",
+                "1.2.3",
+                "192.0.2.0/33",
+                "2001:db8::1",
+            ],
+        ),
+        ("hostname.from-dhcp", &["yes", "unknown", "x"]),
+        ("connection.interface-name", &["t1", "a/b", "0123456789abcdef"]),
+        (
             "tc.qdiscs",
             &[
                 "root pfifo limit 5",
@@ -714,7 +784,13 @@ fn values_are_checked_as_nmcli_checks_them() {
         for v in *vals {
             let mut args = vec!["connection", "add", "type", "ip-tunnel", "ifname", "t1"];
             if *prop != "ip-tunnel.mode" {
-                args.extend(["ip-tunnel.mode", "gre"]);
+                // gretap: the mode that takes an Ethernet setting.
+                let mode = if prop.starts_with("802-3") {
+                    "gretap"
+                } else {
+                    "gre"
+                };
+                args.extend(["ip-tunnel.mode", mode]);
             }
             args.extend(["ip-tunnel.remote", "198.51.100.1", prop, v]);
             let nm = nmcli_offline(&args);
@@ -739,7 +815,10 @@ fn values_are_checked_as_nmcli_checks_them() {
             let ours_refused = ours
                 .lines()
                 .find_map(|l| l.split_once(": error: ").map(|(_, m)| m))
-                .filter(|m| m.contains(prop))
+                // The model's check of interface names names no property.
+                .filter(|m| {
+                    m.contains(prop) || (*prop == "connection.interface-name" && m.contains("interface name"))
+                })
                 .map(str::to_string);
             // nmcli's words are grecfg's when the value is refused as set.
             let same = match (&refused, &ours_refused) {

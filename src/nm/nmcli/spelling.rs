@@ -140,6 +140,12 @@ pub(crate) fn read_text(setting: &str, name: &str, text: &str) -> Result<String,
     if setting == "tc" && (name == "qdiscs" || name == "tfilters") {
         super::tc::check(name, text)?;
     }
+    if setting == "802-3-ethernet" {
+        super::verify::wired(name, text)?;
+    }
+    if setting == "ipv4" && name == "dhcp-reject-servers" {
+        super::verify::reject_servers(text)?;
+    }
     values::check(setting, name, text)
 }
 

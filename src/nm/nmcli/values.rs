@@ -83,6 +83,19 @@ pub(crate) const MPTCP_FLAGS: &[(&str, u32)] = &[
     ("fullmesh", 0x80),
 ];
 
+/// `NMSettingWiredWakeOnLan`, as nmcli lists them, and its own names of 0.
+pub(crate) const WAKE_ON_LAN: &[(&str, u32)] = &[
+    ("phy", 0x2),
+    ("unicast", 0x4),
+    ("multicast", 0x8),
+    ("broadcast", 0x10),
+    ("arp", 0x20),
+    ("magic", 0x40),
+    ("default", 0x1),
+    ("ignore", 0x8000),
+];
+const WAKE_ON_LAN_OFF: &[(&str, u32)] = &[("none", 0), ("disable", 0), ("disabled", 0)];
+
 const I32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
 const U32MAX: i64 = u32::MAX as i64;
 
@@ -166,6 +179,8 @@ pub(crate) fn check_of(setting: &str, name: &str) -> Check {
             Check::OneOf(&["bond", "bridge", "ovs-bridge", "ovs-port", "team", "vrf"])
         }
         ("802-3-ethernet", "duplex") => Check::OneOf(&["half", "full"]),
+        ("802-3-ethernet", "wake-on-lan") => Check::Flags(WAKE_ON_LAN, WAKE_ON_LAN_OFF),
+        ("802-3-ethernet", "accept-all-mac-addresses") => Check::Ternary,
         ("802-3-ethernet", "s390-nettype") => Check::OneOf(&["qeth", "lcs", "ctc"]),
         ("proxy", "browser-only") => Check::Bool,
         ("ipv4", "method") => Check::Method(IPV4_METHODS),
@@ -752,9 +767,7 @@ mod tests {
             "802-3-ethernet.mac-address-blacklist",
             "802-3-ethernet.s390-subchannels",
             "802-3-ethernet.s390-options",
-            "802-3-ethernet.wake-on-lan",
             "802-3-ethernet.wake-on-lan-password",
-            "802-3-ethernet.accept-all-mac-addresses",
             "match.interface-name",
             "match.kernel-command-line",
             "match.driver",

@@ -1,6 +1,7 @@
 //! What NetworkManager 1.42 refuses of the free-text properties grecfg
 //! keeps as they are written (nmcli extras): the user names of
-//! `connection.permissions`, which nmcli checks when it sets them, and the
+//! `connection.permissions`, the Ethernet addresses and s390 words and the
+//! DHCP servers to reject, which nmcli checks when it sets them, and the
 //! IAID, DUID and FQDN of the DHCP settings, which the profile's `verify()`
 //! checks when nmcli writes it (`Error writing connection: ...`).
 
@@ -16,6 +17,121 @@ pub(crate) fn permissions(text: &str) -> Result<(), String> {
         let name = item.strip_prefix("user:").unwrap_or(item);
         if name.is_empty() || name.len() >= 100 || name.contains(':') {
             return Err(format!("invalid permission \"{item}\""));
+        }
+    }
+    Ok(())
+}
+
+/// `nm_utils_hwaddr_aton(text, len)`: `len` bytes of one or two
+/// hexadecimal digits each, separated by `:` or `-` (the same throughout).
+pub(crate) fn hwaddr(text: &str, len: usize) -> bool {
+    let b = text.as_bytes();
+    let hex = |j: usize| b.get(j).is_some_and(u8::is_ascii_hexdigit);
+    let (mut i, mut n, mut delimiter) = (0, 0, None);
+    loop {
+        if !hex(i) {
+            return false;
+        }
+        i += if hex(i + 1) { 2 } else { 1 };
+        n += 1;
+        let Some(&d) = b.get(i) else {
+            return n == len;
+        };
+        if n == len {
+            return false;
+        }
+        match delimiter {
+            Some(x) if x != d => return false,
+            None if d == b':' || d == b'-' => delimiter = Some(d),
+            None => return false,
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// The items of an nmcli multi-value list: split at commas and blanks.
+fn items(text: &str) -> impl Iterator<Item = &str> {
+    text.split([' ', '\n', '\t', '\r', '\x0c', ','])
+        .filter(|i| !i.is_empty())
+}
+
+/// The s390 options NetworkManager 1.42 knows (`valid_s390_opts`).
+const S390_OPTIONS: &[&str] = &[
+    "bridge_role",
+    "broadcast_mode",
+    "buffer_count",
+    "canonical_macaddr",
+    "checksumming",
+    "ctcprot",
+    "fake_broadcast",
+    "inter",
+    "inter_jumbo",
+    "ipato_add4",
+    "ipato_add6",
+    "ipato_enable",
+    "ipato_invert4",
+    "ipato_invert6",
+    "isolation",
+    "lancmd_timeout",
+    "large_send",
+    "layer2",
+    "portname",
+    "portno",
+    "priority_queueing",
+    "protocol",
+    "route4",
+    "route6",
+    "rxip_add4",
+    "rxip_add6",
+    "sniffer",
+    "total",
+    "vipa_add4",
+    "vipa_add6",
+];
+
+/// What nmcli says as it sets an Ethernet property holding addresses or
+/// s390 words (`_pt_gobject_mac`, `_set_fcn_wired_s390_subchannels`, the
+/// s390 options' and the blacklist's validators); `Ok` for the others.
+pub(crate) fn wired(name: &str, text: &str) -> Result<(), String> {
+    const SPECIAL: &[&str] = &["preserve", "permanent", "random", "stable"];
+    match name {
+        "mac-address" | "wake-on-lan-password" if !hwaddr(text, 6) => {
+            Err(format!("'{text}' is not a valid Ethernet MAC"))
+        }
+        "cloned-mac-address" if !SPECIAL.contains(&text) && !hwaddr(text, 6) => {
+            Err(format!("'{text}' is not a valid Ethernet MAC"))
+        }
+        "mac-address-blacklist" => match items(text).find(|i| !hwaddr(i, 6)) {
+            Some(bad) => Err(format!("'{bad}' is not a valid MAC address")),
+            None => Ok(()),
+        },
+        "s390-subchannels" if !(2..=3).contains(&items(text).count()) => Err(format!(
+            "'{text}' is not valid; 2 or 3 strings should be provided"
+        )),
+        "s390-options" => {
+            for item in items(text) {
+                let key = item.split_once('=').map_or(item, |(k, _)| k);
+                if !S390_OPTIONS.contains(&key) {
+                    return Err(format!("'{key}' not among [{}]", S390_OPTIONS.join(", ")));
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// nmcli's check of `ipv4.dhcp-reject-servers`: IPv4 addresses, each
+/// with a prefix length to 32 or none.
+pub(crate) fn reject_servers(text: &str) -> Result<(), String> {
+    for item in items(text) {
+        let (addr, len) = item.split_once('/').unwrap_or((item, "32"));
+        let ok = addr.parse::<std::net::Ipv4Addr>().is_ok()
+            && len.bytes().all(|b| b.is_ascii_digit())
+            && len.parse::<u8>().is_ok_and(|l| l <= 32);
+        if !ok {
+            return Err(format!("invalid IPv4 or subnet \"{item}\""));
         }
     }
     Ok(())
@@ -202,6 +318,34 @@ fn hex_bytes(text: &str, allow_0x: bool, max: usize) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hardware_addresses_are_read_as_libnm_reads_them() {
+        for ok in [
+            "02:00:00:00:00:01",
+            "02-00-00-00-00-01",
+            "2:0:0:0:0:1",
+            "aA:bb:cc:dd:ee:ff",
+        ] {
+            assert!(hwaddr(ok, 6), "{ok}");
+        }
+        for bad in [
+            "",
+            "zz",
+            "02:00:00:00:00",
+            "02:00-00:00:00:01",
+            "02:00:00:00:00:01:",
+            "0200.0000.0001",
+            "020000000001",
+        ] {
+            assert!(!hwaddr(bad, 6), "{bad}");
+        }
+        assert_eq!(wired("s390-subchannels", "a b"), Ok(()));
+        assert!(wired("s390-subchannels", "a,b,c,d").is_err());
+        assert_eq!(wired("s390-options", "layer2=1 portno=0"), Ok(()));
+        assert!(reject_servers("192.0.2.0/24 192.0.2.1").is_ok());
+        assert!(reject_servers("192.0.2.0/33").is_err());
+    }
 
     #[test]
     fn permissions_are_user_names() {

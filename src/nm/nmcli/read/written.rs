@@ -139,6 +139,9 @@ impl View<'_> {
             }
             _ => {}
         }
+        if let Some((prop, why)) = self.wake_on_lan() {
+            return no("802-3-ethernet", prop, why.into());
+        }
         // Free text, one property at a time (`verify::verified`).
         for (name, (value, _)) in &self.extras {
             if let Some((setting, prop)) = name.split_once('.') {
@@ -235,6 +238,33 @@ impl View<'_> {
                     Err(why) => return no("token", why),
                 }
             }
+        }
+        None
+    }
+
+    /// The Ethernet setting's checks of Wake-on-LAN: `default` and
+    /// `ignore` alone, a password only with `magic` (a new profile's mode
+    /// is `default`).
+    fn wake_on_lan(&self) -> Option<(&'static str, &'static str)> {
+        let (default, magic, ignore) = (0x1, 0x40, 0x8000);
+        let mode = match self.extra("802-3-ethernet.wake-on-lan") {
+            Some(t) => values::check("802-3-ethernet", "wake-on-lan", t)
+                .ok()?
+                .parse()
+                .ok()?,
+            None => default,
+        };
+        if mode & (default | ignore) != 0 && !u32::is_power_of_two(mode) {
+            return Some((
+                "wake-on-lan",
+                "Wake-on-LAN mode 'default' and 'ignore' are exclusive flags",
+            ));
+        }
+        if self.extra("802-3-ethernet.wake-on-lan-password").is_some() && mode & magic == 0 {
+            return Some((
+                "wake-on-lan-password",
+                "Wake-on-LAN password can only be used with magic packet mode",
+            ));
         }
         None
     }
