@@ -390,6 +390,33 @@ fn reader_agrees_with_nmcli_offline() {
             "ipv6.addr-gen-mode",
             "eui64",
         ],
+        // ethtool: on, off, ignore (which unsets), numbers.
+        &[
+            "ifname",
+            "t6",
+            "mode",
+            "gretap",
+            "remote",
+            "192.0.2.2",
+            "ipv4.method",
+            "disabled",
+            "ipv6.method",
+            "disabled",
+            "ethtool.feature-tso",
+            "on",
+            "ethtool.feature-gro",
+            "no",
+            "ethtool.feature-lro",
+            "on",
+            "ethtool.feature-lro",
+            "ignore",
+            "ethtool.pause-rx",
+            "1",
+            "ethtool.ring-rx",
+            "512",
+            "ethtool.coalesce-rx-usecs",
+            " 7 ",
+        ],
     ];
     let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
     let mut failures = Vec::new();
@@ -701,6 +728,18 @@ fn values_are_checked_as_nmcli_checks_them() {
             ],
         ),
         ("hostname.from-dhcp", &["yes", "unknown", "x"]),
+        (
+            "ethtool.feature-tso",
+            &["on", "off", "ignore", "ign", "yes", "1", "-1", "x", "default"],
+        ),
+        ("ethtool.pause-rx", &["on", "ignore", "x"]),
+        ("ethtool.feature-rx-udp_tunnel-port-offload", &["off"]),
+        (
+            "ethtool.ring-rx",
+            &["5", "0x5", " 7 ", "x", "-1", "4294967295", "4294967296"],
+        ),
+        ("ethtool.coalesce-rx-usecs", &["5", "x"]),
+        ("ethtool.channels-rx", &["3"]),
         ("connection.interface-name", &["t1", "a/b", "0123456789abcdef"]),
         (
             "tc.qdiscs",

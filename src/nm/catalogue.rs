@@ -77,6 +77,9 @@ pub(crate) enum Spelling {
     Enum(&'static [(&'static str, &'static str)]),
     /// A string (keyfile-escaped).
     Str,
+    /// nmcli `on|off|ignore` (an ethtool feature or pause setting), keyfile
+    /// `true|false` or nothing for `ignore`.
+    Toggle,
 }
 
 /// A property's D-Bus type and the man page's "Default Value" column
@@ -476,8 +479,107 @@ const IP_ROWS: &[IpRow] = &[
     ip("route-data").both_dbus("aa{sv}", ""),
 ];
 
+/// The properties of the `ethtool` setting nmcli 1.42 lists, in its order:
+/// offload features and pause frames are on/off/ignore, coalescing and
+/// ring sizes numbers (`nm-ethtool-utils-base.h`).
+const ETHTOOL: &[&str] = &[
+    "feature-esp-hw-offload",
+    "feature-esp-tx-csum-hw-offload",
+    "feature-fcoe-mtu",
+    "feature-gro",
+    "feature-gso",
+    "feature-highdma",
+    "feature-hw-tc-offload",
+    "feature-l2-fwd-offload",
+    "feature-loopback",
+    "feature-lro",
+    "feature-macsec-hw-offload",
+    "feature-ntuple",
+    "feature-rx",
+    "feature-rxhash",
+    "feature-rxvlan",
+    "feature-rx-all",
+    "feature-rx-fcs",
+    "feature-rx-gro-hw",
+    "feature-rx-gro-list",
+    "feature-rx-udp-gro-forwarding",
+    "feature-rx-udp_tunnel-port-offload",
+    "feature-rx-vlan-filter",
+    "feature-rx-vlan-stag-filter",
+    "feature-rx-vlan-stag-hw-parse",
+    "feature-sg",
+    "feature-tls-hw-record",
+    "feature-tls-hw-rx-offload",
+    "feature-tls-hw-tx-offload",
+    "feature-tso",
+    "feature-tx",
+    "feature-txvlan",
+    "feature-tx-checksum-fcoe-crc",
+    "feature-tx-checksum-ipv4",
+    "feature-tx-checksum-ipv6",
+    "feature-tx-checksum-ip-generic",
+    "feature-tx-checksum-sctp",
+    "feature-tx-esp-segmentation",
+    "feature-tx-fcoe-segmentation",
+    "feature-tx-gre-csum-segmentation",
+    "feature-tx-gre-segmentation",
+    "feature-tx-gso-list",
+    "feature-tx-gso-partial",
+    "feature-tx-gso-robust",
+    "feature-tx-ipxip4-segmentation",
+    "feature-tx-ipxip6-segmentation",
+    "feature-tx-nocache-copy",
+    "feature-tx-scatter-gather",
+    "feature-tx-scatter-gather-fraglist",
+    "feature-tx-sctp-segmentation",
+    "feature-tx-tcp6-segmentation",
+    "feature-tx-tcp-ecn-segmentation",
+    "feature-tx-tcp-mangleid-segmentation",
+    "feature-tx-tcp-segmentation",
+    "feature-tx-tunnel-remcsum-segmentation",
+    "feature-tx-udp-segmentation",
+    "feature-tx-udp_tnl-csum-segmentation",
+    "feature-tx-udp_tnl-segmentation",
+    "feature-tx-vlan-stag-hw-insert",
+    "coalesce-adaptive-rx",
+    "coalesce-adaptive-tx",
+    "coalesce-pkt-rate-high",
+    "coalesce-pkt-rate-low",
+    "coalesce-rx-frames",
+    "coalesce-rx-frames-irq",
+    "coalesce-rx-frames-high",
+    "coalesce-rx-frames-low",
+    "coalesce-rx-usecs",
+    "coalesce-rx-usecs-irq",
+    "coalesce-rx-usecs-high",
+    "coalesce-rx-usecs-low",
+    "coalesce-sample-interval",
+    "coalesce-stats-block-usecs",
+    "coalesce-tx-frames",
+    "coalesce-tx-frames-irq",
+    "coalesce-tx-frames-high",
+    "coalesce-tx-frames-low",
+    "coalesce-tx-usecs",
+    "coalesce-tx-usecs-irq",
+    "coalesce-tx-usecs-high",
+    "coalesce-tx-usecs-low",
+    "pause-autoneg",
+    "pause-rx",
+    "pause-tx",
+    "ring-rx",
+    "ring-rx-jumbo",
+    "ring-rx-mini",
+    "ring-tx",
+];
+
 static CATALOGUE: LazyLock<Vec<Row>> = LazyLock::new(|| {
     let mut all = ROWS.to_vec();
+    all.extend(ETHTOOL.iter().map(|name| {
+        let toggle = name.starts_with("feature-") || name.starts_with("pause-");
+        row("ethtool", name)
+            .nmcli()
+            .spelled(if toggle { Spelling::Toggle } else { Spelling::Plain })
+    }));
     for (i, setting) in ["ipv4", "ipv6"].into_iter().enumerate() {
         for r in IP_ROWS {
             if let Some((dbus, nmcli)) = r.family[i] {

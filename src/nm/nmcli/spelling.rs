@@ -107,6 +107,11 @@ pub(crate) fn extra_to_nmcli(setting: &str, name: &str, raw: &str) -> Option<Str
             "false" => Some("no".into()),
             _ => None,
         },
+        Spelling::Toggle => match text.as_str() {
+            "true" => Some("on".into()),
+            "false" => Some("off".into()),
+            _ => None,
+        },
         Spelling::List => {
             let items: Vec<&str> = raw.split(';').filter(|i| !i.is_empty()).collect();
             if items.iter().any(|i| i.contains([',', ' ', '\\'])) {
@@ -156,6 +161,13 @@ pub(crate) fn extra_to_keyfile(setting: &str, name: &str, text: &str) -> Option<
         Spelling::Plain => Ok(text.to_string()),
         Spelling::Str => Ok(gkeyfile::escape(text)),
         Spelling::Bool => parse_bool(text).map(|b| b.to_string()),
+        // The canonical on, off or ignore (`values::check`).
+        Spelling::Toggle => Ok(match text {
+            "on" => "true",
+            "off" => "false",
+            _ => "",
+        }
+        .into()),
         Spelling::List => {
             let mut out = String::new();
             for item in text.split([',', ' ', '\t']).filter(|i| !i.is_empty()) {

@@ -59,6 +59,9 @@ pub(crate) enum Check {
     /// the number; or one of nmcli's own names for a value (`value_infos`),
     /// as the whole text.
     Flags(&'static [(&'static str, u32)], &'static [(&'static str, u32)]),
+    /// `_set_fcn_ethtool`: an offload feature or pause setting (`toggle`:
+    /// a ternary, `ignore` for the default) or a number to 4294967295.
+    Ethtool { toggle: bool },
 }
 
 /// `NMDhcpHostnameFlags`, as nmcli lists them.
@@ -183,6 +186,9 @@ pub(crate) fn check_of(setting: &str, name: &str) -> Check {
         ("802-3-ethernet", "accept-all-mac-addresses") => Check::Ternary,
         ("802-3-ethernet", "s390-nettype") => Check::OneOf(&["qeth", "lcs", "ctc"]),
         ("proxy", "browser-only") => Check::Bool,
+        ("ethtool", n) => Check::Ethtool {
+            toggle: n.starts_with("feature-") || n.starts_with("pause-"),
+        },
         ("ipv4", "method") => Check::Method(IPV4_METHODS),
         ("ipv6", "method") => Check::Method(IPV6_METHODS),
         ("ipv4", "link-local") => Check::Enum(&[
@@ -247,6 +253,19 @@ pub(crate) fn check(setting: &str, name: &str, text: &str) -> Result<String, Str
         Check::Permissions => verify::permissions(text).map(|()| text.to_string()),
         Check::OneOf(words) => string_is_valid(text, words).map(str::to_string),
         Check::Flags(names, nicks) => parse_flag_words(text, names, nicks).map(|v| v.to_string()),
+        Check::Ethtool { toggle: true } => match parse_ternary_words(text, &["unknown", "default", "ignore"])
+        {
+            Ok(t) => Ok(match t {
+                Some(true) => "on",
+                Some(false) => "off",
+                None => "ignore",
+            }
+            .into()),
+            Err(_) => Err(format!("'{text}' is not valid; use 'on', 'off', or 'ignore'")),
+        },
+        Check::Ethtool { toggle: false } => ascii_int(text, 10, 0, U32MAX)
+            .map(|v| v.to_string())
+            .ok_or_else(|| format!("'{text}' is out of range [0, {U32MAX}]")),
     }
 }
 
@@ -304,6 +323,8 @@ pub(crate) fn accepted(setting: &str, name: &str) -> Option<String> {
             "nmcli accepts user names, each [user:]NAME without `:`, separated by commas or blanks".into()
         }
         Check::OneOf(words) => format!("nmcli accepts {} (or a unique prefix)", words.join(", ")),
+        Check::Ethtool { toggle: true } => "nmcli accepts on, off or ignore (or yes, no, true, false)".into(),
+        Check::Ethtool { toggle: false } => "nmcli accepts a number from 0 to 4294967295".into(),
         Check::Flags(names, _) => {
             let n: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
             format!("nmcli accepts a number or a combination of {}", n.join(", "))
@@ -392,6 +413,11 @@ pub(crate) fn parse_bool(text: &str) -> Result<bool, String> {
 
 /// `nmc_string_to_ternary`: `None` is the default.
 fn parse_ternary(text: &str) -> Result<Option<bool>, String> {
+    parse_ternary_words(text, &["unknown", "default"])
+}
+
+/// `nmc_string_to_ternary_full`, `default` being any of `defaults`.
+fn parse_ternary_words(text: &str, defaults: &[&str]) -> Result<Option<bool>, String> {
     let s = strip(text);
     if s == "o" {
         return Err(format!("'{s}' is ambiguous (on, off)"));
@@ -402,7 +428,7 @@ fn parse_ternary(text: &str) -> Result<Option<bool>, String> {
     if string_is_valid(s, &["false", "no", "off"]).is_ok() {
         return Ok(Some(false));
     }
-    if string_is_valid(s, &["unknown", "default"]).is_ok() {
+    if string_is_valid(s, defaults).is_ok() {
         return Ok(None);
     }
     match c_integer(s, 0) {
