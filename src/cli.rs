@@ -26,8 +26,8 @@ Exit status (convert, render, peer):
   2  invalid input or usage: syntax errors, values the target cannot hold,
      warnings under --strict
   3  input or output error: a file could not be read or written
-check (1: findings), mtu, and activate, deactivate, delete (4 to 6: NetworkManager's
-answers) have their own: see their --help.";
+check (1: findings), mtu, migrate, and activate, deactivate, delete (4 to 6:
+NetworkManager's answers) have their own: see their --help.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,6 +70,7 @@ impl Cli {
             Command::Activate(a) => a.quiet = quiet,
             Command::Deactivate(a) => a.quiet = quiet,
             Command::Delete(a) => a.quiet = quiet,
+            Command::Migrate(a) => (a.quiet, a.verbose) = (quiet, verbose),
             Command::Check(_) | Command::Mtu(_) => {}
         }
         cli
@@ -98,7 +99,34 @@ pub enum Command {
     Deactivate(DeactivateArgs),
     /// Delete NetworkManager profiles
     Delete(DeleteArgs),
+    /// Move a machine's ifcfg tunnels to NetworkManager keyfiles, with a backup to undo it
+    #[command(long_about = MIGRATE_ABOUT, after_help = MIGRATE_EXIT_CODES)]
+    Migrate(MigrateArgs),
 }
+
+const MIGRATE_ABOUT: &str =
+    "Move a machine's ifcfg tunnels to NetworkManager keyfiles, with a backup to undo it.\n\n\
+Every tunnel ifcfg-* file of ROOT/etc/sysconfig/network-scripts is read with its route-, route6- and keys- \
+files and converted; an error in any of them changes nothing. The keyfiles are written into \
+ROOT/etc/NetworkManager/system-connections (mode 0600) and the migrated files moved into \
+ROOT/var/lib/grecfg/migrations/ID/files, with a manifest of what was moved and written and the SHA-256 \
+of each, as `nmcli connection migrate` removes the files it migrates (it skips tunnels). No tunnel \
+ifcfg file is left where the RHEL upgrade tool looks for them. Other ifcfg files are left alone and named: \
+`nmcli connection migrate` is their tool.\n\n\
+The backup is made and synced before anything changes, and the keyfiles and removals are one write \
+transaction; a run killed at any point is completed or reversed by the next `grecfg migrate` under \
+the same root. A keyfile already there with the same contents is left alone (a second run has \
+nothing to do); one that differs, or another profile for the same interface or UUID, stops the run \
+before anything changes. One migration runs at a time under a root (ROOT/run/lock/grecfg-migrate.lock). \
+--undo puts the last migration (or ID) back: the ifcfg files byte for byte, the keyfiles it wrote \
+removed, refusing when one was changed since unless --force.";
+
+const MIGRATE_EXIT_CODES: &str = "\
+Exit status:
+  0  success (with --diff: no differences)
+  1  --diff found differences
+  2  invalid input: an ifcfg file grecfg cannot convert, a keyfile in the way, a changed file for --undo
+  3  a file could not be read or written, or another migration holds the lock";
 
 /// `convert --help`: the file names come from the registry.
 fn convert_about() -> String {
@@ -512,6 +540,44 @@ pub struct DeactivateArgs {
     /// Profile UUID, id or interface name
     #[arg(required = true, value_name = "NAME")]
     pub names: Vec<String>,
+}
+
+// The arguments of `grecfg migrate`; its help is on `Command::Migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The machine's files are under DIR (`/` is this machine)
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub root: PathBuf,
+
+    /// Print the plan (what is written, moved, left alone) and change nothing
+    #[arg(long, conflicts_with_all = ["diff", "undo"])]
+    pub dry_run: bool,
+
+    /// Print unified diffs of every file the migration would change, and change nothing
+    #[arg(long, conflicts_with = "undo")]
+    pub diff: bool,
+
+    /// Keep the migrations' backups and manifests in DIR, under the root (default var/lib/grecfg/migrations)
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+
+    /// Write the keyfiles but leave the ifcfg files in place
+    #[arg(long, conflicts_with = "undo")]
+    pub keep_ifcfg: bool,
+
+    /// Undo the last migration, or migration ID
+    #[arg(long, value_name = "ID", num_args = 0..=1, default_missing_value = "last")]
+    pub undo: Option<String>,
+
+    /// With --undo: remove keyfiles and replace ifcfg files changed since the migration
+    #[arg(long, requires = "undo")]
+    pub force: bool,
+
+    /// `-q`, `-v` (global).
+    #[arg(skip)]
+    pub quiet: bool,
+    #[arg(skip)]
+    pub verbose: bool,
 }
 
 // The arguments of `grecfg delete`; its one-line help is on `Command::Delete`.

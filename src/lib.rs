@@ -23,6 +23,7 @@ pub mod formats;
 #[doc(hidden)]
 pub mod fuzzing;
 pub(crate) mod gkeyfile;
+pub mod migrate;
 pub mod model;
 pub mod mtu;
 pub mod nm;

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::Activate(args) => return nm_command(|| grecfg_activate(args)),
         Command::Deactivate(args) => return nm_command(|| grecfg_deactivate(args)),
         Command::Delete(args) => return nm_command(|| grecfg_delete(args)),
+        Command::Migrate(args) => run_migrate(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -33,6 +34,28 @@ fn main() -> ExitCode {
             }
             ExitCode::from(fail.exit_code())
         }
+    }
+}
+
+fn run_migrate(args: grecfg::cli::MigrateArgs) -> Result<Exit, Fail> {
+    let opts = grecfg::migrate::Options {
+        root: args.root,
+        dry_run: args.dry_run,
+        diff: args.diff,
+        backup_dir: args.backup_dir,
+        keep_ifcfg: args.keep_ifcfg,
+        quiet: args.quiet,
+        verbose: args.verbose,
+    };
+    match args.undo.as_deref() {
+        None => grecfg::migrate::run(&opts),
+        Some("last") => grecfg::migrate::undo(&opts, None, args.force),
+        Some(id) => match id.parse() {
+            Ok(id) => grecfg::migrate::undo(&opts, Some(id), args.force),
+            Err(_) => Err(Fail::Input(
+                Diagnostic::error(format!("--undo takes a migration's number, not {id}")).into(),
+            )),
+        },
     }
 }
 

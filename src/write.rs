@@ -21,6 +21,7 @@ use crate::model::Tunnel;
 mod transaction;
 
 use transaction::io_fail;
+pub(crate) use transaction::recover;
 pub use transaction::Transaction;
 
 /// Where output goes.
