@@ -75,8 +75,6 @@ fn every_file_has_its_test() {
     }
 }
 
-/// `route-NAME` with `ADDRESS0=` (empty): the route blocks took it as a
-/// route and then found none.
 /// `$'\' '` then a character of several bytes (here the replacement of an
 /// invalid byte): the error of the unclosed ANSI-C quote was located at an
 /// offset inside that character (a debug assertion in `Source::loc_at`).
@@ -86,6 +84,8 @@ fn nmcli_ansi_c_quote_error_before_a_wide_character() {
     run("nmcli-ansi-c-quote-error-before-a-wide-character");
 }
 
+/// `route-NAME` with `ADDRESS0=` (empty): the route blocks took it as a
+/// route and then found none.
 #[test]
 fn ifcfg_route_address_empty() {
     run("ifcfg-route-address-empty");
@@ -102,6 +102,15 @@ fn ifcfg_route_address_leading_zero() {
 #[test]
 fn iproute2_placeholder_after_continuation() {
     run("iproute2-placeholder-after-continuation");
+}
+
+/// A word whose quotes run to the end of the text, which ends in `é`: the
+/// error was clamped to the text's last byte, inside the `é` (a debug
+/// assertion in `Source::loc_at`). Found by the long run of the rclocal
+/// target.
+#[test]
+fn rclocal_word_error_at_the_end_inside_a_character() {
+    run("rclocal-word-error-at-the-end-inside-a-character");
 }
 
 /// 40 functions, each calling the one before twice: 2^40 calls.

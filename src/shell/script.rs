@@ -565,9 +565,18 @@ pub fn lex_script(text: &str) -> ScriptTokens {
                     Err(e) => Err(e),
                 }
                 .map_err(|mut e| {
-                    let o = joined.orig(e.offset.min(b.len().saturating_sub(1)));
-                    let last = (e.offset + e.len.max(1)).min(b.len()).max(1) - 1;
-                    e.len = (joined.orig(last) + 1).saturating_sub(o).max(1);
+                    // Whole characters: an error at the end of the text
+                    // starts at its last character, not its last byte.
+                    let floor = |mut i: usize| {
+                        while i > 0 && !s.is_char_boundary(i) {
+                            i -= 1;
+                        }
+                        i
+                    };
+                    let o = joined.orig(floor(e.offset.min(b.len().saturating_sub(1))));
+                    let last = floor((e.offset + e.len.max(1)).min(b.len()).max(1) - 1);
+                    let last_end = last + s[last..].chars().next().map_or(1, char::len_utf8);
+                    e.len = (joined.orig(last_end - 1) + 1).saturating_sub(o).max(1);
                     e.offset = o;
                     e
                 });
