@@ -573,6 +573,10 @@ pub struct MigrateArgs {
     #[arg(long, requires = "undo")]
     pub force: bool,
 
+    /// How to print what was done: text on standard error, or one JSON document on standard output
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+
     /// `-q`, `-v` (global).
     #[arg(skip)]
     pub quiet: bool,

@@ -47,16 +47,20 @@ fn run_migrate(args: grecfg::cli::MigrateArgs) -> Result<Exit, Fail> {
         quiet: args.quiet,
         verbose: args.verbose,
     };
-    match args.undo.as_deref() {
-        None => grecfg::migrate::run(&opts),
-        Some("last") => grecfg::migrate::undo(&opts, None, args.force),
+    let undo = match args.undo.as_deref() {
+        None => None,
+        Some("last") => Some(None),
         Some(id) => match id.parse() {
-            Ok(id) => grecfg::migrate::undo(&opts, Some(id), args.force),
-            Err(_) => Err(Fail::Input(
-                Diagnostic::error(format!("--undo takes a migration's number, not {id}")).into(),
-            )),
+            Ok(id) => Some(Some(id)),
+            Err(_) => {
+                return Err(Fail::Input(
+                    Diagnostic::error(format!("--undo takes a migration's number, not {id}")).into(),
+                ))
+            }
         },
-    }
+    };
+    let json = args.format == ReportFormat::Json;
+    Ok(grecfg::migrate::main(&opts, undo, args.force, json))
 }
 
 /// The NetworkManager subcommands exist only with the `dbus` feature; the

@@ -32,11 +32,12 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 
 use crate::codec::{OutputFile, Root};
 use crate::convert::{self, ConvertOptions};
-use crate::diag::{say, Diagnostic, Fail, Severity};
+use crate::diag::{say, Diagnostic, Fail};
+use crate::digest::Digest;
 use crate::exit::Exit;
 use crate::format::Format;
 use crate::write::{self, Action, Change};
@@ -84,6 +85,125 @@ pub struct Manifest {
     /// first: `--undo` removes those left empty.
     #[serde(default)]
     pub created: Vec<PathBuf>,
+}
+
+/// What a run says: diagnostics (collapsed as a conversion's are), its
+/// own lines (what it wrote, what it left alone, the summary last), and
+/// the record `--format json` prints.
+struct Report {
+    digest: Digest,
+    lines: Vec<String>,
+    record: Record,
+    diff: Option<String>,
+    json: bool,
+    quiet: bool,
+}
+
+/// `migration` in the `--format json` document (docs/grecfg.schema.json).
+#[derive(Debug, Default, Serialize)]
+struct Record {
+    /// The migration made, undone, or planned by a dry run.
+    id: Option<u64>,
+    root: String,
+    dry_run: bool,
+    undone: bool,
+    /// Keyfiles written (undoing: removed).
+    written: Vec<String>,
+    /// Files moved into the backup (undoing: put back).
+    moved: Vec<Moved>,
+    /// ifcfg files that are not tunnels.
+    left_alone: Vec<String>,
+    /// Keyfiles already there as the migration would write them.
+    already: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Moved {
+    from: String,
+    to: String,
+}
+
+impl Report {
+    fn line(&mut self, text: String) {
+        self.lines.push(text);
+    }
+
+    fn diagnostic(&mut self, d: Diagnostic) {
+        self.digest.push(d);
+    }
+}
+
+/// Run `grecfg migrate` (`undo`: `--undo`, with its migration or the
+/// last) and print what it says: text on standard error, or one JSON
+/// document on standard output. The exit status.
+pub fn main(opts: &Options, undo: Option<Option<u64>>, force: bool, json: bool) -> Exit {
+    let mut r = Report {
+        digest: if json {
+            Digest::keeping_all()
+        } else {
+            Digest::new()
+        },
+        lines: Vec::new(),
+        record: Record::default(),
+        diff: None,
+        json,
+        quiet: opts.quiet,
+    };
+    let result = match undo {
+        None => run(opts, &mut r),
+        Some(id) => self::undo(opts, id, force, &mut r),
+    };
+    let code = match result {
+        Ok(code) => code,
+        Err(fail) => {
+            for d in &fail.failure().diagnostics {
+                r.diagnostic(d.clone());
+            }
+            r.lines.clear();
+            r.record.written.clear();
+            r.record.moved.clear();
+            if r.json {
+                r.line("nothing changed".into());
+            }
+            fail.exit_code()
+        }
+    };
+    if r.json {
+        let findings: Vec<_> = r
+            .digest
+            .all()
+            .into_iter()
+            .map(crate::check::JsonFinding::of)
+            .collect();
+        let mut doc = serde_json::json!({
+            "version": 1,
+            "findings": findings,
+            "summary": {
+                "errors": r.digest.errors(),
+                "warnings": r.digest.warnings(),
+                "notes": r.digest.notes(),
+                "written": if r.record.dry_run || r.record.undone { 0 } else { r.record.written.len() },
+                "text": r.lines.last().cloned().unwrap_or_default(),
+            },
+            "written": if r.record.dry_run || r.record.undone { Vec::new() } else { r.record.written.clone() },
+            "migration": r.record,
+        });
+        if let Some(d) = r.diff {
+            doc["diff"] = d.into();
+        }
+        let text = serde_json::to_string_pretty(&doc).expect("the document serializes") + "\n";
+        let _ = crate::diag::print_out(&text);
+    } else {
+        for l in r.digest.lines(r.quiet) {
+            say(l);
+        }
+        if !r.quiet {
+            for l in &r.lines {
+                say(l);
+            }
+        }
+    }
+    code
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -357,9 +477,11 @@ fn existing_profiles(dir: &Path) -> Vec<(String, Option<String>, Option<String>)
     out
 }
 
-/// Run `grecfg migrate`.
-pub fn run(opts: &Options) -> Result<Exit, Fail> {
+/// `grecfg migrate`.
+fn run(opts: &Options, r: &mut Report) -> Result<Exit, Fail> {
     let root = Root::new(&opts.root);
+    r.record.root = root.path(Path::new("/")).display().to_string();
+    r.record.dry_run = opts.dry_run;
     let _lock = lock(&root)?;
     let backup = backup_root(&root, opts);
     if !opts.dry_run && !opts.diff {
@@ -371,7 +493,7 @@ pub fn run(opts: &Options) -> Result<Exit, Fail> {
         for (id, mut m) in migrations(&backup) {
             if m.state == "started" {
                 let said = settle(&root, &backup.join(id.to_string()), &mut m)?;
-                note(opts, &said);
+                r.diagnostic(Diagnostic::note(said));
             }
         }
     }
@@ -426,9 +548,10 @@ pub fn run(opts: &Options) -> Result<Exit, Fail> {
             }
         }
     }
+    r.record.left_alone = left_alone.clone();
     if !errors.is_empty() {
-        for d in &errors {
-            say(d);
+        for d in errors.iter().cloned() {
+            r.diagnostic(d);
         }
         return Err(input_fail(
             format!(
@@ -448,7 +571,10 @@ pub fn run(opts: &Options) -> Result<Exit, Fail> {
     for p in &planned {
         let rel = Path::new(KEYFILE_DIR).join(&p.file.name);
         match read_opt(&root.path(&rel))? {
-            Some(b) if b == p.file.contents.as_bytes() => already += 1,
+            Some(b) if b == p.file.contents.as_bytes() => {
+                already += 1;
+                r.record.already.push(root.path(&rel).display().to_string());
+            }
             Some(_) => {
                 return Err(input_fail(
                     format!(
@@ -487,23 +613,19 @@ pub fn run(opts: &Options) -> Result<Exit, Fail> {
     moved.sort();
     moved.dedup();
 
-    for d in &diagnostics {
-        if !opts.quiet || d.severity == Severity::Error {
-            say(d);
-        }
+    for d in diagnostics {
+        r.diagnostic(d);
     }
     if changes.is_empty() && moved.is_empty() {
-        if !opts.quiet {
-            say(format!(
-                "nothing to migrate under {}: {}",
-                root.path(Path::new("/")).display(),
-                match already {
-                    0 => "no tunnel ifcfg files".to_string(),
-                    n => format!("{} already migrated", plural(n, "tunnel", "tunnels")),
-                }
-            ));
-            tell_left_alone(&left_alone);
-        }
+        tell_left_alone(r, &left_alone);
+        r.line(format!(
+            "nothing to migrate under {}: {}",
+            root.path(Path::new("/")).display(),
+            match already {
+                0 => "no tunnel ifcfg files".to_string(),
+                n => format!("{} already migrated", plural(n, "tunnel", "tunnels")),
+            }
+        ));
         return Ok(Exit::Ok);
     }
 
@@ -518,36 +640,58 @@ pub fn run(opts: &Options) -> Result<Exit, Fail> {
     let id = migrations(&backup).last().map_or(1, |(id, _)| id + 1);
     let dir = backup.join(id.to_string());
 
+    r.record.id = Some(id);
     if opts.diff {
         let text = write::diff(&plan, &root)?.unwrap_or_default();
-        crate::diag::print_out(&text).map_err(|e| io_fail(Path::new("standard output"), "write", e))?;
+        r.diff = Some(text.clone());
+        if !r.json {
+            crate::diag::print_out(&text).map_err(|e| io_fail(Path::new("standard output"), "write", e))?;
+        }
+        r.line(format!(
+            "--diff: nothing changed; {}",
+            if text.is_empty() {
+                "no differences"
+            } else {
+                "the differences are on standard output"
+            }
+        ));
         return Ok(if text.is_empty() { Exit::Ok } else { Exit::Found });
     }
+    let plan_record = |r: &mut Report| {
+        r.record.written = changes
+            .iter()
+            .map(|(rel, _)| root.path(rel).display().to_string())
+            .collect();
+        r.record.moved = moved
+            .iter()
+            .map(|rel| Moved {
+                from: root.path(rel).display().to_string(),
+                to: dir.join("files").join(rel).display().to_string(),
+            })
+            .collect();
+    };
     if opts.dry_run {
-        let mut out = String::new();
-        for (rel, _) in &changes {
-            out.push_str(&format!("write {}\n", root.path(rel).display()));
+        plan_record(r);
+        if !r.json {
+            let mut out = String::new();
+            for w in &r.record.written {
+                out.push_str(&format!("write {w}\n"));
+            }
+            for m in &r.record.moved {
+                out.push_str(&format!("move {} to {}\n", m.from, m.to));
+            }
+            for f in &left_alone {
+                out.push_str(&format!(
+                    "leave {f}: not a tunnel (nmcli connection migrate converts it)\n"
+                ));
+            }
+            crate::diag::print_out(&out).map_err(|e| io_fail(Path::new("standard output"), "write", e))?;
         }
-        for rel in &moved {
-            out.push_str(&format!(
-                "move {} to {}\n",
-                root.path(rel).display(),
-                dir.join("files").join(rel).display()
-            ));
-        }
-        for f in &left_alone {
-            out.push_str(&format!(
-                "leave {f}: not a tunnel (nmcli connection migrate converts it)\n"
-            ));
-        }
-        crate::diag::print_out(&out).map_err(|e| io_fail(Path::new("standard output"), "write", e))?;
-        if !opts.quiet {
-            say(format!(
-                "dry run: nothing changed; migration {id} would write {} and move {}",
-                plural(changes.len(), "keyfile", "keyfiles"),
-                plural(moved.len(), "file", "files")
-            ));
-        }
+        r.line(format!(
+            "dry run: nothing changed; migration {id} would write {} and move {}",
+            plural(changes.len(), "keyfile", "keyfiles"),
+            plural(moved.len(), "file", "files")
+        ));
         return Ok(Exit::Ok);
     }
 
@@ -603,43 +747,50 @@ pub fn run(opts: &Options) -> Result<Exit, Fail> {
     }
     manifest.state = "done".into();
     save(&dir, &manifest)?;
+    plan_record(r);
 
-    if !opts.quiet {
-        if opts.verbose || changes.len() <= 10 {
-            for (rel, _) in &changes {
-                say(format!("wrote {}", root.path(rel).display()));
-            }
+    if opts.verbose || changes.len() <= 10 {
+        for (rel, _) in &changes {
+            r.line(format!("wrote {}", root.path(rel).display()));
         }
-        if opts.keep_ifcfg {
-            say(Diagnostic::warning(
+    }
+    if opts.keep_ifcfg {
+        r.diagnostic(
+            Diagnostic::warning(
                 "the ifcfg files stay (--keep-ifcfg): initscripts and NetworkManager would both claim their devices",
             )
-            .hint("remove them, or run grecfg migrate again without --keep-ifcfg, before the next boot"));
-        }
-        tell_left_alone(&left_alone);
-        let there = match already {
-            0 => String::new(),
-            n => format!(" ({n} there already)"),
-        };
-        say(format!(
-            "migrated {}: {} written under {}{there}, {} moved to {} (undo: grecfg migrate --undo {id})",
-            plural(planned.len(), "tunnel", "tunnels"),
-            plural(changes.len(), "keyfile", "keyfiles"),
-            keyfiles.display(),
-            plural(moved.len(), "file", "files"),
-            dir.join("files").display()
-        ));
+            .hint("remove them, or run grecfg migrate again without --keep-ifcfg, before the next boot"),
+        );
     }
+    tell_left_alone(r, &left_alone);
+    if root.is_system() && !changes.is_empty() {
+        r.line(
+            "NetworkManager reads the new keyfiles after `nmcli connection reload`; they come up at the next boot or with `nmcli connection up NAME`"
+                .into(),
+        );
+    }
+    let there = match already {
+        0 => String::new(),
+        n => format!(" ({n} there already)"),
+    };
+    r.line(format!(
+        "migrated {}: {} written under {}{there}, {} moved to {} (undo: grecfg migrate --undo {id})",
+        plural(planned.len(), "tunnel", "tunnels"),
+        plural(changes.len(), "keyfile", "keyfiles"),
+        keyfiles.display(),
+        plural(moved.len(), "file", "files"),
+        dir.join("files").display()
+    ));
     Ok(Exit::Ok)
 }
 
-fn tell_left_alone(files: &[String]) {
+fn tell_left_alone(r: &mut Report, files: &[String]) {
     if !files.is_empty() {
         let (what, them) = match files.len() {
             1 => ("not a tunnel", "it"),
             _ => ("not tunnels", "them"),
         };
-        say(format!(
+        r.line(format!(
             "left alone: {} ({}): {what}; `nmcli connection migrate` converts {them}",
             plural(files.len(), "ifcfg file", "ifcfg files"),
             files.join(", ")
@@ -647,20 +798,16 @@ fn tell_left_alone(files: &[String]) {
     }
 }
 
-fn note(opts: &Options, text: &str) {
-    if !opts.quiet {
-        say(format!("note: {text}"));
-    }
-}
-
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Run `grecfg migrate --undo [ID]`: the last migration not undone, or
+/// `grecfg migrate --undo [ID]`: the last migration not undone, or
 /// migration `id`.
-pub fn undo(opts: &Options, id: Option<u64>, force: bool) -> Result<Exit, Fail> {
+fn undo(opts: &Options, id: Option<u64>, force: bool, r: &mut Report) -> Result<Exit, Fail> {
     let root = Root::new(&opts.root);
+    r.record.root = root.path(Path::new("/")).display().to_string();
+    r.record.undone = true;
     let _lock = lock(&root)?;
     let backup = backup_root(&root, opts);
     let all = migrations(&backup);
@@ -683,13 +830,25 @@ pub fn undo(opts: &Options, id: Option<u64>, force: bool) -> Result<Exit, Fail> 
     let dir = backup.join(id.to_string());
     restore(&root, &dir, &m, force)?;
     forget(&root, &dir, &m)?;
-    if !opts.quiet {
-        say(format!(
-            "undid migration {id}: {} back in place, {} removed",
-            plural(m.moved.len(), "file", "files"),
-            plural(m.written.len(), "keyfile", "keyfiles")
-        ));
-    }
+    r.record.id = Some(id);
+    r.record.written = m
+        .written
+        .iter()
+        .map(|e| root.path(&e.path).display().to_string())
+        .collect();
+    r.record.moved = m
+        .moved
+        .iter()
+        .map(|e| Moved {
+            from: dir.join("files").join(&e.path).display().to_string(),
+            to: root.path(&e.path).display().to_string(),
+        })
+        .collect();
+    r.line(format!(
+        "undid migration {id}: {} back in place, {} removed",
+        plural(m.moved.len(), "file", "files"),
+        plural(m.written.len(), "keyfile", "keyfiles")
+    ));
     Ok(Exit::Ok)
 }
 

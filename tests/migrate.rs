@@ -408,3 +408,107 @@ fn a_killed_migration_is_settled_by_the_next_run() {
     // Not every kill lands in the middle, but the test must see some.
     eprintln!("{settled} of 8 runs were killed half way and settled");
 }
+
+/// Validate `doc` against docs/grecfg.schema.json with the reference
+/// validator (Python's jsonschema); `Err` when it does not conform, `None`
+/// when the validator is missing.
+fn conforms(doc: &str) -> Option<Result<(), String>> {
+    use std::io::Write;
+    let ok = Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(!common::ci(), "python3-jsonschema is needed in CI");
+        return None;
+    }
+    let schema = common::repo().join("docs/grecfg.schema.json");
+    let mut child = Command::new("python3")
+        .args([
+            "-c",
+            "import json, sys, jsonschema\n\
+             schema = json.load(open(sys.argv[1]))\n\
+             jsonschema.Draft202012Validator(schema).validate(json.load(sys.stdin))\n",
+        ])
+        .arg(&schema)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(doc.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    Some(if o.status.success() {
+        Ok(())
+    } else {
+        Err(stderr(&o))
+    })
+}
+
+/// `--format json`: one document on standard output for a dry run, a
+/// migration, a second run, an error and an undo, each conforming to the
+/// schema and saying what happened; nothing on standard error.
+#[test]
+fn json_documents_say_what_was_done() {
+    let tmp = common::tempdir();
+    copy_root(tmp.path());
+    let doc = |args: &[&str]| -> (Option<i32>, serde_json::Value) {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        let o = migrate(tmp.path(), &all);
+        assert!(o.stderr.is_empty(), "{}", stderr(&o));
+        let text = String::from_utf8(o.stdout).unwrap();
+        if let Some(r) = conforms(&text) {
+            r.unwrap_or_else(|e| panic!("{args:?}: {e}\n{text}"));
+        }
+        (o.status.code(), serde_json::from_str(&text).unwrap())
+    };
+    let (code, d) = doc(&["--dry-run"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(d["migration"]["dry_run"], true);
+    assert_eq!(d["migration"]["written"].as_array().unwrap().len(), 2);
+    assert_eq!(d["migration"]["moved"].as_array().unwrap().len(), 3);
+    assert_eq!(d["summary"]["written"], 0);
+    let left = d["migration"]["left_alone"][0].as_str().unwrap();
+    assert!(left.ends_with("ifcfg-eth0"), "{left}");
+
+    let (code, d) = doc(&[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(d["migration"]["id"], 1);
+    assert_eq!(d["summary"]["written"], 2);
+    assert_eq!(d["summary"]["warnings"], 2, "{d}");
+    assert!(
+        d["summary"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("migrated 2 tunnels"),
+        "{d}"
+    );
+
+    let (code, d) = doc(&[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(d["migration"]["id"], serde_json::Value::Null);
+    assert!(
+        d["summary"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("nothing to migrate"),
+        "{d}"
+    );
+
+    let (code, d) = doc(&["--undo", "7"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(d["summary"]["errors"], 1);
+    assert!(
+        d["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no migration 7"),
+        "{d}"
+    );
+
+    let (code, d) = doc(&["--undo"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(d["migration"]["undone"], true);
+    assert_eq!(d["migration"]["moved"].as_array().unwrap().len(), 3);
+}
