@@ -251,7 +251,9 @@ fn list_dir(dir: &Path, format: Option<Format>, inputs: &mut Inputs) -> Result<(
 pub fn discover(root: &Root, format: Format) -> Result<(Vec<Input>, Vec<Diagnostic>), Fail> {
     let mut listed = Inputs::default();
     for dir in format.meta().system_dirs {
-        let dir = root.path(Path::new(dir));
+        // The format's directories are the machine's (`/etc/...`), not
+        // relative to the working directory.
+        let dir = root.path(&Path::new("/").join(dir));
         if dir.is_dir() {
             list_dir(&dir, Some(format), &mut listed)?;
         }

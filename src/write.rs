@@ -120,7 +120,7 @@ pub fn plan<'a>(items: &[Files<'a>], dest: &Destination, root: &Root) -> Result<
         .collect())
 }
 
-/// Where `file` of `item` belongs on a machine, relative to the root.
+/// Where `file` of `item` belongs on a machine (`/etc/...`), under the root.
 fn install_path(item: &Files, file: &OutputFile) -> Result<PathBuf, Fail> {
     let output = item
         .format
@@ -129,7 +129,7 @@ fn install_path(item: &Files, file: &OutputFile) -> Result<PathBuf, Fail> {
         .iter()
         .find(|o| (o.name)(item.tunnel) == file.name);
     match output.and_then(|o| o.dir) {
-        Some(dir) => Ok(Path::new(dir).join(&file.name)),
+        Some(dir) => Ok(Path::new("/").join(dir).join(&file.name)),
         None => Err(Fail::Input(
             Diagnostic::error(format!(
                 "{} has no place on a machine: {} files are run or loaded by hand",
@@ -259,14 +259,14 @@ mod tests {
         assert_eq!(
             plan,
             vec![Change {
-                path: "etc/NetworkManager/system-connections/gre1.nmconnection".into(),
+                path: "/etc/NetworkManager/system-connections/gre1.nmconnection".into(),
                 action: Action::Create(&files[0]),
             }]
         );
         plan.extend(retire(["/etc/sysconfig/network-scripts/ifcfg-gre1".into()]));
         let d = diff(&plan, &root).unwrap().expect("changes");
         assert!(
-            d.contains("+++ etc/NetworkManager/system-connections/gre1.nmconnection"),
+            d.contains("+++ /etc/NetworkManager/system-connections/gre1.nmconnection"),
             "{d}"
         );
         assert!(

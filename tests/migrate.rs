@@ -136,7 +136,12 @@ fn a_machine_is_migrated_once_and_undone_byte_for_byte() {
     let moved = manifest["moved"].as_array().unwrap();
     assert_eq!(moved.len(), 3, "{manifest}");
     for m in moved {
-        let rel = m["path"].as_str().unwrap();
+        // The manifest names each file by its path on the machine.
+        let rel = m["path"]
+            .as_str()
+            .unwrap()
+            .strip_prefix('/')
+            .expect("an absolute path");
         let (bytes, mode) = &before[rel];
         assert_eq!(
             &after[&format!("{backup}/files/{rel}")],
@@ -147,7 +152,11 @@ fn a_machine_is_migrated_once_and_undone_byte_for_byte() {
         assert!(!after.contains_key(rel), "{rel} is still in place");
     }
     for w in manifest["written"].as_array().unwrap() {
-        let rel = w["path"].as_str().unwrap();
+        let rel = w["path"]
+            .as_str()
+            .unwrap()
+            .strip_prefix('/')
+            .expect("an absolute path");
         assert_eq!(w["sha256"], hex(&after[rel].0), "{rel}");
     }
 
@@ -191,11 +200,11 @@ fn dry_run_and_diff_change_nothing() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let diff = String::from_utf8_lossy(&o.stdout);
     assert!(
-        diff.contains(&format!("+++ {KEYFILES}/gre_hk.nmconnection")),
+        diff.contains(&format!("+++ /{KEYFILES}/gre_hk.nmconnection")),
         "{diff}"
     );
     assert!(
-        diff.contains(&format!("--- {SCRIPTS}/ifcfg-gre_hk\n+++ /dev/null")),
+        diff.contains(&format!("--- /{SCRIPTS}/ifcfg-gre_hk\n+++ /dev/null")),
         "{diff}"
     );
     assert_eq!(tree(tmp.path()), before);

@@ -10,10 +10,7 @@
 /// blanks, each `[user:]NAME` with NAME not empty, under 100 bytes and
 /// without `:` (`nm_settings_connection_validate_permission_user`).
 pub(crate) fn permissions(text: &str) -> Result<(), String> {
-    for item in text
-        .split([' ', '\n', '\t', '\r', '\x0c', ','])
-        .filter(|i| !i.is_empty())
-    {
+    for item in items(text) {
         let name = item.strip_prefix("user:").unwrap_or(item);
         if name.is_empty() || name.len() >= 100 || name.contains(':') {
             return Err(format!("invalid permission \"{item}\""));

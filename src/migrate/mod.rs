@@ -26,13 +26,18 @@
 //! that differs, or another profile for the same interface or UUID, stops
 //! the run before anything changes.
 
+mod backup;
+
 use std::fs;
-use std::io::Write as _;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
+use serde::Serialize;
+
+use backup::{
+    back_up, existing_profiles, forget, input_fail, io_fail, lock, machine, migrations, profile_keys,
+    read_opt, restore, save, saved, settle,
+};
+pub use backup::{Entry, Manifest};
 
 use crate::codec::{OutputFile, Root};
 use crate::convert::{self, ConvertOptions};
@@ -42,12 +47,11 @@ use crate::exit::Exit;
 use crate::format::Format;
 use crate::write::{self, Action, Change};
 
-/// Where NetworkManager reads persistent profiles, relative to the root.
-const KEYFILE_DIR: &str = "etc/NetworkManager/system-connections";
-/// Where initscripts' files are, relative to the root.
-const IFCFG_DIR: &str = "etc/sysconfig/network-scripts";
-const BACKUP_DIR: &str = "var/lib/grecfg/migrations";
-const LOCK: &str = "run/lock/grecfg-migrate.lock";
+/// Where NetworkManager reads persistent profiles, under the root.
+const KEYFILE_DIR: &str = "/etc/NetworkManager/system-connections";
+/// Where initscripts' files are, under the root.
+const IFCFG_DIR: &str = "/etc/sysconfig/network-scripts";
+const BACKUP_DIR: &str = "/var/lib/grecfg/migrations";
 
 /// What `grecfg migrate` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -59,32 +63,6 @@ pub struct Options {
     pub keep_ifcfg: bool,
     pub quiet: bool,
     pub verbose: bool,
-}
-
-/// One file a migration moved away or wrote, with its SHA-256.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Entry {
-    /// Relative to the root.
-    pub path: PathBuf,
-    pub sha256: String,
-    pub mode: u32,
-}
-
-/// `BACKUP/ID/manifest.json`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Manifest {
-    pub id: u64,
-    /// `started` until every change is in place, then `done`.
-    pub state: String,
-    /// The ifcfg and companion files taken out of their place, each kept
-    /// under `files/` by its path.
-    pub moved: Vec<Entry>,
-    /// The keyfiles written.
-    pub written: Vec<Entry>,
-    /// The directories the migration made (relative to the root), parents
-    /// first: `--undo` removes those left empty.
-    #[serde(default)]
-    pub created: Vec<PathBuf>,
 }
 
 /// What a run says: diagnostics (collapsed as a conversion's are), its
@@ -206,230 +184,12 @@ pub fn main(opts: &Options, undo: Option<Option<u64>>, force: bool, json: bool) 
     code
 }
 
-fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn io_fail(path: &Path, what: &str, e: std::io::Error) -> Fail {
-    Fail::Io(Diagnostic::error(format!("cannot {what} {}: {e}", path.display())).into())
-}
-
-fn input_fail(message: String, hint: Option<&str>) -> Fail {
-    let d = Diagnostic::error(message);
-    Fail::Input(
-        match hint {
-            Some(h) => d.hint(h),
-            None => d,
-        }
-        .into(),
-    )
-}
-
-/// The lock of migrations under a root, held while it is open.
-struct Lock(#[allow(dead_code)] fs::File);
-
-fn lock(root: &Root) -> Result<Lock, Fail> {
-    let path = root.path(Path::new(LOCK));
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(|e| io_fail(dir, "create directory", e))?;
-    }
-    let mut f = fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o644)
-        .open(&path)
-        .map_err(|e| io_fail(&path, "open", e))?;
-    use std::os::fd::AsRawFd;
-    // SAFETY: a valid descriptor.
-    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-        let holder = fs::read_to_string(&path).unwrap_or_default();
-        return Err(Fail::Io(
-            Diagnostic::error(format!(
-                "another grecfg migrate (PID {}) is working under {}; nothing changed",
-                holder.trim(),
-                root.path(Path::new("/")).display()
-            ))
-            .hint("wait for it to finish, then run again")
-            .into(),
-        ));
-    }
-    f.set_len(0).map_err(|e| io_fail(&path, "write", e))?;
-    let _ = writeln!(f, "{}", std::process::id());
-    Ok(Lock(f))
-}
-
 /// `BACKUP`, absolute.
 fn backup_root(root: &Root, opts: &Options) -> PathBuf {
     match &opts.backup_dir {
         Some(d) => root.path(d),
         None => root.path(Path::new(BACKUP_DIR)),
     }
-}
-
-/// The migrations recorded in `backup`, by number.
-fn migrations(backup: &Path) -> Vec<(u64, Manifest)> {
-    let mut all: Vec<(u64, Manifest)> = fs::read_dir(backup)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let id: u64 = e.file_name().to_str()?.parse().ok()?;
-            let text = fs::read_to_string(e.path().join("manifest.json")).ok()?;
-            Some((id, serde_json::from_str(&text).ok()?))
-        })
-        .collect();
-    all.sort_by_key(|(id, _)| *id);
-    all
-}
-
-/// Write `bytes` to `path` durably: staged beside it, synced, renamed,
-/// the directory synced.
-fn write_durably(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Fail> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| io_fail(dir, "create directory", e))?;
-    let tmp = dir.join(format!(
-        ".grecfg-{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("file")
-    ));
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(mode)
-        .open(&tmp)
-        .map_err(|e| io_fail(&tmp, "create", e))?;
-    f.write_all(bytes).map_err(|e| io_fail(&tmp, "write", e))?;
-    f.set_permissions(fs::Permissions::from_mode(mode))
-        .map_err(|e| io_fail(&tmp, "set the mode of", e))?;
-    f.sync_all().map_err(|e| io_fail(&tmp, "sync", e))?;
-    drop(f);
-    fs::rename(&tmp, path).map_err(|e| io_fail(path, "replace", e))?;
-    sync_dir(dir);
-    Ok(())
-}
-
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-}
-
-fn save(dir: &Path, m: &Manifest) -> Result<(), Fail> {
-    let text = serde_json::to_string_pretty(m).expect("a manifest serializes");
-    write_durably(&dir.join("manifest.json"), format!("{text}\n").as_bytes(), 0o600)
-}
-
-/// A file of the tree as it is: its bytes, or `None` when it is not there.
-fn read_opt(path: &Path) -> Result<Option<Vec<u8>>, Fail> {
-    match fs::read(path) {
-        Ok(b) => Ok(Some(b)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io_fail(path, "read", e)),
-    }
-}
-
-/// A migration a killed run left `started`: done when every keyfile is
-/// in place and every moved file gone (the write transaction got through),
-/// else reversed. What it says about it, for the user.
-fn settle(root: &Root, dir: &Path, m: &mut Manifest) -> Result<String, Fail> {
-    let written_there = m.written.iter().all(|e| {
-        read_opt(&root.path(&e.path))
-            .ok()
-            .flatten()
-            .is_some_and(|b| sha256(&b) == e.sha256)
-    });
-    let moved_gone = m.moved.iter().all(|e| !root.path(&e.path).exists());
-    if written_there && moved_gone {
-        m.state = "done".into();
-        save(dir, m)?;
-        return Ok(format!(
-            "migration {} had not been marked done: it is complete",
-            m.id
-        ));
-    }
-    restore(root, dir, m, true)?;
-    forget(root, dir, m)?;
-    Ok(format!(
-        "migration {} was stopped before it finished: it is reversed, the files are as before it",
-        m.id
-    ))
-}
-
-/// Put a migration's moved files back and remove the keyfiles it wrote
-/// (those still as it wrote them, or any with `force`).
-fn restore(root: &Root, dir: &Path, m: &Manifest, force: bool) -> Result<(), Fail> {
-    for e in &m.written {
-        let path = root.path(&e.path);
-        match read_opt(&path)? {
-            Some(b) if sha256(&b) != e.sha256 && !force => {
-                return Err(input_fail(
-                    format!(
-                        "{} was changed since migration {}; nothing changed",
-                        path.display(),
-                        m.id
-                    ),
-                    Some("--force removes it all the same"),
-                ))
-            }
-            _ => {}
-        }
-    }
-    for e in &m.moved {
-        let path = root.path(&e.path);
-        if let Some(b) = read_opt(&path)? {
-            if sha256(&b) != e.sha256 && !force {
-                return Err(input_fail(
-                    format!(
-                        "{} is there again and differs from the one migration {} moved; nothing changed",
-                        path.display(),
-                        m.id
-                    ),
-                    Some("--force puts the migrated one back over it"),
-                ));
-            }
-        }
-    }
-    for e in &m.moved {
-        let saved = dir.join("files").join(&e.path);
-        let bytes = fs::read(&saved).map_err(|err| io_fail(&saved, "read the backup", err))?;
-        if sha256(&bytes) != e.sha256 {
-            return Err(Fail::Io(
-                Diagnostic::error(format!(
-                    "the backup {} does not hold what was moved (its SHA-256 differs); nothing more changed",
-                    saved.display()
-                ))
-                .into(),
-            ));
-        }
-        write_durably(&root.path(&e.path), &bytes, e.mode)?;
-    }
-    let mut dirs = std::collections::BTreeSet::new();
-    for e in &m.written {
-        let path = root.path(&e.path);
-        match fs::remove_file(&path) {
-            Ok(()) => {
-                dirs.insert(path.parent().map(Path::to_path_buf).unwrap_or_default());
-            }
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            Err(err) => return Err(io_fail(&path, "remove", err)),
-        }
-    }
-    for d in dirs {
-        sync_dir(&d);
-    }
-    Ok(())
-}
-
-/// Remove a migration's record (`dir`), then the directories it made that
-/// are left empty.
-fn forget(root: &Root, dir: &Path, m: &Manifest) -> Result<(), Fail> {
-    fs::remove_dir_all(dir).map_err(|e| io_fail(dir, "remove", e))?;
-    for d in m.created.iter().rev() {
-        let _ = fs::remove_dir(root.path(d));
-    }
-    Ok(())
 }
 
 /// What is on the machine for one ifcfg tunnel: its files and the
@@ -440,41 +200,6 @@ struct Planned {
     file: OutputFile,
     interface: String,
     uuid: String,
-}
-
-/// The `interface-name=` and `uuid=` of a keyfile's `[connection]`.
-fn profile_keys(text: &str) -> (Option<String>, Option<String>) {
-    let (mut ifname, mut uuid, mut group) = (None, None, "");
-    for line in text.lines() {
-        let line = line.trim();
-        if let Some(g) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            group = g;
-        } else if group == "connection" {
-            if let Some(v) = line.strip_prefix("interface-name=") {
-                ifname = Some(v.to_string());
-            } else if let Some(v) = line.strip_prefix("uuid=") {
-                uuid = Some(v.to_string());
-            }
-        }
-    }
-    (ifname, uuid)
-}
-
-/// The `interface-name=` and `uuid=` of each keyfile in the directory,
-/// by file name.
-fn existing_profiles(dir: &Path) -> Vec<(String, Option<String>, Option<String>)> {
-    let mut out: Vec<_> = fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let text = fs::read_to_string(e.path()).ok()?;
-            let (ifname, uuid) = profile_keys(&text);
-            Some((e.file_name().to_string_lossy().into_owned(), ifname, uuid))
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 /// `grecfg migrate`.
@@ -523,10 +248,7 @@ fn run(opts: &Options, r: &mut Report) -> Result<Exit, Fail> {
         let Some(path) = input.source.path.as_ref() else {
             continue;
         };
-        let rel = path
-            .strip_prefix(root.path(Path::new("/")))
-            .unwrap_or(path)
-            .to_path_buf();
+        let rel = machine(path.strip_prefix(root.path(Path::new("/"))).unwrap_or(path));
         let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let suffix = name.strip_prefix("ifcfg-").unwrap_or(name);
         let mut sources = vec![rel.clone()];
@@ -666,7 +388,7 @@ fn run(opts: &Options, r: &mut Report) -> Result<Exit, Fail> {
             .iter()
             .map(|rel| Moved {
                 from: root.path(rel).display().to_string(),
-                to: dir.join("files").join(rel).display().to_string(),
+                to: saved(&dir, rel).display().to_string(),
             })
             .collect();
     };
@@ -702,10 +424,13 @@ fn run(opts: &Options, r: &mut Report) -> Result<Exit, Fail> {
     }
     let top = root.path(Path::new("/"));
     let mut created: Vec<PathBuf> = Vec::new();
-    for d in [Path::new(KEYFILE_DIR), dir.strip_prefix(&top).unwrap_or(&dir)] {
+    for d in [
+        PathBuf::from(KEYFILE_DIR),
+        machine(dir.strip_prefix(&top).unwrap_or(&dir)),
+    ] {
         let missing: Vec<PathBuf> = d
             .ancestors()
-            .filter(|a| !a.as_os_str().is_empty() && !root.path(a).exists())
+            .filter(|a| !root.path(a).exists())
             .map(Path::to_path_buf)
             .collect();
         created.extend(missing.into_iter().rev());
@@ -714,32 +439,18 @@ fn run(opts: &Options, r: &mut Report) -> Result<Exit, Fail> {
         id,
         state: "started".into(),
         moved: Vec::new(),
-        written: Vec::new(),
+        written: changes
+            .iter()
+            .map(|(path, p)| Entry {
+                path: path.clone(),
+                sha256: backup::sha256(p.file.contents.as_bytes()),
+                mode: p.file.mode,
+            })
+            .collect(),
         created,
+        checkpoint: None,
     };
-    for rel in &moved {
-        let path = root.path(rel);
-        let bytes = fs::read(&path).map_err(|e| io_fail(&path, "read", e))?;
-        let mode = fs::metadata(&path)
-            .map_err(|e| io_fail(&path, "read", e))?
-            .permissions()
-            .mode()
-            & 0o7777;
-        write_durably(&dir.join("files").join(rel), &bytes, mode)?;
-        manifest.moved.push(Entry {
-            path: rel.clone(),
-            sha256: sha256(&bytes),
-            mode,
-        });
-    }
-    for (rel, p) in &changes {
-        manifest.written.push(Entry {
-            path: rel.clone(),
-            sha256: sha256(p.file.contents.as_bytes()),
-            mode: p.file.mode,
-        });
-    }
-    save(&dir, &manifest)?;
+    back_up(&root, &dir, &mut manifest, &moved)?;
     if let Err(f) = write::commit(&plan, &root) {
         // Nothing of the plan is in place: the backup is not needed.
         let _ = fs::remove_dir_all(&dir);
@@ -840,7 +551,7 @@ fn undo(opts: &Options, id: Option<u64>, force: bool, r: &mut Report) -> Result<
         .moved
         .iter()
         .map(|e| Moved {
-            from: dir.join("files").join(&e.path).display().to_string(),
+            from: saved(&dir, &e.path).display().to_string(),
             to: root.path(&e.path).display().to_string(),
         })
         .collect();
@@ -850,31 +561,4 @@ fn undo(opts: &Options, id: Option<u64>, force: bool, r: &mut Report) -> Result<
         plural(m.written.len(), "keyfile", "keyfiles")
     ));
     Ok(Exit::Ok)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn checksums_are_sha256() {
-        assert_eq!(
-            sha256(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-    }
-
-    #[test]
-    fn profiles_are_found_by_interface_and_uuid() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(
-            dir.path().join("a.nmconnection"),
-            "[connection]\nid=a\nuuid=u-1\ninterface-name=gre1\n\n[ipv4]\nuuid=not-this\n",
-        )
-        .unwrap();
-        assert_eq!(
-            existing_profiles(dir.path()),
-            vec![("a.nmconnection".into(), Some("gre1".into()), Some("u-1".into()))]
-        );
-    }
 }
