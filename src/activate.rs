@@ -40,7 +40,7 @@ fn print_diag(d: &Diagnostic, quiet: bool) {
 }
 
 /// A NetworkManager error as a diagnostic, and its exit status.
-fn nm_error(e: &NmError) -> (Diagnostic, Exit) {
+pub(crate) fn nm_error(e: &NmError) -> (Diagnostic, Exit) {
     let hint = match e.kind {
         ErrorKind::NoBus => Some("is D-Bus running? (DBUS_SYSTEM_BUS_ADDRESS names another bus)"),
         ErrorKind::NotRunning => Some("start it with: systemctl start NetworkManager"),

@@ -71,6 +71,7 @@ impl Cli {
             Command::Deactivate(a) => a.quiet = quiet,
             Command::Delete(a) => a.quiet = quiet,
             Command::Migrate(a) => (a.quiet, a.verbose) = (quiet, verbose),
+            Command::Status(a) => a.quiet = quiet,
             Command::Check(_) | Command::Mtu(_) => {}
         }
         cli
@@ -102,7 +103,25 @@ pub enum Command {
     /// Move a machine's ifcfg tunnels to NetworkManager keyfiles, with a backup to undo it
     #[command(long_about = MIGRATE_ABOUT, after_help = MIGRATE_EXIT_CODES)]
     Migrate(MigrateArgs),
+    /// Compare tunnels' configuration with the running system: NetworkManager and the kernel
+    #[command(long_about = STATUS_ABOUT, after_help = STATUS_EXIT_CODES)]
+    Status(StatusArgs),
 }
+
+const STATUS_ABOUT: &str = "Compare tunnels' configuration with the running system, as `ifquery --check` \
+and `netplan status --diff` do.\n\n\
+For each tunnel of the inputs (or, with --all, each tunnel profile NetworkManager has on disk): the \
+NetworkManager profile and whether it is active (when NetworkManager runs), and the kernel device \
+(`ip -d -j link show`, `ip -j addr`, `ip -j route`, `ip -j neigh`): mode, local, remote, keys, ttl, \
+tos, path-MTU discovery, MTU, parent device, addresses, routes and permanent neighbours. Each \
+difference is reported at the configuration's line with the running value.";
+
+const STATUS_EXIT_CODES: &str = "\
+Exit status:
+  0  success: every tunnel runs as configured
+  1  found differences
+  2  invalid input, or the check could not run (no `ip`; NetworkManager cannot be reached for a
+     NetworkManager input or --all)";
 
 const MIGRATE_ABOUT: &str =
     "Move a machine's ifcfg tunnels to NetworkManager keyfiles, with a backup to undo it.\n\n\
@@ -119,14 +138,25 @@ the same root. A keyfile already there with the same contents is left alone (a s
 nothing to do); one that differs, or another profile for the same interface or UUID, stops the run \
 before anything changes. One migration runs at a time under a root (ROOT/run/lock/grecfg-migrate.lock). \
 --undo puts the last migration (or ID) back: the ifcfg files byte for byte, the keyfiles it wrote \
-removed, refusing when one was changed since unless --force.";
+removed, refusing when one was changed since unless --force.\n\n\
+--activate then loads the keyfiles into the running NetworkManager and brings each up under a \
+NetworkManager checkpoint of every device: if an activation fails, or a device does not run as \
+configured afterwards (see `grecfg status`), NetworkManager rolls back, the migration is undone and \
+grecfg says what failed. With --rollback-timeout SECS the checkpoint is kept after success and \
+NetworkManager rolls back by itself unless `grecfg migrate --confirm` comes within SECS seconds: a \
+migration that cuts the machine off the network undoes itself (the files are put back by the next \
+grecfg migrate, --confirm or --undo).";
 
 const MIGRATE_EXIT_CODES: &str = "\
 Exit status:
   0  success (with --diff: no differences)
   1  --diff found differences
   2  invalid input: an ifcfg file grecfg cannot convert, a keyfile in the way, a changed file for --undo
-  3  a file could not be read or written, or another migration holds the lock";
+  3  a file could not be read or written, or another migration holds the lock
+  4  with --activate: NetworkManager refused the profile, or an activation failed or timed out
+     (the migration is rolled back)
+  5  with --activate or --confirm: NetworkManager cannot be reached
+  6  with --activate or --confirm: NetworkManager or the bus refused the caller (not authorised)";
 
 /// `convert --help`: the file names come from the registry.
 fn convert_about() -> String {
@@ -573,6 +603,24 @@ pub struct MigrateArgs {
     #[arg(long, requires = "undo")]
     pub force: bool,
 
+    /// Load the keyfiles into the running NetworkManager and bring them up under a checkpoint;
+    /// roll everything back if one fails
+    #[arg(long, conflicts_with_all = ["undo", "dry_run", "diff", "keep_ifcfg"])]
+    pub activate: bool,
+
+    /// With --activate: keep the checkpoint after success; NetworkManager rolls back after SECS
+    /// seconds unless `grecfg migrate --confirm` comes first
+    #[arg(long, value_name = "SECS", requires = "activate", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rollback_timeout: Option<u32>,
+
+    /// Seconds to wait for each activation to succeed or fail
+    #[arg(long, value_name = "SECS", default_value_t = 60, requires = "activate")]
+    pub timeout: u64,
+
+    /// Keep a migration activated with --rollback-timeout: destroy its checkpoint
+    #[arg(long, conflicts_with_all = ["undo", "dry_run", "diff", "keep_ifcfg", "activate"])]
+    pub confirm: bool,
+
     /// How to print what was done: text on standard error, or one JSON document on standard output
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
@@ -582,6 +630,30 @@ pub struct MigrateArgs {
     pub quiet: bool,
     #[arg(skip)]
     pub verbose: bool,
+}
+
+// The arguments of `grecfg status`; its help is on `Command::Status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Format of the inputs (detected when absent)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub from: Option<Format>,
+
+    /// Every tunnel profile NetworkManager has on disk, instead of inputs
+    #[arg(long, conflicts_with = "inputs")]
+    pub all: bool,
+
+    /// How to print the findings: text on standard output, or one JSON document
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+
+    /// `-q` (global): only differences are printed.
+    #[arg(skip)]
+    pub quiet: bool,
+
+    /// Input files or directories
+    #[arg(required_unless_present = "all", value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
 }
 
 // The arguments of `grecfg delete`; its one-line help is on `Command::Delete`.

@@ -94,7 +94,7 @@ mod tests {
         use Exit::*;
         let convert = [Ok, Found, Input, Io];
         let nm = [Ok, Input, Io, Refused, Unreachable, Unauthorized];
-        let expected: [(Option<&str>, &[Exit]); 9] = [
+        let expected: [(Option<&str>, &[Exit]); 11] = [
             (None, &convert),
             (Some("convert"), &convert),
             (Some("render"), &convert),
@@ -104,6 +104,11 @@ mod tests {
             (Some("activate"), &nm),
             (Some("deactivate"), &nm),
             (Some("delete"), &nm),
+            (
+                Some("migrate"),
+                &[Ok, Found, Input, Io, Refused, Unreachable, Unauthorized],
+            ),
+            (Some("status"), &[Ok, Found, Input]),
         ];
         let mut top = Cli::command();
         // The subcommands' arguments and texts are built on demand.

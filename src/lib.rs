@@ -31,5 +31,6 @@ pub mod peer;
 pub mod render;
 pub mod script;
 pub mod shell;
+pub mod status;
 pub(crate) mod values;
 pub mod write;

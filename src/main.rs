@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Deactivate(args) => return nm_command(|| grecfg_deactivate(args)),
         Command::Delete(args) => return nm_command(|| grecfg_delete(args)),
         Command::Migrate(args) => run_migrate(args),
+        Command::Status(args) => Ok(grecfg::status::run(args)),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -44,14 +45,19 @@ fn run_migrate(args: grecfg::cli::MigrateArgs) -> Result<Exit, Fail> {
         diff: args.diff,
         backup_dir: args.backup_dir,
         keep_ifcfg: args.keep_ifcfg,
+        activate: args.activate.then_some(grecfg::migrate::ActivateOptions {
+            timeout: args.timeout,
+            rollback_timeout: args.rollback_timeout,
+        }),
         quiet: args.quiet,
         verbose: args.verbose,
     };
-    let undo = match args.undo.as_deref() {
-        None => None,
-        Some("last") => Some(None),
+    let task = match args.undo.as_deref() {
+        None if args.confirm => grecfg::migrate::Task::Confirm,
+        None => grecfg::migrate::Task::Migrate,
+        Some("last") => grecfg::migrate::Task::Undo(None),
         Some(id) => match id.parse() {
-            Ok(id) => Some(Some(id)),
+            Ok(id) => grecfg::migrate::Task::Undo(Some(id)),
             Err(_) => {
                 return Err(Fail::Input(
                     Diagnostic::error(format!("--undo takes a migration's number, not {id}")).into(),
@@ -60,7 +66,7 @@ fn run_migrate(args: grecfg::cli::MigrateArgs) -> Result<Exit, Fail> {
         },
     };
     let json = args.format == ReportFormat::Json;
-    Ok(grecfg::migrate::main(&opts, undo, args.force, json))
+    Ok(grecfg::migrate::main(&opts, task, args.force, json))
 }
 
 /// The NetworkManager subcommands exist only with the `dbus` feature; the

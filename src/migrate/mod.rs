@@ -27,6 +27,8 @@
 //! the run before anything changes.
 
 mod backup;
+#[cfg(feature = "dbus")]
+mod trial;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -61,8 +63,37 @@ pub struct Options {
     pub diff: bool,
     pub backup_dir: Option<PathBuf>,
     pub keep_ifcfg: bool,
+    /// `--activate`: bring the migration up in NetworkManager.
+    pub activate: Option<ActivateOptions>,
     pub quiet: bool,
     pub verbose: bool,
+}
+
+/// What `--activate` was asked.
+#[derive(Debug, Clone, Copy)]
+pub struct ActivateOptions {
+    /// Seconds each activation may take.
+    pub timeout: u64,
+    /// Keep the checkpoint this long for `--confirm`.
+    pub rollback_timeout: Option<u32>,
+}
+
+/// Which `grecfg migrate` is run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    Migrate,
+    /// `--undo`, with its migration or the last.
+    Undo(Option<u64>),
+    /// `--confirm`.
+    Confirm,
+}
+
+/// Say that NetworkManager failed `r`'s run, and the exit status.
+fn nm_failed(r: &mut Report, fail: Fail, exit: Exit) -> Exit {
+    for d in &fail.failure().diagnostics {
+        r.diagnostic(d.clone());
+    }
+    exit
 }
 
 /// What a run says: diagnostics (collapsed as a conversion's are), its
@@ -114,7 +145,7 @@ impl Report {
 /// Run `grecfg migrate` (`undo`: `--undo`, with its migration or the
 /// last) and print what it says: text on standard error, or one JSON
 /// document on standard output. The exit status.
-pub fn main(opts: &Options, undo: Option<Option<u64>>, force: bool, json: bool) -> Exit {
+pub fn main(opts: &Options, task: Task, force: bool, json: bool) -> Exit {
     let mut r = Report {
         digest: if json {
             Digest::keeping_all()
@@ -127,9 +158,10 @@ pub fn main(opts: &Options, undo: Option<Option<u64>>, force: bool, json: bool) 
         json,
         quiet: opts.quiet,
     };
-    let result = match undo {
-        None => run(opts, &mut r),
-        Some(id) => self::undo(opts, id, force, &mut r),
+    let result = match task {
+        Task::Migrate => run(opts, &mut r),
+        Task::Undo(id) => self::undo(opts, id, force, &mut r),
+        Task::Confirm => confirm(opts, &mut r),
     };
     let code = match result {
         Ok(code) => code,
@@ -200,6 +232,9 @@ struct Planned {
     file: OutputFile,
     interface: String,
     uuid: String,
+    /// The tunnel as NetworkManager holds it, to compare with the device.
+    #[cfg_attr(not(feature = "dbus"), allow(dead_code))]
+    tunnel: crate::model::Tunnel,
 }
 
 /// `grecfg migrate`.
@@ -216,9 +251,17 @@ fn run(opts: &Options, r: &mut Report) -> Result<Exit, Fail> {
             crate::write::recover(&root.path(Path::new(dir)));
         }
         for (id, mut m) in migrations(&backup) {
-            if m.state == "started" {
-                let said = settle(&root, &backup.join(id.to_string()), &mut m)?;
-                r.diagnostic(Diagnostic::note(said));
+            let dir = backup.join(id.to_string());
+            match m.state.as_str() {
+                "started" => {
+                    let said = settle(&root, &dir, &mut m)?;
+                    r.diagnostic(Diagnostic::note(said));
+                }
+                "trial" => {
+                    let said = settle_trial(&root, &dir, &mut m, false)?;
+                    r.diagnostic(Diagnostic::note(said.0));
+                }
+                _ => {}
             }
         }
     }
@@ -265,6 +308,7 @@ fn run(opts: &Options, r: &mut Report) -> Result<Exit, Fail> {
                     sources: sources.clone(),
                     interface: ifname.unwrap_or_else(|| item.tunnel.name.clone()),
                     uuid: uuid.unwrap_or_default(),
+                    tunnel: item.tunnel.clone(),
                     file,
                 });
             }
@@ -417,6 +461,24 @@ fn run(opts: &Options, r: &mut Report) -> Result<Exit, Fail> {
         return Ok(Exit::Ok);
     }
 
+    // NetworkManager is asked before anything changes.
+    #[cfg(feature = "dbus")]
+    let nm = match opts.activate {
+        Some(_) => match trial::connect(&root) {
+            Ok(nm) => Some(nm),
+            Err((f, exit)) => {
+                r.line("nothing changed".into());
+                return Ok(nm_failed(r, f, exit));
+            }
+        },
+        None => None,
+    };
+    #[cfg(not(feature = "dbus"))]
+    if opts.activate.is_some() {
+        r.line("nothing changed".into());
+        return Ok(nm_failed(r, no_dbus(), Exit::Unreachable));
+    }
+
     // The backup and the manifest, durable before anything changes; what
     // a run killed before its manifest left under this number goes.
     if dir.exists() {
@@ -459,6 +521,20 @@ fn run(opts: &Options, r: &mut Report) -> Result<Exit, Fail> {
     manifest.state = "done".into();
     save(&dir, &manifest)?;
     plan_record(r);
+    #[cfg(feature = "dbus")]
+    if let (Some(nm), Some(how)) = (&nm, opts.activate) {
+        let ps: Vec<&Planned> = changes.iter().map(|(_, p)| *p).collect();
+        match trial::activate(nm, &root, &dir, &mut manifest, &ps, how, r) {
+            Ok(Exit::Ok) => {}
+            Ok(exit) => {
+                r.record.written.clear();
+                r.record.moved.clear();
+                r.line(format!("migration {id} failed and is undone: nothing changed"));
+                return Ok(exit);
+            }
+            Err((f, exit)) => return Ok(nm_failed(r, f, exit)),
+        }
+    }
 
     if opts.verbose || changes.len() <= 10 {
         for (rel, _) in &changes {
@@ -513,6 +589,60 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+#[cfg(not(feature = "dbus"))]
+fn no_dbus() -> Fail {
+    Fail::Io(
+        Diagnostic::error("this grecfg was built without the dbus feature: it cannot talk to NetworkManager")
+            .hint("migrate without --activate, then `nmcli connection reload` and `nmcli connection up NAME`")
+            .into(),
+    )
+}
+
+/// Settle a migration left on `trial` (see [`trial::settle`]); what it
+/// says and whether the migration stays.
+fn settle_trial(root: &Root, dir: &Path, m: &mut Manifest, confirm: bool) -> Result<(String, bool), Fail> {
+    #[cfg(feature = "dbus")]
+    {
+        let nm = crate::nm::dbus::Nm::connect().ok();
+        trial::settle(nm.as_ref(), root, dir, m, confirm)
+    }
+    #[cfg(not(feature = "dbus"))]
+    {
+        let _ = (root, dir, m, confirm);
+        Err(no_dbus())
+    }
+}
+
+/// `grecfg migrate --confirm`: keep the migrations on trial.
+fn confirm(opts: &Options, r: &mut Report) -> Result<Exit, Fail> {
+    let root = Root::new(&opts.root);
+    r.record.root = root.path(Path::new("/")).display().to_string();
+    let _lock = lock(&root)?;
+    let backup = backup_root(&root, opts);
+    let on_trial: Vec<(u64, Manifest)> = migrations(&backup)
+        .into_iter()
+        .filter(|(_, m)| m.state == "trial")
+        .collect();
+    if on_trial.is_empty() {
+        return Err(input_fail(
+            format!("no migration under {} waits to be confirmed", backup.display()),
+            Some("--confirm keeps a migration activated with --rollback-timeout"),
+        ));
+    }
+    let mut code = Exit::Ok;
+    for (id, mut m) in on_trial {
+        r.record.id = Some(id);
+        let (said, kept) = settle_trial(&root, &backup.join(id.to_string()), &mut m, true)?;
+        if kept {
+            r.line(said);
+        } else {
+            r.diagnostic(Diagnostic::error(said));
+            code = Exit::Refused;
+        }
+    }
+    Ok(code)
+}
+
 /// `grecfg migrate --undo [ID]`: the last migration not undone, or
 /// migration `id`.
 fn undo(opts: &Options, id: Option<u64>, force: bool, r: &mut Report) -> Result<Exit, Fail> {
@@ -539,6 +669,15 @@ fn undo(opts: &Options, id: Option<u64>, force: bool, r: &mut Report) -> Result<
         crate::write::recover(&root.path(Path::new(dir)));
     }
     let dir = backup.join(id.to_string());
+    if m.state == "trial" {
+        // Its checkpoint goes first: NetworkManager rolls back to it.
+        #[cfg(feature = "dbus")]
+        if let (Ok(nm), Some(cp)) = (crate::nm::dbus::Nm::connect(), &m.checkpoint) {
+            if nm.checkpoints().is_ok_and(|all| all.contains(cp)) {
+                let _ = nm.checkpoint_rollback(cp);
+            }
+        }
+    }
     restore(&root, &dir, &m, force)?;
     forget(&root, &dir, &m)?;
     r.record.id = Some(id);

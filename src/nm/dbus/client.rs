@@ -252,7 +252,11 @@ impl Nm {
             .map_err(|e| NmError::failed(format!("D-Bus: {e}")))
     }
 
-    fn nm<'a>(&'a self, path: &'a str, iface: &'a str) -> Result<zbus::blocking::Proxy<'a>, NmError> {
+    pub(super) fn nm<'a>(
+        &'a self,
+        path: &'a str,
+        iface: &'a str,
+    ) -> Result<zbus::blocking::Proxy<'a>, NmError> {
         self.proxy(path, NM_BUS_NAME, iface)
     }
 
@@ -336,6 +340,11 @@ impl Nm {
             }
         }
         Ok(out)
+    }
+
+    /// The file a profile is stored in; empty for one in memory only.
+    pub(crate) fn filename(&self, path: &OwnedObjectPath) -> Result<String, NmError> {
+        self.property(path.as_str(), IFACE_CONNECTION, "Filename")
     }
 
     pub(crate) fn profile(&self, path: &OwnedObjectPath) -> Result<Profile, NmError> {

@@ -10,11 +10,13 @@
 //! silently ignore an unknown property name).
 
 mod activation;
+mod checkpoint;
 mod client;
 mod encode;
 mod pipeline;
 mod states;
 
 pub use activation::*;
+pub use checkpoint::*;
 pub use client::*;
 pub(crate) use encode::*;
