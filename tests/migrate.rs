@@ -521,3 +521,56 @@ fn json_documents_say_what_was_done() {
     assert_eq!(d["migration"]["undone"], true);
     assert_eq!(d["migration"]["moved"].as_array().unwrap().len(), 3);
 }
+
+/// `grecfg status` where the tunnel is not running and NetworkManager
+/// cannot be reached (its bus names a socket that is not there): an
+/// ifcfg tunnel differs (exit 1: no device, at the file), a keyfile
+/// cannot be checked (exit 2); the JSON document conforms to the schema.
+#[test]
+fn status_without_the_tunnel_or_networkmanager() {
+    let status = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_grecfg"))
+            .arg("status")
+            .args(args)
+            .env(
+                "DBUS_SYSTEM_BUS_ADDRESS",
+                "unix:path=/nonexistent/grecfg-test-bus",
+            )
+            .output()
+            .unwrap()
+    };
+    let ifcfg = case().join("root").join(SCRIPTS).join("ifcfg-gre_hk");
+    let ifcfg = ifcfg.to_str().unwrap();
+    let o = status(&[ifcfg]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        format!("{ifcfg}:1:8: gre_hk: the kernel has no device gre_hk\n")
+    );
+    assert!(
+        stderr(&o).contains("1 tunnel checked: 0 as configured, 1 with differences"),
+        "{}",
+        stderr(&o)
+    );
+    let o = status(&["--format", "json", ifcfg]);
+    let doc = String::from_utf8_lossy(&o.stdout).into_owned();
+    if let Some(r) = conforms(&doc) {
+        r.unwrap_or_else(|e| panic!("{e}\n{doc}"));
+    }
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    assert_eq!(v["tunnels"][0]["profile"], serde_json::Value::Null, "{doc}");
+    assert_eq!(v["tunnels"][0]["device"], false, "{doc}");
+    assert_eq!(v["tunnels"][0]["differences"][0]["line"], 1, "{doc}");
+
+    let keyfile = case().join("expected").join(KEYFILES).join("gre_hk.nmconnection");
+    let o = status(&[keyfile.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("NetworkManager cannot be reached"),
+        "{}",
+        stderr(&o)
+    );
+    let o = status(&["--all"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--all asks NetworkManager"), "{}", stderr(&o));
+}

@@ -31,6 +31,18 @@ pub struct ProfileState {
     pub active: bool,
 }
 
+/// `profile` in JSON: null when NetworkManager was not asked, else
+/// `{"found": false}` or the profile with `"found": true`.
+fn profile_json<S: serde::Serializer>(p: &Option<Option<ProfileState>>, s: S) -> Result<S::Ok, S::Error> {
+    match p {
+        None => s.serialize_none(),
+        Some(None) => serde_json::json!({ "found": false }).serialize(s),
+        Some(Some(p)) => {
+            serde_json::json!({ "found": true, "id": p.id, "uuid": p.uuid, "active": p.active }).serialize(s)
+        }
+    }
+}
+
 /// One tunnel's status.
 #[derive(Debug, Clone, Serialize)]
 pub struct TunnelStatus {
@@ -39,6 +51,7 @@ pub struct TunnelStatus {
     pub file: Option<String>,
     /// `None` when NetworkManager was not asked (not running, or grecfg
     /// built without D-Bus).
+    #[serde(serialize_with = "profile_json")]
     pub profile: Option<Option<ProfileState>>,
     /// Whether the kernel has a device of that name.
     pub device: bool,
@@ -264,7 +277,14 @@ fn report(tunnels: &[TunnelStatus], notes: &[Diagnostic], json: bool, quiet: boo
             "version": 1,
             "findings": notes.iter().map(crate::check::JsonFinding::of).collect::<Vec<_>>(),
             "tunnels": tunnels,
-            "summary": { "tunnels": tunnels.len(), "differing": differing, "text": summary },
+            "summary": {
+                "errors": notes.iter().filter(|n| n.severity == crate::diag::Severity::Error).count(),
+                "warnings": notes.iter().filter(|n| n.severity == crate::diag::Severity::Warning).count(),
+                "notes": notes.iter().filter(|n| n.severity == crate::diag::Severity::Note).count(),
+                "tunnels": tunnels.len(),
+                "differing": differing,
+                "text": summary,
+            },
         });
         let _ = crate::diag::print_out(&(serde_json::to_string_pretty(&doc).expect("serializes") + "\n"));
         return;
