@@ -198,7 +198,7 @@ fn sandboxed_migration() {
     // Migrated, every keyfile loads and means what its ifcfg file says.
     let o = grecfg(&["migrate", "--root", root_s]);
     assert!(o.status.success(), "{}", show("migrate", &o));
-    for name in ["gre_hk", "gre-p2p"] {
+    for name in ["gre_hk", "gre-p2p", "gre2"] {
         let file = format!("{NM_DIR}/{name}.nmconnection");
         nmcli(&["connection", "load", &file]);
         let text = fs::read_to_string(&file).unwrap();
@@ -233,6 +233,20 @@ fn sandboxed_migration() {
         if let Some(mtu) = want.get("MTU") {
             assert_eq!(profile(&uuid, "ip-tunnel.mtu"), vec![mtu.clone()], "{name}");
         }
+        // The key of the keys- file, in ifup-tunnel's hexadecimal or decimal.
+        let keys = scripts.join(format!("keys-{name}"));
+        if keys.exists() {
+            let k = &ifcfg(&keys)["KEY"];
+            let k = match k.strip_prefix("0x") {
+                Some(h) => u32::from_str_radix(h, 16).unwrap(),
+                None => k.parse().unwrap(),
+            };
+            assert_eq!(
+                profile(&uuid, "ip-tunnel.input-key,ip-tunnel.output-key"),
+                vec![k.to_string(), k.to_string()],
+                "{name}"
+            );
+        }
     }
 
     // status: loaded, not active, no device; at the keyfile's line.
@@ -253,7 +267,7 @@ fn sandboxed_migration() {
     let o = grecfg(&["status", "--all", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1), "{}", show("status --all", &o));
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(doc["summary"]["tunnels"], 2, "{doc}");
+    assert_eq!(doc["summary"]["tunnels"], 3, "{doc}");
     assert_eq!(doc["tunnels"][0]["profile"]["active"], false, "{doc}");
 
     // Undone: the tree is as before; the profiles go with their files.

@@ -120,6 +120,20 @@ pub(super) fn lock(root: &Root) -> Result<Lock, Fail> {
     Ok(Lock(f))
 }
 
+/// Finish or clean up the write transactions a killed run left anywhere
+/// in the backups (a journal not yet removed, staged files).
+pub(super) fn recover_backups(backup: &Path) {
+    let mut todo = vec![backup.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        crate::write::recover(&dir);
+        for e in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                todo.push(e.path());
+            }
+        }
+    }
+}
+
 /// The migrations recorded in `backup`, by number.
 pub(super) fn migrations(backup: &Path) -> Vec<(u64, Manifest)> {
     let mut all: Vec<(u64, Manifest)> = fs::read_dir(backup)
@@ -347,6 +361,8 @@ pub(super) fn existing_profiles(dir: &Path) -> Vec<(String, Option<String>, Opti
         .into_iter()
         .flatten()
         .flatten()
+        // NetworkManager ignores hidden files (grecfg's staged ones too).
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(|e| {
             let text = fs::read_to_string(e.path()).ok()?;
             let (ifname, uuid) = profile_keys(&text);
@@ -377,6 +393,12 @@ mod tests {
         fs::write(
             dir.path().join("a.nmconnection"),
             "[connection]\nid=a\nuuid = u-1\ninterface-name=old\ninterface-name=gre\\s1\n\n[ipv4]\nuuid=not-this\n",
+        )
+        .unwrap();
+        // Hidden files are not profiles to NetworkManager.
+        fs::write(
+            dir.path().join(".grecfg-staged-1-0"),
+            "[connection]\ninterface-name=gre1\n",
         )
         .unwrap();
         assert_eq!(

@@ -250,6 +250,7 @@ fn run(opts: &Options, r: &mut Report) -> Result<Exit, Fail> {
         for dir in [KEYFILE_DIR, IFCFG_DIR] {
             crate::write::recover(&root.path(Path::new(dir)));
         }
+        backup::recover_backups(&backup);
         for (id, mut m) in migrations(&backup) {
             let dir = backup.join(id.to_string());
             match m.state.as_str() {
@@ -619,6 +620,7 @@ fn confirm(opts: &Options, r: &mut Report) -> Result<Exit, Fail> {
     r.record.root = root.path(Path::new("/")).display().to_string();
     let _lock = lock(&root)?;
     let backup = backup_root(&root, opts);
+    backup::recover_backups(&backup);
     let on_trial: Vec<(u64, Manifest)> = migrations(&backup)
         .into_iter()
         .filter(|(_, m)| m.state == "trial")
@@ -651,6 +653,7 @@ fn undo(opts: &Options, id: Option<u64>, force: bool, r: &mut Report) -> Result<
     r.record.undone = true;
     let _lock = lock(&root)?;
     let backup = backup_root(&root, opts);
+    backup::recover_backups(&backup);
     let all = migrations(&backup);
     let found = match id {
         Some(id) => all.into_iter().find(|(i, _)| *i == id),
@@ -699,5 +702,11 @@ fn undo(opts: &Options, id: Option<u64>, force: bool, r: &mut Report) -> Result<
         plural(m.moved.len(), "file", "files"),
         plural(m.written.len(), "keyfile", "keyfiles")
     ));
+    if root.is_system() && !m.written.is_empty() {
+        r.line(
+            "NetworkManager keeps the profiles it loaded from the removed keyfiles until `nmcli connection reload`"
+                .into(),
+        );
+    }
     Ok(Exit::Ok)
 }

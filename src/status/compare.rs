@@ -3,7 +3,7 @@
 
 use std::fmt::Display;
 
-use crate::model::{InnerAddress, Route, Tunnel};
+use crate::model::{flags, InnerAddress, Route, Tunnel};
 
 use super::running::Device;
 
@@ -127,8 +127,36 @@ pub fn compare(t: &Tunnel, d: &Device) -> Vec<Difference> {
     if t.ttl != d.ttl {
         differ(&mut out, "ttl", ttl(t.ttl), ttl(d.ttl));
     }
-    if t.tos != d.tos {
+    let v6 = t.mode.outer_family() == crate::model::Family::V6 && t.mode != crate::model::Mode::Vti6;
+    let inherit_class = v6 && t.flags & flags::USE_ORIG_TCLASS != 0;
+    if t.tos != d.tos && !inherit_class {
         differ(&mut out, "tos", tos(t.tos), tos(d.tos));
+    }
+    if v6 {
+        let shown = |f: u32| format!("0x{f:x}");
+        let mask = flags::ALL & !flags::USE_ORIG_FWMARK;
+        if t.flags & mask != d.flags & mask {
+            differ(&mut out, "flags", shown(t.flags & mask), shown(d.flags & mask));
+        }
+        if t.flags & flags::IGN_ENCAP_LIMIT == 0
+            && d.flags & flags::IGN_ENCAP_LIMIT == 0
+            && Some(t.encapsulation_limit) != d.encapsulation_limit
+        {
+            differ(
+                &mut out,
+                "encapsulation_limit",
+                t.encapsulation_limit,
+                opt(&d.encapsulation_limit, "none"),
+            );
+        }
+        if t.flags & flags::USE_ORIG_FLOWLABEL == 0 && t.flow_label != d.flow_label {
+            differ(
+                &mut out,
+                "flow_label",
+                format!("0x{:05x}", t.flow_label),
+                format!("0x{:05x}", d.flow_label),
+            );
+        }
     }
     if t.path_mtu_discovery != d.path_mtu_discovery {
         let word = |b: bool| if b { "on" } else { "off" };
@@ -234,6 +262,9 @@ mod tests {
             path_mtu_discovery: true,
             mtu: Some(1468),
             parent: None,
+            encapsulation_limit: None,
+            flow_label: 0,
+            flags: 0,
             addresses: vec![InnerAddress {
                 address: "10.0.0.1/32".parse().unwrap(),
                 peer: Some("10.0.0.2/30".parse().unwrap()),

@@ -5,13 +5,17 @@
 //! tunnel field by field.
 //!
 //! What iproute2 prints (`ip/link_gre.c`, `link_gre6.c`, `link_iptnl.c`,
-//! `link_ip6tnl.c`, `ipaddress.c`, `iproute.c`, `ipneigh.c`): under
-//! `linkinfo.info_data`, `local`/`remote` as addresses or `"any"`, `ikey`
-//! and `okey` as dotted quads (only with the key flag), `ttl` a number or
-//! absent for inherit, `tos` `"inherit"` or a hexadecimal string,
-//! `pmtudisc` a boolean; `ip6tnl` and `ipip` carry `proto`; `sit` carries
-//! `isatap` as a flag. Addresses are `addr_info` entries with `local`,
-//! `prefixlen` and, for a point-to-point peer, `address`.
+//! `link_ip6tnl.c`, `ipaddress.c`, `iproute.c`, `ipneigh.c`; the same
+//! members and types from 5.0 to 7.1): under `linkinfo.info_data`,
+//! `local`/`remote` as addresses or `"any"`, `ikey` and `okey` as dotted
+//! quads (only with the key flag), `ttl` always a number (0 is inherit),
+//! `tos` a hexadecimal string, absent for 0 and `"0x1"` for inherit,
+//! `pmtudisc` a boolean (absent on IPv6 underlays); IPv6 underlays carry
+//! `encap_limit`, `tclass` and `flowlabel` as hexadecimal strings and
+//! `ip6_tnl_f_*` booleans; `ip6tnl` and `ipip` carry `proto`; `sit` carries
+//! `isatap`. Addresses are `addr_info` entries with `local`, `prefixlen`
+//! and, for a point-to-point peer, `address`. Routes omit `protocol` for
+//! `boot` and the prefix of a host route.
 
 use std::net::IpAddr;
 use std::process::{Command, Stdio};
@@ -42,6 +46,12 @@ pub struct Device {
     pub mtu: Option<u32>,
     /// The underlay device (`link`), by name.
     pub parent: Option<String>,
+    /// IPv6 underlays: `encap_limit` (`None` with
+    /// `ip6_tnl_f_ign_encap_limit`), `flowlabel`, and the `ip6_tnl_f_*`
+    /// flags as the model's [`crate::model::flags`].
+    pub encapsulation_limit: Option<u8>,
+    pub flow_label: u32,
+    pub flags: u32,
     pub addresses: Vec<InnerAddress>,
     /// Routes through the device added by hand or by a network service
     /// (`proto` boot or static), not those the kernel derives from
@@ -80,6 +90,31 @@ fn tos(v: Option<&Value>) -> u8 {
     }
 }
 
+/// A hexadecimal string (`"0x%02x"`) as iproute2 prints tclass and
+/// flowlabel.
+fn hex(v: Option<&Value>) -> u32 {
+    v.and_then(Value::as_str)
+        .and_then(|s| u32::from_str_radix(s.trim_start_matches("0x"), 16).ok())
+        .unwrap_or(0)
+}
+
+/// The `ip6_tnl_f_*` flags of `ip6gre` and `ip6tnl` devices
+/// (`ip/link_gre6.c`, `ip/link_ip6tnl.c`), as the model's bits.
+fn ip6_flags(data: &Value) -> u32 {
+    use crate::model::flags::*;
+    [
+        ("ip6_tnl_f_ign_encap_limit", IGN_ENCAP_LIMIT),
+        ("ip6_tnl_f_use_orig_tclass", USE_ORIG_TCLASS),
+        ("ip6_tnl_f_use_orig_flowlabel", USE_ORIG_FLOWLABEL),
+        ("ip6_tnl_f_mip6_dev", MIP6_DEV),
+        ("ip6_tnl_f_rcv_dscp_copy", RCV_DSCP_COPY),
+        ("ip6_tnl_f_use_orig_fwmark", USE_ORIG_FWMARK),
+    ]
+    .into_iter()
+    .filter(|(name, _)| data.get(name).and_then(Value::as_bool) == Some(true))
+    .fold(0, |all, (_, bit)| all | bit)
+}
+
 fn mode(kind: &str, data: &Value) -> Option<Mode> {
     let proto = data.get("proto").and_then(Value::as_str);
     Some(match kind {
@@ -112,15 +147,27 @@ pub(crate) fn parse_link(json: &str) -> Result<Device, String> {
     let kind = info.and_then(|i| i.get("info_kind")).and_then(Value::as_str);
     let empty = Value::Null;
     let data = info.and_then(|i| i.get("info_data")).unwrap_or(&empty);
-    let flags: Vec<&str> = link
+    let link_flags: Vec<&str> = link
         .get("flags")
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
+    let v6 = matches!(kind, Some("ip6gre" | "ip6gretap" | "ip6tnl"));
+    let flags = if v6 { ip6_flags(data) } else { 0 };
+    let tos = if v6 {
+        // The traffic class: `tclass` as hexadecimal, or inherited.
+        match flags & crate::model::flags::USE_ORIG_TCLASS {
+            0 => hex(data.get("tclass")) as u8,
+            _ => 0,
+        }
+    } else {
+        // `tos` absent is 0; `"0x1"` is inherit, the model's 1 too.
+        tos(data.get("tos"))
+    };
     Ok(Device {
         kind: kind.map(str::to_string),
         mode: kind.and_then(|k| mode(k, data)),
-        up: flags.contains(&"UP"),
+        up: link_flags.contains(&"UP"),
         local: data.get("local").and_then(address),
         remote: data.get("remote").and_then(address),
         input_key: data.get("ikey").and_then(key),
@@ -130,13 +177,19 @@ pub(crate) fn parse_link(json: &str) -> Result<Device, String> {
             .and_then(Value::as_u64)
             .and_then(|n| u8::try_from(n).ok())
             .unwrap_or(0),
-        tos: tos(data.get("tos")),
+        tos,
         path_mtu_discovery: data.get("pmtudisc").and_then(Value::as_bool).unwrap_or(true),
         mtu: link
             .get("mtu")
             .and_then(Value::as_u64)
             .and_then(|n| u32::try_from(n).ok()),
         parent: data.get("link").and_then(Value::as_str).map(str::to_string),
+        encapsulation_limit: data
+            .get("encap_limit")
+            .and_then(Value::as_u64)
+            .and_then(|n| u8::try_from(n).ok()),
+        flow_label: if v6 { hex(data.get("flowlabel")) } else { 0 },
+        flags,
         ..Device::default()
     })
 }
@@ -304,7 +357,7 @@ mod tests {
             r#"[{"ifindex":5,"ifname":"gre1","flags":["POINTOPOINT","NOARP","UP","LOWER_UP"],"mtu":1468,
             "link_type":"gre","address":"192.0.2.1","link_pointtopoint":true,"broadcast":"198.51.100.1",
             "linkinfo":{"info_kind":"gre","info_data":{"remote":"198.51.100.1","local":"192.0.2.1",
-            "ttl":64,"tos":"inherit","pmtudisc":true,"ikey":"0.0.3.233","okey":"0.0.7.210"}}}]"#,
+            "ttl":64,"tos":"0x1","pmtudisc":true,"ikey":"0.0.3.233","okey":"0.0.7.210"}}}]"#,
         )
         .unwrap();
         assert_eq!(d.mode, Some(Mode::Gre));
@@ -337,6 +390,38 @@ mod tests {
         assert_eq!(d.mode, Some(Mode::Isatap));
         let d = parse_link(r#"[{"ifname":"eth0","flags":["UP"]}]"#).unwrap();
         assert_eq!((d.kind, d.mode), (None, None));
+    }
+
+    #[test]
+    /// `ip_link_gre6.c`: hop limit as `ttl`, the traffic class and flow
+    /// label as hexadecimal strings or inherited, no tos or pmtudisc.
+    fn ipv6_underlays_carry_their_own_members() {
+        use crate::model::flags::*;
+        let d = parse_link(
+            r#"[{"ifname":"t","flags":["UP"],"linkinfo":{"info_kind":"ip6gre","info_data":{
+            "remote":"2001:db8::2","local":"2001:db8::1","ttl":64,"encap_limit":4,
+            "tclass":"0x10","flowlabel":"0xabcde","ikey":"0.0.0.7","okey":"0.0.0.7"}}}]"#,
+        )
+        .unwrap();
+        assert_eq!(d.mode, Some(Mode::Ip6gre));
+        assert_eq!(
+            (d.ttl, d.tos, d.flow_label, d.encapsulation_limit),
+            (64, 0x10, 0xabcde, Some(4))
+        );
+        assert!(d.path_mtu_discovery);
+        assert_eq!(d.flags, 0);
+        let d = parse_link(
+            r#"[{"ifname":"t","linkinfo":{"info_kind":"ip6tnl","info_data":{"proto":"ip6ip6",
+            "ip6_tnl_f_ign_encap_limit":true,"ip6_tnl_f_use_orig_tclass":true,
+            "ip6_tnl_f_use_orig_flowlabel":true,"ip6_tnl_f_rcv_dscp_copy":true}}}]"#,
+        )
+        .unwrap();
+        assert_eq!(d.mode, Some(Mode::Ip6ip6));
+        assert_eq!(
+            d.flags,
+            IGN_ENCAP_LIMIT | USE_ORIG_TCLASS | USE_ORIG_FLOWLABEL | RCV_DSCP_COPY
+        );
+        assert_eq!((d.tos, d.encapsulation_limit), (0, None));
     }
 
     #[test]

@@ -192,6 +192,19 @@ nm_load_up() {
     nm_exec "$ns" nmcli -f all connection show --active >&2
 }
 
+# status_clean NS INPUT: `grecfg status` finds the tunnels of INPUT
+# running in NS as configured. Where a NetworkManager runs, INPUT is
+# replaced by the keyfiles NetworkManager has on disk (the profile it runs,
+# which has no peer addresses, unlike an ifcfg input).
+status_clean() {
+    local ns=$1 input=$2
+    if [[ -n ${NM_PID[$ns]:-} ]]; then
+        nm_exec "$ns" "$GRECFG" status --all || fail "status of $ns is not clean"
+    else
+        at "$ns" "$GRECFG" status "$input" || fail "status of $input in $ns is not clean"
+    fi
+}
+
 # nm_stop NS: end the NetworkManager of NS (and its sandbox).
 nm_stop() {
     local ns=$1 pid=${NM_JOB[$1]} try
@@ -297,6 +310,9 @@ p2p_tunnel() {
     reach b 203.0.113.1
     reach a 198.51.100.129 198.51.100.1
     reach b 198.51.100.1 198.51.100.129
+    for side in a b; do
+        status_clean "$side" "$KERNEL_TESTS/inputs/p2p-$side/ifcfg-gre1"
+    done
 }
 
 # triangle C_BY: the multipoint GRE triangle of seed 000 (hosts A, B, C;
