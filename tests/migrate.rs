@@ -18,28 +18,7 @@ fn case() -> PathBuf {
     common::fixtures().join("tree-rhel-tunnels")
 }
 
-/// Every file under `dir` but grecfg's lock, by its path relative to
-/// `dir`, with its bytes and mode.
-fn tree(dir: &Path) -> BTreeMap<String, (Vec<u8>, u32)> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, (Vec<u8>, u32)>) {
-        for e in fs::read_dir(dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
-            if rel == "run" {
-                continue;
-            }
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o7777;
-                out.insert(rel, (fs::read(&p).unwrap(), mode));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
+use common::tree;
 
 /// The directories under `dir` but `run`, for "nothing is left behind".
 fn dirs(dir: &Path) -> Vec<String> {
@@ -367,6 +346,17 @@ fn many(root: &Path, n: usize) {
     }
 }
 
+/// The keyfiles in the tree of [`many`] and the `hq` tunnel ifcfg files
+/// still in place.
+fn migrated(t: &BTreeMap<String, (Vec<u8>, u32)>) -> (usize, usize) {
+    let keyfiles = t.keys().filter(|k| k.starts_with(KEYFILES)).count();
+    let tunnels = t
+        .keys()
+        .filter(|k| k.starts_with(&format!("{SCRIPTS}/ifcfg-hq")))
+        .count();
+    (keyfiles, tunnels)
+}
+
 /// Killed at any point (SIGKILL after a delay that grows each round), a
 /// migration is completed or reversed by the next run, which migrates
 /// everything; the undo then gives the machine back as it was.
@@ -401,11 +391,7 @@ fn a_killed_migration_is_settled_by_the_next_run() {
             settled += 1;
         }
         let t = tree(tmp.path());
-        let keyfiles = t.keys().filter(|k| k.starts_with(KEYFILES)).count();
-        let tunnels = t
-            .keys()
-            .filter(|k| k.starts_with(&format!("{SCRIPTS}/ifcfg-hq")))
-            .count();
+        let (keyfiles, tunnels) = migrated(&t);
         assert_eq!((keyfiles, tunnels), (300, 0), "round {round} ({status}): {err}");
         assert!(
             !t.keys().any(|k| k.contains(".grecfg-")),
@@ -627,11 +613,7 @@ fn kill_and_settle(kind: &str, n: u32) -> Result<(), proptest::test_runner::Test
         stderr(&o)
     );
     let t = tree(tmp.path());
-    let keyfiles = t.keys().filter(|k| k.starts_with(KEYFILES)).count();
-    let tunnels = t
-        .keys()
-        .filter(|k| k.starts_with(&format!("{SCRIPTS}/ifcfg-hq")))
-        .count();
+    let (keyfiles, tunnels) = migrated(&t);
     proptest::prop_assert_eq!((keyfiles, tunnels), (6, 0), "{} #{}: {}", kind, n, stderr(&o));
     proptest::prop_assert!(
         !t.keys().any(|k| k.contains(".grecfg-")),

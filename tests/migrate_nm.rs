@@ -30,7 +30,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::{missing_requirements, repo, skip};
+use common::{missing_requirements, repo, skip, tree};
 
 const GRECFG: &str = env!("CARGO_BIN_EXE_grecfg");
 const INSIDE: &str = "GRECFG_MIGRATE_SANDBOXED";
@@ -59,28 +59,6 @@ fn nmcli(args: &[&str]) -> String {
     let o = run(Command::new("nmcli").args(args));
     assert!(o.status.success(), "{}", show(&format!("nmcli {args:?}"), &o));
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// Every file under `dir` but the lock directory, with bytes and mode.
-fn tree(dir: &Path) -> BTreeMap<String, (Vec<u8>, u32)> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, (Vec<u8>, u32)>) {
-        for e in fs::read_dir(dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
-            if rel == "run" {
-                continue;
-            }
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o7777;
-                out.insert(rel, (fs::read(&p).unwrap(), mode));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 /// The `KEY=value` of an ifcfg file, as initscripts' shell reads these

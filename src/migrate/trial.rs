@@ -80,6 +80,16 @@ pub(super) fn activate(
     m.state = "trial".into();
     m.checkpoint = Some(cp.to_string());
     save(dir, m).map_err(|f| (f, Exit::Io))?;
+    if !r.quiet && !r.json {
+        crate::diag::say(format!(
+            "migration {}: bringing up {} under a NetworkManager checkpoint (it rolls back by itself after {expiry} s)",
+            m.id,
+            match planned.len() {
+                1 => "1 profile".to_string(),
+                n => format!("{n} profiles"),
+            }
+        ));
+    }
 
     let failure = bring_up(nm, planned, how, r);
     let failure = match failure {

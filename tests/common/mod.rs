@@ -3,6 +3,7 @@
 //! file that uses it says `mod common;`; not every file uses every item.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -124,4 +125,27 @@ pub fn take_calls(log: &Path) -> Vec<Vec<String>> {
         }
     }
     calls
+}
+
+/// Every file under `dir` but grecfg's lock, by its path relative to
+/// `dir`, with its bytes and mode.
+pub fn tree(dir: &Path) -> BTreeMap<String, (Vec<u8>, u32)> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, (Vec<u8>, u32)>) {
+        for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+            if rel == "run" {
+                continue;
+            }
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o7777;
+                out.insert(rel, (fs::read(&p).unwrap(), mode));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
 }
