@@ -77,7 +77,7 @@ fn a_machine_is_migrated_once_and_undone_byte_for_byte() {
     let o = migrate(tmp.path(), &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("migrated 3 tunnels: 3 keyfiles written"), "{err}");
+    assert!(err.contains("migrated 4 tunnels: 4 keyfiles written"), "{err}");
     assert!(
         err.contains("left alone: 1 ifcfg file")
             && err.contains("ifcfg-eth0")
@@ -113,8 +113,9 @@ fn a_machine_is_migrated_once_and_undone_byte_for_byte() {
         serde_json::from_slice(&after[&format!("{backup}/manifest.json")].0).unwrap();
     assert_eq!(manifest["state"], "done");
     let moved = manifest["moved"].as_array().unwrap();
-    // ifcfg-gre_hk, ifcfg- and route-gre-p2p, ifcfg- and keys-gre2.
-    assert_eq!(moved.len(), 5, "{manifest}");
+    // ifcfg-gre_hk, ifcfg- and route-gre-p2p (ADDRESSn=), ifcfg- and
+    // keys-gre2, ifcfg- and route6-ip6gre1 (`ip route` arguments).
+    assert_eq!(moved.len(), 7, "{manifest}");
     for m in moved {
         // The manifest names each file by its path on the machine.
         let rel = m["path"]
@@ -247,7 +248,7 @@ fn a_bad_file_or_a_keyfile_in_the_way_changes_nothing() {
     let o = migrate(tmp.path(), &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("2 keyfiles written") && stderr(&o).contains("(1 there already)"),
+        stderr(&o).contains("3 keyfiles written") && stderr(&o).contains("(1 there already)"),
         "{}",
         stderr(&o)
     );
@@ -462,8 +463,8 @@ fn json_documents_say_what_was_done() {
     let (code, d) = doc(&["--dry-run"]);
     assert_eq!(code, Some(0));
     assert_eq!(d["migration"]["dry_run"], true);
-    assert_eq!(d["migration"]["written"].as_array().unwrap().len(), 3);
-    assert_eq!(d["migration"]["moved"].as_array().unwrap().len(), 5);
+    assert_eq!(d["migration"]["written"].as_array().unwrap().len(), 4);
+    assert_eq!(d["migration"]["moved"].as_array().unwrap().len(), 7);
     assert_eq!(d["summary"]["written"], 0);
     let left = d["migration"]["left_alone"][0].as_str().unwrap();
     assert!(left.ends_with("ifcfg-eth0"), "{left}");
@@ -471,14 +472,14 @@ fn json_documents_say_what_was_done() {
     let (code, d) = doc(&[]);
     assert_eq!(code, Some(0));
     assert_eq!(d["migration"]["id"], 1);
-    assert_eq!(d["summary"]["written"], 3);
+    assert_eq!(d["summary"]["written"], 4);
     // A dropped peer address for each of gre_hk, gre-p2p and gre2.
     assert_eq!(d["summary"]["warnings"], 3, "{d}");
     assert!(
         d["summary"]["text"]
             .as_str()
             .unwrap()
-            .starts_with("migrated 3 tunnels"),
+            .starts_with("migrated 4 tunnels"),
         "{d}"
     );
 
@@ -507,7 +508,7 @@ fn json_documents_say_what_was_done() {
     let (code, d) = doc(&["--undo"]);
     assert_eq!(code, Some(0));
     assert_eq!(d["migration"]["undone"], true);
-    assert_eq!(d["migration"]["moved"].as_array().unwrap().len(), 5);
+    assert_eq!(d["migration"]["moved"].as_array().unwrap().len(), 7);
 }
 
 /// `grecfg status` where the tunnel is not running and NetworkManager

@@ -98,11 +98,12 @@ fn migration_in_networkmanager() {
     assert!(all.contains("1 passed"), "{all}");
 }
 
-/// The profile of `uuid` as NetworkManager has it: `nmcli -g`'s values.
+/// The profile of `uuid` as NetworkManager has it: `nmcli -g`'s values,
+/// with its escaped colons (`2001\:db8\:\:1`) unescaped.
 fn profile(uuid: &str, fields: &str) -> Vec<String> {
     nmcli(&["-g", fields, "connection", "show", "uuid", uuid])
         .lines()
-        .map(str::to_string)
+        .map(|l| l.replace("\\:", ":"))
         .collect()
 }
 
@@ -176,7 +177,7 @@ fn sandboxed_migration() {
     // Migrated, every keyfile loads and means what its ifcfg file says.
     let o = grecfg(&["migrate", "--root", root_s]);
     assert!(o.status.success(), "{}", show("migrate", &o));
-    for name in ["gre_hk", "gre-p2p", "gre2"] {
+    for name in ["gre_hk", "gre-p2p", "gre2", "ip6gre1"] {
         let file = format!("{NM_DIR}/{name}.nmconnection");
         nmcli(&["connection", "load", &file]);
         let text = fs::read_to_string(&file).unwrap();
@@ -195,7 +196,12 @@ fn sandboxed_migration() {
             vec![
                 want["DEVICE"].clone(),
                 "ip-tunnel".into(),
-                "gre".into(),
+                // initscripts' TYPE: GRE over IPv4, GRE6 over IPv6.
+                match want["TYPE"].as_str() {
+                    "GRE" => "gre".into(),
+                    "GRE6" => "ip6gre".into(),
+                    t => panic!("{name}: TYPE={t}"),
+                },
                 want["MY_OUTER_IPADDR"].clone(),
                 want["PEER_OUTER_IPADDR"].clone(),
                 "manual".into(),
@@ -207,6 +213,10 @@ fn sandboxed_migration() {
         assert!(addr.starts_with(mine), "{name}: ipv4.addresses {addr}");
         if let Some(ttl) = want.get("TTL") {
             assert_eq!(profile(&uuid, "ip-tunnel.ttl"), vec![ttl.clone()], "{name}");
+        }
+        if let Some(v6) = want.get("IPV6ADDR") {
+            let got = profile(&uuid, "ipv6.addresses").join("");
+            assert!(got.starts_with(v6.as_str()), "{name}: ipv6.addresses {got}");
         }
         if let Some(mtu) = want.get("MTU") {
             assert_eq!(profile(&uuid, "ip-tunnel.mtu"), vec![mtu.clone()], "{name}");
@@ -245,7 +255,7 @@ fn sandboxed_migration() {
     let o = grecfg(&["status", "--all", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1), "{}", show("status --all", &o));
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(doc["summary"]["tunnels"], 3, "{doc}");
+    assert_eq!(doc["summary"]["tunnels"], 4, "{doc}");
     assert_eq!(doc["tunnels"][0]["profile"]["active"], false, "{doc}");
 
     // Undone: the tree is as before; the profiles go with their files.
