@@ -72,7 +72,7 @@ impl Cli {
             Command::Delete(a) => a.quiet = quiet,
             Command::Migrate(a) => (a.quiet, a.verbose) = (quiet, verbose),
             Command::Status(a) => a.quiet = quiet,
-            Command::Check(_) | Command::Mtu(_) => {}
+            Command::Check(_) | Command::Mtu(_) | Command::Completions(_) => {}
         }
         cli
     }
@@ -106,6 +106,62 @@ pub enum Command {
     /// Compare tunnels' configuration with the running system: NetworkManager and the kernel
     #[command(long_about = STATUS_ABOUT, after_help = STATUS_EXIT_CODES)]
     Status(StatusArgs),
+    /// Print the shell completion script for bash, zsh or fish
+    #[command(long_about = COMPLETIONS_ABOUT, after_help = COMPLETIONS_EXIT_CODES)]
+    Completions(CompletionsArgs),
+}
+
+const COMPLETIONS_ABOUT: &str = "Print the shell completion script for bash, zsh or fish.\n\n\
+The packages install the same scripts (completions/ in the source tree) where each shell looks for \
+them: /usr/share/bash-completion/completions/grecfg, /usr/share/zsh/vendor-completions/_grecfg, \
+/usr/share/fish/vendor_completions.d/grecfg.fish. To try one without installing it: \
+`source <(grecfg completions bash)`.";
+
+const COMPLETIONS_EXIT_CODES: &str = "\
+Exit status:
+  0  success
+  2  invalid usage (a shell grecfg has no completions for)";
+
+/// The shells grecfg completes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+impl Shell {
+    pub const ALL: [Shell; 3] = [Shell::Bash, Shell::Zsh, Shell::Fish];
+
+    /// The file the script is kept in (`completions/`) and installed as.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Shell::Bash => "grecfg.bash",
+            Shell::Zsh => "_grecfg",
+            Shell::Fish => "grecfg.fish",
+        }
+    }
+
+    /// The completion script for this shell, from the CLI definition.
+    pub fn script(self) -> String {
+        use clap::CommandFactory;
+        let mut cmd = Cli::command();
+        let mut out = Vec::new();
+        match self {
+            Shell::Bash => clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, "grecfg", &mut out),
+            Shell::Zsh => clap_complete::generate(clap_complete::Shell::Zsh, &mut cmd, "grecfg", &mut out),
+            Shell::Fish => clap_complete::generate(clap_complete::Shell::Fish, &mut cmd, "grecfg", &mut out),
+        }
+        String::from_utf8(out).expect("completions are UTF-8")
+    }
+}
+
+// The arguments of `grecfg completions`; its help is on `Command::Completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: Shell,
 }
 
 const STATUS_ABOUT: &str = "Compare tunnels' configuration with the running system, as `ifquery --check` \

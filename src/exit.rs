@@ -94,7 +94,7 @@ mod tests {
         use Exit::*;
         let convert = [Ok, Found, Input, Io];
         let nm = [Ok, Input, Io, Refused, Unreachable, Unauthorized];
-        let expected: [(Option<&str>, &[Exit]); 11] = [
+        let expected: [(Option<&str>, &[Exit]); 12] = [
             (None, &convert),
             (Some("convert"), &convert),
             (Some("render"), &convert),
@@ -109,6 +109,7 @@ mod tests {
                 &[Ok, Found, Input, Io, Refused, Unreachable, Unauthorized],
             ),
             (Some("status"), &[Ok, Found, Input]),
+            (Some("completions"), &[Ok, Input]),
         ];
         let mut top = Cli::command();
         // The subcommands' arguments and texts are built on demand.

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         // check has one status for every failure to run (2), 1 being its findings.
         Command::Check(args) => run_check(args).map_err(|f| Fail::Input(f.failure().clone())),
         Command::Mtu(args) => run_mtu(args),
+        Command::Completions(args) => write_stdout(&args.shell.script()).map(|()| Exit::Ok),
         Command::Activate(args) => return nm_command(|| grecfg_activate(args)),
         Command::Deactivate(args) => return nm_command(|| grecfg_deactivate(args)),
         Command::Delete(args) => return nm_command(|| grecfg_delete(args)),
