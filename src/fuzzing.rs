@@ -12,3 +12,14 @@ pub fn shell(text: &str) {
     std::hint::black_box(&tokens.unclosed);
     std::hint::black_box(&items);
 }
+
+/// The readers of iproute2's JSON that `grecfg status` runs on `ip -j`
+/// output: `text` as each of link, addresses, routes and neighbours.
+pub fn ip_json(text: &str) {
+    use crate::status::running;
+    std::hint::black_box(running::parse_link(text).ok());
+    std::hint::black_box(running::parse_addresses(text).ok());
+    std::hint::black_box(running::parse_routes(text, false).ok());
+    std::hint::black_box(running::parse_routes(text, true).ok());
+    std::hint::black_box(running::parse_neighbours(text).ok());
+}

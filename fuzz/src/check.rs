@@ -69,7 +69,7 @@ pub fn split_ifcfg(data: &[u8]) -> (String, KindCompanions) {
 
 /// The reader targets, by name.
 pub const READERS: &[&str] = &[
-    "ifcfg", "keyfile", "nmcli", "iproute2", "rclocal", "shell", "model",
+    "ifcfg", "keyfile", "nmcli", "iproute2", "rclocal", "shell", "model", "ip_json",
 ];
 
 /// What reader target `target` does with one input: read it, nothing
@@ -90,6 +90,7 @@ pub fn read(target: &str, data: &[u8]) {
         "rclocal" => read_text(Format::RcLocal, "rc.local", text()),
         "model" => read_text(Format::Model, "fuzz.json", text()),
         "shell" => grecfg::fuzzing::shell(&text()),
+        "ip_json" => grecfg::fuzzing::ip_json(&text()),
         _ => panic!("no reader target {target}"),
     }
 }
