@@ -34,6 +34,9 @@ _grecfg() {
             grecfg,delete)
                 cmd="grecfg__subcmd__delete"
                 ;;
+            grecfg,generator)
+                cmd="grecfg__subcmd__generator"
+                ;;
             grecfg,help)
                 cmd="grecfg__subcmd__help"
                 ;;
@@ -70,6 +73,9 @@ _grecfg() {
             grecfg__subcmd__help,delete)
                 cmd="grecfg__subcmd__help__subcmd__delete"
                 ;;
+            grecfg__subcmd__help,generator)
+                cmd="grecfg__subcmd__help__subcmd__generator"
+                ;;
             grecfg__subcmd__help,help)
                 cmd="grecfg__subcmd__help__subcmd__help"
                 ;;
@@ -95,7 +101,7 @@ _grecfg() {
 
     case "${cmd}" in
         grecfg)
-            opts="-q -v -h -V --quiet --verbose --help --version convert render peer check mtu activate deactivate delete migrate status completions help"
+            opts="-q -v -h -V --quiet --verbose --help --version convert render peer check mtu activate deactivate delete migrate status completions generator help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -252,8 +258,26 @@ _grecfg() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        grecfg__subcmd__generator)
+            opts="-q -v -h -V --quiet --verbose --root --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         grecfg__subcmd__help)
-            opts="convert render peer check mtu activate deactivate delete migrate status completions help"
+            opts="convert render peer check mtu activate deactivate delete migrate status completions generator help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -337,6 +361,20 @@ _grecfg() {
             return 0
             ;;
         grecfg__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grecfg__subcmd__help__subcmd__generator)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

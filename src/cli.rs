@@ -72,7 +72,7 @@ impl Cli {
             Command::Delete(a) => a.quiet = quiet,
             Command::Migrate(a) => (a.quiet, a.verbose) = (quiet, verbose),
             Command::Status(a) => a.quiet = quiet,
-            Command::Check(_) | Command::Mtu(_) | Command::Completions(_) => {}
+            Command::Check(_) | Command::Mtu(_) | Command::Completions(_) | Command::Generator(_) => {}
         }
         cli
     }
@@ -109,6 +109,40 @@ pub enum Command {
     /// Print the shell completion script for bash, zsh or fish
     #[command(long_about = COMPLETIONS_ABOUT, after_help = COMPLETIONS_EXIT_CODES)]
     Completions(CompletionsArgs),
+    /// The systemd generator: ifcfg tunnels as NetworkManager runtime profiles at boot
+    #[command(long_about = GENERATOR_ABOUT, after_help = GENERATOR_EXIT_CODES)]
+    Generator(GeneratorArgs),
+}
+
+const GENERATOR_ABOUT: &str =
+    "The systemd generator: ifcfg tunnels as NetworkManager runtime profiles at boot.\n\n\
+Installed as /usr/lib/systemd/system-generators/grecfg-ifcfg-generator (a link to grecfg that systemd \
+runs with its three output directories), it converts every tunnel ifcfg-* file of \
+ROOT/etc/sysconfig/network-scripts into ROOT/run/NetworkManager/system-connections/NAME.nmconnection \
+(0600), which NetworkManager reads when it starts: the tunnels come up at boot on a system without \
+ifup-tunnel, without migrating them, and vanish when their files do (at the next boot or \
+`systemctl daemon-reload`). A file that does not convert is skipped with a message on the kernel log \
+naming its file and line; a tunnel with a persistent profile in \
+ROOT/etc/NetworkManager/system-connections (same UUID or interface) is left to it; with no tunnel \
+nothing is written.\n\n\
+It does nothing unless turned on: create /etc/grecfg/ifcfg-generator.enable, or boot with \
+grecfg.ifcfg-generator=1 on the kernel command line; grecfg.ifcfg-generator=0 turns it off for one \
+boot. `grecfg migrate` is the lasting way out; this keeps a machine running until then.";
+
+const GENERATOR_EXIT_CODES: &str = "\
+Exit status:
+  0  success, always: a generator must not fail the boot (what it skipped is on the kernel log)";
+
+// The arguments of `grecfg generator`; its help is on `Command::Generator`.
+#[derive(Debug, Args)]
+pub struct GeneratorArgs {
+    /// The machine's files are under DIR (`/` is this machine)
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub root: PathBuf,
+
+    /// systemd's normal, early and late output directories (checked, not written)
+    #[arg(value_name = "DIR", num_args = 1..=3, required = true)]
+    pub dirs: Vec<PathBuf>,
 }
 
 const COMPLETIONS_ABOUT: &str = "Print the shell completion script for bash, zsh or fish.\n\n\

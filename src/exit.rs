@@ -94,7 +94,7 @@ mod tests {
         use Exit::*;
         let convert = [Ok, Found, Input, Io];
         let nm = [Ok, Input, Io, Refused, Unreachable, Unauthorized];
-        let expected: [(Option<&str>, &[Exit]); 12] = [
+        let expected: [(Option<&str>, &[Exit]); 13] = [
             (None, &convert),
             (Some("convert"), &convert),
             (Some("render"), &convert),
@@ -110,6 +110,7 @@ mod tests {
             ),
             (Some("status"), &[Ok, Found, Input]),
             (Some("completions"), &[Ok, Input]),
+            (Some("generator"), &[Ok]),
         ];
         let mut top = Cli::command();
         // The subcommands' arguments and texts are built on demand.

@@ -22,6 +22,7 @@ pub mod format;
 pub mod formats;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod generator;
 pub(crate) mod gkeyfile;
 pub mod migrate;
 pub mod model;

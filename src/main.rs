@@ -12,7 +12,19 @@ use grecfg::exit::Exit;
 use grecfg::format::Format;
 use grecfg::write::Destination;
 
+/// The name systemd runs the generator by (a link to grecfg).
+const GENERATOR_NAME: &str = "grecfg-ifcfg-generator";
+
 fn main() -> ExitCode {
+    // As a systemd generator, grecfg is run by its link's name with the
+    // output directories as its only arguments.
+    let mut args = std::env::args_os();
+    let argv0 = args.next().unwrap_or_default();
+    if std::path::Path::new(&argv0).file_name() == Some(std::ffi::OsStr::new(GENERATOR_NAME)) {
+        let dirs: Vec<std::path::PathBuf> = args.map(Into::into).collect();
+        grecfg::generator::run(&Root::SYSTEM, &dirs, true);
+        return ExitCode::SUCCESS;
+    }
     let cli = Cli::parse_args();
     let result = match cli.command {
         Command::Convert(args) => run_convert(args.to, args.common, Default::default()),
@@ -21,6 +33,10 @@ fn main() -> ExitCode {
         // check has one status for every failure to run (2), 1 being its findings.
         Command::Check(args) => run_check(args).map_err(|f| Fail::Input(f.failure().clone())),
         Command::Mtu(args) => run_mtu(args),
+        Command::Generator(args) => {
+            grecfg::generator::run(&Root::new(&args.root), &args.dirs, false);
+            Ok(Exit::Ok)
+        }
         Command::Completions(args) => write_stdout(&args.shell.script()).map(|()| Exit::Ok),
         Command::Activate(args) => return nm_command(|| grecfg_activate(args)),
         Command::Deactivate(args) => return nm_command(|| grecfg_deactivate(args)),

@@ -15,7 +15,9 @@
 //!   the profiles it had; with GRE the tunnels come up, the devices run as
 //!   configured, and `status` is clean;
 //! * without `--root`, `/`'s directories are used, not the working
-//!   directory's.
+//!   directory's;
+//! * `grecfg generator`'s runtime profiles, written into NetworkManager's
+//!   `/run` directory, are listed by NetworkManager from their files.
 //!
 //! Without root or the tools, the outer test prints "skipped: WHY" and
 //! passes, unless `CI=true`, where it fails.
@@ -324,4 +326,28 @@ fn sandboxed_migration() {
     }
     let o = run(Command::new("umount").arg(&keyfiles));
     assert!(o.status.success(), "{}", show("umount", &o));
+
+    // The generator's runtime profiles, in NetworkManager's /run
+    // directory: NetworkManager lists each, from its file there.
+    let nm_run = "/run/NetworkManager/system-connections";
+    fs::create_dir_all(nm_run).unwrap();
+    let runtime = root.join("run/NetworkManager/system-connections");
+    fs::create_dir_all(&runtime).unwrap();
+    let o = run(Command::new("mount").args(["--bind", nm_run]).arg(&runtime));
+    assert!(o.status.success(), "{}", show("mount --bind /run", &o));
+    fs::create_dir_all(root.join("etc/grecfg")).unwrap();
+    fs::write(root.join("etc/grecfg/ifcfg-generator.enable"), "").unwrap();
+    let o = grecfg(&["generator", "--root", root_s, "/tmp/grecfg-gen-normal"]);
+    assert!(o.status.success(), "{}", show("generator", &o));
+    nmcli(&["connection", "reload"]);
+    let listed = nmcli(&["-g", "NAME,FILENAME", "connection", "show"]);
+    for name in ["gre_hk", "gre-p2p", "gre2", "ip6gre1"] {
+        let want = format!("{name}:{nm_run}/{name}.nmconnection");
+        assert!(
+            listed.lines().any(|l| l.replace("\\:", ":") == want),
+            "{want} not in\n{listed}"
+        );
+    }
+    let o = run(Command::new("umount").arg(&runtime));
+    assert!(o.status.success(), "{}", show("umount /run", &o));
 }

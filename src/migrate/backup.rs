@@ -338,7 +338,7 @@ pub(super) fn forget(root: &Root, dir: &Path, m: &Manifest) -> Result<(), Fail> 
 
 /// The `interface-name` and `uuid` of a keyfile's `[connection]`, as
 /// NetworkManager reads them (GLib's key file syntax).
-pub(super) fn profile_keys(text: &str) -> (Option<String>, Option<String>) {
+pub(crate) fn profile_keys(text: &str) -> (Option<String>, Option<String>) {
     let Ok((kf, _)) = crate::gkeyfile::parse(text) else {
         return (None, None);
     };
@@ -356,7 +356,7 @@ pub(super) fn profile_keys(text: &str) -> (Option<String>, Option<String>) {
 
 /// The `interface-name` and `uuid` of each keyfile in the directory, by
 /// file name.
-pub(super) fn existing_profiles(dir: &Path) -> Vec<(String, Option<String>, Option<String>)> {
+pub(crate) fn existing_profiles(dir: &Path) -> Vec<(String, Option<String>, Option<String>)> {
     let mut out: Vec<_> = fs::read_dir(dir)
         .into_iter()
         .flatten()

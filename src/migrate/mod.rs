@@ -39,6 +39,7 @@ use backup::{
     back_up, existing_profiles, forget, input_fail, io_fail, lock, machine, migrations, profile_keys,
     read_opt, restore, save, saved, settle,
 };
+pub(crate) use backup::{existing_profiles as persistent_profiles, profile_keys as keyfile_profile_keys};
 pub use backup::{Entry, Manifest};
 
 use crate::codec::{OutputFile, Root};
