@@ -8,7 +8,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -39,12 +38,7 @@ fn dirs(dir: &Path) -> Vec<String> {
 }
 
 fn copy_root(to: &Path) {
-    for (rel, (bytes, mode)) in tree(&case().join("root")) {
-        let dest = to.join(&rel);
-        fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        fs::write(&dest, bytes).unwrap();
-        fs::set_permissions(&dest, fs::Permissions::from_mode(mode)).unwrap();
-    }
+    common::copy_tree(&case().join("root"), to);
 }
 
 fn migrate(root: &Path, args: &[&str]) -> Output {

@@ -28,7 +28,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -142,12 +141,7 @@ fn sandboxed_migration() {
         .unwrap();
     let root = tmp.path();
     let fixture = repo().join("fixtures/tree-rhel-tunnels/root");
-    for (rel, (bytes, mode)) in tree(&fixture) {
-        let dest = root.join(&rel);
-        fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        fs::write(&dest, bytes).unwrap();
-        fs::set_permissions(&dest, fs::Permissions::from_mode(mode)).unwrap();
-    }
+    common::copy_tree(&fixture, root);
     // The tree's keyfile directory is NetworkManager's (this mount
     // namespace is the sandbox's own).
     let keyfiles = root.join("etc/NetworkManager/system-connections");

@@ -149,3 +149,14 @@ pub fn tree(dir: &Path) -> BTreeMap<String, (Vec<u8>, u32)> {
     walk(dir, dir, &mut out);
     out
 }
+
+/// Copy every file under `from` (as [`tree`] lists them) to the same place
+/// under `to`, with its mode.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for (rel, (bytes, mode)) in tree(from) {
+        let dest = to.join(&rel);
+        fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        fs::write(&dest, bytes).unwrap();
+        fs::set_permissions(&dest, fs::Permissions::from_mode(mode)).unwrap();
+    }
+}
